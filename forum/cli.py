@@ -1,0 +1,66 @@
+"""The `flask forum ...` command group: schema upgrades, accounts, demo content."""
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from forum import migrate
+from forum.errors import ForumError
+
+
+@click.group("forum")
+def forum_cli():
+    """Manage the coaching forum: schema, accounts, content."""
+
+
+def fail(message):
+    """Print an error line to stderr and exit non-zero."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+@forum_cli.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def upgrade_command(revision):
+    """Create or upgrade the forum's tables (its own Alembic history)."""
+    migrate.upgrade(revision)
+    click.echo(f"Forum schema upgraded to {revision}.")
+
+
+@forum_cli.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def downgrade_command(revision):
+    """Downgrade the forum's tables to REVISION ('base' removes them)."""
+    migrate.downgrade(revision)
+    click.echo(f"Forum schema downgraded to {revision}.")
+
+
+@forum_cli.command("revision")
+@click.option("-m", "--message", required=True, help="What the migration changes.")
+@with_appcontext
+def revision_command(message):
+    """Autogenerate a migration from model changes (for forum developers; review it)."""
+    migrate.revision(message)
+
+
+@forum_cli.command("create-user")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["member", "moderator", "admin"]), default="member",
+              show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def create_user_command(name, role, password_stdin):
+    """Create a built-in account NAME (the password is prompted for, or read from stdin)."""
+    from forum.services import accounts
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        account = accounts.create_account(name, password, role=role)
+    except ForumError as error:
+        fail(f"{error.message} (account {name!r} was not created)")
+    click.echo(f"Created {account.role} {account.name!r} (id {account.id}).")

@@ -1,0 +1,52 @@
+"""Errors that services raise and views translate into messages and status codes."""
+
+
+class ForumError(Exception):
+    """A user-facing failure: a message, an HTTP status and, for forms, the field at fault."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message, field=None, status=None, code=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if status is not None:
+            self.status = status
+        if code is not None:
+            self.code = code
+
+
+class ValidationError(ForumError):
+    """Input that breaks a rule (length, format, count)."""
+
+    status = 422
+    code = "invalid"
+
+
+class NotFound(ForumError):
+    """The item does not exist or is not visible to the actor."""
+
+    status = 404
+    code = "not_found"
+
+
+class Forbidden(ForumError):
+    """The actor may not do this."""
+
+    status = 403
+    code = "forbidden"
+
+
+class Unauthorized(ForumError):
+    """The action needs a signed-in member."""
+
+    status = 401
+    code = "unauthorized"
+
+
+class Conflict(ForumError):
+    """The action clashes with existing state (a duplicate, a locked thread)."""
+
+    status = 409
+    code = "conflict"

@@ -1,0 +1,131 @@
+"""The Flask extension: settings, host hooks, blueprint registration and the CLI group."""
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from forum.settings import DEFAULTS
+
+
+def _default_display_name(user):
+    """Best-effort display name for a host user object."""
+    for attr in ("display_name", "name", "username"):
+        value = getattr(user, attr, None)
+        if value:
+            return str(value)
+    return f"Member {user.get_id()}"
+
+
+def _default_is_moderator(user):
+    """Hosts that say nothing have no moderators, except users flagged as such."""
+    return bool(getattr(user, "is_forum_moderator", False))
+
+
+@dataclass
+class ForumState:
+    """Per-app state kept in app.extensions['forum']."""
+
+    forum: "Forum"
+    db: object
+    csrf: CSRFProtect
+    display_name: Callable
+    is_moderator: Callable
+    is_admin: Callable
+
+
+class Forum:
+    """Mounts the forum into a Flask app that already has Flask-SQLAlchemy and Flask-Login."""
+
+    def __init__(self, app: Flask | None = None, url_prefix=None, display_name=None,
+                 is_moderator=None, is_admin=None, **settings):
+        self.url_prefix = url_prefix
+        self.display_name = display_name
+        self.is_moderator = is_moderator
+        self.is_admin = is_admin
+        self.settings = {f"FORUM_{k.upper()}": v for k, v in settings.items()}
+        if app is not None:
+            self.init_app(app)
+
+    def init_app(self, app: Flask):
+        """Register settings, blueprint, CLI and hooks on app; fails loudly on a bad setup."""
+        if "forum" in app.extensions:
+            raise RuntimeError(
+                "The forum is already registered on this app. Call Forum(app) or "
+                "forum.init_app(app) once per app."
+            )
+        db = app.extensions.get("sqlalchemy")
+        if db is None:
+            raise RuntimeError(
+                "The forum needs Flask-SQLAlchemy. Create SQLAlchemy(app) or call "
+                "db.init_app(app) before Forum(app)."
+            )
+        unknown = [k for k in self.settings if k not in DEFAULTS]
+        if unknown:
+            raise RuntimeError(
+                f"Unknown forum setting(s) {', '.join(sorted(unknown))}; "
+                f"the settings are listed in forum/settings.py and the README."
+            )
+        for key, value in self.settings.items():
+            app.config[key] = value
+        if self.url_prefix is not None:
+            app.config["FORUM_URL_PREFIX"] = self.url_prefix
+        for key, value in DEFAULTS.items():
+            app.config.setdefault(key, value)
+
+        from forum import accounts
+
+        if app.config["FORUM_BUILTIN_ACCOUNTS"]:
+            accounts.init_builtin_accounts(app)
+        elif not hasattr(app, "login_manager"):
+            raise RuntimeError(
+                "The forum uses the host's Flask-Login users. Create LoginManager(app) before "
+                "Forum(app), or set FORUM_BUILTIN_ACCOUNTS=True to use the forum's own accounts."
+            )
+
+        csrf = app.extensions.get("csrf")
+        if csrf is None:
+            csrf = CSRFProtect()
+            app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+            csrf.init_app(app)
+
+        builtin = app.config["FORUM_BUILTIN_ACCOUNTS"]
+        app.extensions["forum"] = ForumState(
+            forum=self,
+            db=db,
+            csrf=csrf,
+            display_name=self.display_name or (
+                accounts.display_name if builtin else _default_display_name),
+            is_moderator=self.is_moderator or (
+                accounts.is_moderator if builtin else _default_is_moderator),
+            is_admin=self.is_admin or (accounts.is_admin if builtin else (lambda user: False)),
+        )
+
+        from forum.cli import forum_cli
+        from forum.web import register_blueprints
+
+        register_blueprints(app, csrf)
+        app.cli.add_command(forum_cli)
+        with app.app_context():
+            _configure_engine(db.engine, app.config["FORUM_SQLITE_BUSY_TIMEOUT"])
+
+
+def _configure_engine(engine: Engine, busy_timeout_ms: int):
+    """Turn on WAL, a busy timeout and foreign keys for every SQLite connection."""
+    if engine.dialect.name != "sqlite" or getattr(engine, "_forum_configured", False):
+        return
+    engine._forum_configured = True
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    engine.dispose()

@@ -1,0 +1,378 @@
+"""The forum's tables: declarations and small invariants only (no commits, no rendering)."""
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ROLES = ("member", "moderator", "admin")
+FLAG_REASONS = ("spam", "off-topic", "inappropriate", "client-info", "other")
+FLAG_STATES = ("open", "dismissed", "actioned")
+
+
+def utcnow():
+    """The current time, timezone-aware UTC, for defaults and timestamps."""
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    """Declarative base on the forum's own metadata, so host migrations never see our tables."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored as UTC and always read back timezone-aware, on SQLite too."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(timezone.utc)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+Timestamp = UTCDateTime()
+
+
+class Member(Base):
+    """A host user as the forum knows them: the Flask-Login id and a display-name snapshot."""
+
+    __tablename__ = "forum_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_key: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class Account(Base):
+    """A built-in login for sites with no user system of their own (the standalone site)."""
+
+    __tablename__ = "forum_account"
+    __table_args__ = (CheckConstraint("role IN ('member', 'moderator', 'admin')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    name_key: Mapped[str] = mapped_column(String(40), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="member", server_default="member")
+    session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    is_banned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class Thread(Base):
+    """A practice question: title, lead, prompts, call to action, and denormalized counters."""
+
+    __tablename__ = "forum_thread"
+    __table_args__ = (
+        Index("ix_forum_thread_listing", "is_hidden", "is_pinned", "last_activity_at"),
+        Index("ix_forum_thread_created_at", "created_at"),
+        Index("ix_forum_thread_reply_count", "reply_count"),
+        Index("ix_forum_thread_title_key", "title_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    title_key: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(80))
+    lead: Mapped[str] = mapped_column(Text, default="")
+    lead_html: Mapped[str] = mapped_column(Text, default="")
+    call_to_action: Mapped[str] = mapped_column(String(500), default="")
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forum_member.id", ondelete="SET NULL"), index=True
+    )
+    is_pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    is_locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    is_hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    hidden_reason: Mapped[str | None] = mapped_column(String(500))
+    reply_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    rating_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    rating_sum: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    last_activity_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    author: Mapped[Member | None] = relationship(lazy="raise")
+    prompts: Mapped[list["Prompt"]] = relationship(
+        order_by="Prompt.position", cascade="all, delete-orphan", lazy="raise",
+        back_populates="thread",
+    )
+    tags: Mapped[list["Tag"]] = relationship(
+        secondary="forum_thread_tag", order_by="Tag.slug", lazy="raise"
+    )
+
+
+class Prompt(Base):
+    """One "Label: text" prompt of a thread, in display order."""
+
+    __tablename__ = "forum_prompt"
+    __table_args__ = (UniqueConstraint("thread_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("forum_thread.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(String(500))
+
+    thread: Mapped[Thread] = relationship(back_populates="prompts", lazy="raise")
+
+
+class Reply(Base):
+    """A contribution to a thread: Markdown source plus HTML rendered once, at write time."""
+
+    __tablename__ = "forum_reply"
+    __table_args__ = (Index("ix_forum_reply_thread_created", "thread_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("forum_thread.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forum_member.id", ondelete="SET NULL"), index=True
+    )
+    prompt_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forum_prompt.id", ondelete="SET NULL"), index=True
+    )
+    body: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    is_hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    hidden_reason: Mapped[str | None] = mapped_column(String(500))
+    is_deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    deleted_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    edited_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    rating_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    rating_sum: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    author: Mapped[Member | None] = relationship(lazy="raise")
+    prompt: Mapped[Prompt | None] = relationship(lazy="raise")
+    thread: Mapped[Thread] = relationship(lazy="raise")
+    tags: Mapped[list["Tag"]] = relationship(
+        secondary="forum_reply_tag", order_by="Tag.slug", lazy="raise"
+    )
+
+    @property
+    def is_visible(self):
+        """Whether members who are not moderators may see this reply."""
+        return not (self.is_hidden or self.is_deleted)
+
+
+class ReplyRevision(Base):
+    """The text of a reply before one edit: who edited, when, and what it said."""
+
+    __tablename__ = "forum_reply_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reply_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_reply.id", ondelete="CASCADE"), index=True
+    )
+    editor_id: Mapped[int | None] = mapped_column(ForeignKey("forum_member.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    editor: Mapped[Member | None] = relationship(lazy="raise")
+
+
+class Tag(Base):
+    """A tag by canonical name and slug; a merged tag points at its canonical tag."""
+
+    __tablename__ = "forum_tag"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(40))
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    canonical_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forum_tag.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class ThreadTag(Base):
+    """A tag on a thread."""
+
+    __tablename__ = "forum_thread_tag"
+
+    thread_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_thread.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_tag.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class ReplyTag(Base):
+    """A tag on a reply (chosen, or from a hashtag in the text)."""
+
+    __tablename__ = "forum_reply_tag"
+
+    reply_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_reply.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_tag.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Rating(Base):
+    """One member's 1-5 stars for exactly one thread or one reply."""
+
+    __tablename__ = "forum_rating"
+    __table_args__ = (
+        CheckConstraint("stars BETWEEN 1 AND 5", name="stars_range"),
+        CheckConstraint("(thread_id IS NULL) <> (reply_id IS NULL)", name="one_target"),
+        UniqueConstraint("member_id", "thread_id", name="uq_forum_rating_member_thread"),
+        UniqueConstraint("member_id", "reply_id", name="uq_forum_rating_member_reply"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("forum_member.id", ondelete="CASCADE"))
+    thread_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forum_thread.id", ondelete="CASCADE"), index=True
+    )
+    reply_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forum_reply.id", ondelete="CASCADE"), index=True
+    )
+    stars: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class RelatedLink(Base):
+    """A "More relevant reading" entry: category, title, and an internal thread or a URL."""
+
+    __tablename__ = "forum_related_link"
+    __table_args__ = (Index("ix_forum_related_link_thread_position", "thread_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("forum_thread.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    target_thread_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forum_thread.id", ondelete="SET NULL"), index=True
+    )
+    curator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forum_member.id", ondelete="SET NULL")
+    )
+    check_status: Mapped[int | None] = mapped_column(Integer)
+    check_final_url: Mapped[str | None] = mapped_column(String(2000))
+    check_error: Mapped[str | None] = mapped_column(String(200))
+    checked_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    target_thread: Mapped[Thread | None] = relationship(
+        foreign_keys=[target_thread_id], lazy="raise"
+    )
+
+
+class Flag(Base):
+    """A member's report of a thread or reply; one open flag per member and item."""
+
+    __tablename__ = "forum_flag"
+    __table_args__ = (
+        CheckConstraint("(thread_id IS NULL) <> (reply_id IS NULL)", name="one_target"),
+        Index("ix_forum_flag_status_created", "status", "created_at"),
+        Index(
+            "uq_forum_flag_open_thread", "reporter_id", "thread_id", unique=True,
+            sqlite_where=text("status = 'open' AND thread_id IS NOT NULL"),
+            postgresql_where=text("status = 'open' AND thread_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_forum_flag_open_reply", "reporter_id", "reply_id", unique=True,
+            sqlite_where=text("status = 'open' AND reply_id IS NOT NULL"),
+            postgresql_where=text("status = 'open' AND reply_id IS NOT NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reporter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forum_member.id", ondelete="SET NULL")
+    )
+    thread_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forum_thread.id", ondelete="CASCADE"), index=True
+    )
+    reply_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forum_reply.id", ondelete="CASCADE"), index=True
+    )
+    reason: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(String(1000), default="")
+    status: Mapped[str] = mapped_column(String(20), default="open", server_default="open")
+    resolution: Mapped[str | None] = mapped_column(String(40))
+    resolver_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forum_member.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+    reporter: Mapped[Member | None] = relationship(foreign_keys=[reporter_id], lazy="raise")
+
+
+class ModerationLog(Base):
+    """An append-only record of one moderator action: who, what, target, reason, when."""
+
+    __tablename__ = "forum_moderation_log"
+    __table_args__ = (
+        Index("ix_forum_moderation_log_created_at", "created_at"),
+        Index("ix_forum_moderation_log_action", "action", "created_at"),
+        Index("ix_forum_moderation_log_actor", "actor_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forum_member.id", ondelete="SET NULL")
+    )
+    action: Mapped[str] = mapped_column(String(40))
+    target_type: Mapped[str] = mapped_column(String(20))
+    target_id: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(1000), default="")
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    actor: Mapped[Member | None] = relationship(lazy="raise")
+
+
+class ApiToken(Base):
+    """A personal API token, stored only as a SHA-256 hash, revocable."""
+
+    __tablename__ = "forum_api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_member.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    revoked_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+    member: Mapped[Member] = relationship(lazy="raise")

@@ -1,0 +1,108 @@
+"""Built-in accounts: registration, password checks (argon2id), roles and session generations."""
+import re
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select, update
+
+from forum.database import atomic, session
+from forum.errors import Conflict, NotFound, ValidationError
+from forum.models import ROLES, Account
+
+# OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1 (werkzeug's scrypt default,
+# N=2**15, is below OWASP's N=2**17 for scrypt).
+HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+_DUMMY_HASH = HASHER.hash("timing equaliser for unknown names")
+NAME_RE = re.compile(r"^[\w][\w .'-]*$")
+NAME_MIN, NAME_MAX, PASSWORD_MIN, PASSWORD_MAX = 2, 40, 10, 200
+
+
+def name_key(name):
+    """Case-insensitive key that makes 'Ana' and 'ana' the same account name."""
+    return " ".join(name.split()).casefold()
+
+
+def validate_name(name):
+    """Return the cleaned account name or raise a ValidationError on the name field."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError("Choose a name.", field="name")
+    if len(name) < NAME_MIN or len(name) > NAME_MAX:
+        raise ValidationError(f"A name has {NAME_MIN} to {NAME_MAX} characters.", field="name")
+    if not NAME_RE.match(name):
+        raise ValidationError(
+            "Use letters, digits, spaces, dots, apostrophes and hyphens.", field="name")
+    return name
+
+
+def validate_password(password, confirm=None):
+    """Raise a ValidationError unless the password is long enough (and matches its confirmation)."""
+    if len(password or "") < PASSWORD_MIN:
+        raise ValidationError(
+            f"A password has at least {PASSWORD_MIN} characters.", field="password")
+    if len(password) > PASSWORD_MAX:
+        raise ValidationError(
+            f"A password has at most {PASSWORD_MAX} characters.", field="password")
+    if confirm is not None and confirm != password:
+        raise ValidationError("The two passwords differ.", field="confirm")
+
+
+def create_account(name, password, role="member", confirm=None):
+    """Create an account; refuses taken names, short passwords and unknown roles."""
+    name = validate_name(name)
+    validate_password(password, confirm)
+    if role not in ROLES:
+        raise ValidationError(f"Role must be one of {', '.join(ROLES)}.", field="role")
+    with atomic() as db_session:
+        if db_session.scalar(select(Account.id).where(Account.name_key == name_key(name))):
+            raise Conflict("That name is taken.", field="name")
+        account = Account(name=name, name_key=name_key(name),
+                          password_hash=HASHER.hash(password), role=role)
+        db_session.add(account)
+    return account
+
+
+def authenticate(name, password):
+    """The account for name and password, or None; same work whether or not the name exists."""
+    account = session().scalar(select(Account).where(Account.name_key == name_key(name or "")))
+    try:
+        HASHER.verify(account.password_hash if account else _DUMMY_HASH, password or "")
+    except (VerificationError, InvalidHashError):
+        return None
+    if account is None or account.is_banned:
+        return None
+    if HASHER.check_needs_rehash(account.password_hash):
+        with atomic():
+            account.password_hash = HASHER.hash(password)
+    return account
+
+
+def get_account(account_id):
+    """The account with this id, or None."""
+    return session().get(Account, account_id)
+
+
+def find_account(name):
+    """The account with this name (any case), or NotFound."""
+    account = session().scalar(select(Account).where(Account.name_key == name_key(name or "")))
+    if account is None:
+        raise NotFound(f"No account is named {name!r}.")
+    return account
+
+
+def end_sessions(account_id):
+    """Invalidate every session and remember-me cookie of the account (logout, password, ban)."""
+    with atomic() as db_session:
+        db_session.execute(
+            update(Account).where(Account.id == account_id)
+            .values(session_generation=Account.session_generation + 1)
+        )
+
+
+def set_role(account, role):
+    """Change an account's role."""
+    if role not in ROLES:
+        raise ValidationError(f"Role must be one of {', '.join(ROLES)}.", field="role")
+    with atomic():
+        account.role = role
+    return account

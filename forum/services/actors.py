@@ -1,0 +1,78 @@
+"""Who is acting: a host user seen through the forum's hooks, mapped to a Member row."""
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from forum.database import session
+from forum.errors import Forbidden, Unauthorized
+from forum.models import Member
+
+
+@dataclass
+class Actor:
+    """The person behind a request; anonymous when user_key is None."""
+
+    user_key: str | None = None
+    display_name: str = ""
+    is_moderator: bool = False
+    is_admin: bool = False
+    _member: Member | None = field(default=None, repr=False)
+    _looked_up: bool = field(default=False, repr=False)
+
+    @property
+    def is_authenticated(self):
+        """Whether a signed-in user is behind this actor."""
+        return self.user_key is not None
+
+    @property
+    def can_moderate(self):
+        """Moderators and admins may moderate."""
+        return self.is_moderator or self.is_admin
+
+    def existing_member(self):
+        """The Member row if it exists already (one query per request at most), else None."""
+        if not self._looked_up and self.user_key is not None:
+            self._member = session().scalar(select(Member).where(Member.user_key == self.user_key))
+            self._looked_up = True
+        return self._member
+
+    @property
+    def member_id(self):
+        """The Member id, or None for anonymous users and members who never acted."""
+        member = self.existing_member()
+        return member.id if member else None
+
+    def require_member(self):
+        """The Member row for a signed-in user, created on first use; 401 for anonymous."""
+        if self.user_key is None:
+            raise Unauthorized("Please log in first.")
+        member = self.existing_member()
+        if member is None:
+            member = _create_member(self.user_key, self.display_name)
+            self._member = member
+        elif self.display_name and member.display_name != self.display_name:
+            member.display_name = self.display_name[:80]
+        return member
+
+    def require_moderator(self):
+        """The Member row of a moderator; 401 for anonymous users, 403 for members."""
+        member = self.require_member()
+        if not self.can_moderate:
+            raise Forbidden("Only moderators can do this.")
+        return member
+
+
+ANONYMOUS = Actor()
+
+
+def _create_member(user_key, display_name):
+    """Insert a Member row inside the caller's transaction, tolerating a concurrent insert."""
+    db_session = session()
+    try:
+        with db_session.begin_nested():
+            member = Member(user_key=user_key, display_name=(display_name or user_key)[:80])
+            db_session.add(member)
+    except IntegrityError:
+        member = db_session.scalar(select(Member).where(Member.user_key == user_key))
+    return member

@@ -1,0 +1,177 @@
+"""Threads: starting one in the discussion format, listing, and loading a thread page."""
+import re
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from forum import markup
+from forum.database import atomic, session
+from forum.errors import NotFound, ValidationError
+from forum.models import Prompt, Thread, ThreadTag, utcnow
+from forum.services.tags import find_tag, get_or_create_tags, parse_tag_names
+
+TITLE_MIN, TITLE_MAX, LEAD_MAX, CTA_MAX = 10, 200, 2000, 500
+PROMPTS_MAX, LABEL_MAX, PROMPT_TEXT_MAX = 10, 80, 500
+THREAD_SORTS = ("latest", "newest", "replies", "unanswered", "top")
+
+
+@dataclass
+class Page:
+    """One page of a list, with what the pager needs."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self):
+        """Number of pages (at least one, so an empty list still has page 1)."""
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_next(self):
+        """Whether a later page exists."""
+        return self.page < self.pages
+
+    @property
+    def has_prev(self):
+        """Whether an earlier page exists."""
+        return self.page > 1
+
+
+def title_key(title):
+    """Case- and space-insensitive key for finding a thread by its question."""
+    return " ".join(title.split()).casefold()[:200]
+
+
+def slug_for(title):
+    """A URL slug for a thread title."""
+    slug = re.sub(r"[^\w]+", "-", title.casefold()).strip("-")
+    return slug[:80].rstrip("-") or "thread"
+
+
+def validate_title(title):
+    """The cleaned title, or a ValidationError on the title field."""
+    title = markup.clean_line(title)
+    if len(title) < TITLE_MIN or len(title) > TITLE_MAX:
+        raise ValidationError(
+            f"A title has {TITLE_MIN} to {TITLE_MAX} characters (this one has {len(title)}).",
+            field="title")
+    return title
+
+
+def parse_prompts(raw):
+    """Prompts from a list of {label, text} dicts or from lines of "Label: text"."""
+    if isinstance(raw, str):
+        items = []
+        for number, line in enumerate(raw.splitlines(), 1):
+            line = markup.clean_line(line).lstrip("-•* ").strip()
+            if not line:
+                continue
+            label, sep, text = line.partition(":")
+            if not sep or not label.strip():
+                raise ValidationError(
+                    f"Prompt line {number} needs a label before a colon, like "
+                    f"\"Cultivate trust: Build rapport first\".", field="prompts")
+            items.append({"label": label, "text": text})
+    else:
+        items = list(raw or [])
+    if len(items) > PROMPTS_MAX:
+        raise ValidationError(f"Use at most {PROMPTS_MAX} prompts.", field="prompts")
+    prompts = []
+    for number, item in enumerate(items, 1):
+        if not isinstance(item, dict):
+            raise ValidationError("Each prompt has a label and a text.", field="prompts")
+        label = markup.clean_line(item.get("label"))
+        text = markup.clean_line(item.get("text"))
+        if not label:
+            raise ValidationError(f"Prompt {number} needs a label.", field="prompts")
+        if len(label) > LABEL_MAX:
+            raise ValidationError(
+                f"Prompt {number}: a label has at most {LABEL_MAX} characters.", field="prompts")
+        if not text or len(text) > PROMPT_TEXT_MAX:
+            raise ValidationError(
+                f"Prompt {number}: the text has 1 to {PROMPT_TEXT_MAX} characters.",
+                field="prompts")
+        prompts.append(Prompt(position=number - 1, label=label, text=text))
+    return prompts
+
+
+def start_thread(actor, title, lead="", prompts=(), call_to_action="", tags=()):
+    """Create a thread in the discussion format and return it."""
+    member = actor.require_member()
+    title = validate_title(title)
+    lead = markup.clean_text(lead).strip()
+    if len(lead) > LEAD_MAX:
+        raise ValidationError(f"The lead has at most {LEAD_MAX} characters.", field="lead")
+    call_to_action = markup.clean_line(call_to_action)
+    if len(call_to_action) > CTA_MAX:
+        raise ValidationError(
+            f"The call to action has at most {CTA_MAX} characters.", field="call_to_action")
+    prompt_rows = parse_prompts(prompts)
+    tag_names = parse_tag_names(tags)
+    with atomic() as db_session:
+        now = utcnow()
+        thread = Thread(
+            title=title, title_key=title_key(title), slug=slug_for(title), lead=lead,
+            lead_html=str(markup.render(lead)), call_to_action=call_to_action,
+            author_id=member.id, created_at=now, last_activity_at=now, prompts=prompt_rows,
+        )
+        db_session.add(thread)
+        db_session.flush()
+        for tag in get_or_create_tags(tag_names):
+            db_session.add(ThreadTag(thread_id=thread.id, tag_id=tag.id))
+    return thread
+
+
+def _visible(query, actor):
+    """Hide hidden threads from everyone but moderators."""
+    return query if actor.can_moderate else query.where(Thread.is_hidden.is_(False))
+
+
+def list_threads(actor, sort="latest", tag=None, page=1):
+    """A page of threads with authors and tags eager-loaded (a fixed number of queries)."""
+    if sort not in THREAD_SORTS:
+        raise ValidationError(f"Sort by one of {', '.join(THREAD_SORTS)}.", field="sort")
+    per_page = current_app.config["FORUM_THREADS_PER_PAGE"]
+    query = _visible(select(Thread), actor)
+    if tag is not None:
+        query = query.where(Thread.id.in_(select(ThreadTag.thread_id).where(
+            ThreadTag.tag_id == tag.id)))
+    if sort == "unanswered":
+        query = query.where(Thread.reply_count == 0)
+    order = {
+        "latest": [Thread.is_pinned.desc(), Thread.last_activity_at.desc()],
+        "newest": [Thread.created_at.desc()],
+        "replies": [Thread.reply_count.desc(), Thread.last_activity_at.desc()],
+        "unanswered": [Thread.created_at.desc()],
+        "top": [Thread.rating_sum.desc(), Thread.rating_count.desc()],
+    }[sort]
+    total = session().scalar(select(func.count()).select_from(query.subquery()))
+    items = session().scalars(
+        query.options(selectinload(Thread.author), selectinload(Thread.tags))
+        .order_by(*order, Thread.id.desc()).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def get_thread(actor, thread_id):
+    """A thread with prompts, tags and author loaded; NotFound if missing or hidden from actor."""
+    thread = session().scalar(
+        select(Thread).where(Thread.id == thread_id).options(
+            selectinload(Thread.author), selectinload(Thread.prompts), selectinload(Thread.tags))
+    )
+    if thread is None or (thread.is_hidden and not actor.can_moderate):
+        raise NotFound("That thread does not exist or was removed.")
+    return thread
+
+
+def tag_for_listing(slug):
+    """The canonical tag for a slug, or NotFound."""
+    tag = find_tag(slug)
+    if tag is None:
+        raise NotFound(f"No tag {slug!r}.")
+    return tag

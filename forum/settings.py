@@ -1,0 +1,56 @@
+"""Every FORUM_* setting with its default and meaning: the one place they are documented."""
+
+SETTINGS = {
+    "FORUM_URL_PREFIX": ("/forum", "URL prefix the forum is mounted under ('/' for the site root)."),
+    "FORUM_TITLE": ("Coaching Community", "Site name shown in the header, page titles and feeds."),
+    "FORUM_BASE_TEMPLATE": (
+        "forum/_base.html",
+        "Outer layout the forum's pages extend; must define blocks `title`, `head` and `content`.",
+    ),
+    "FORUM_BUILTIN_ACCOUNTS": (
+        False,
+        "Enable the forum's own register/log in/log out pages and Account table "
+        "(for sites without users of their own).",
+    ),
+    "FORUM_THREADS_PER_PAGE": (20, "Threads per page on the thread list, tag and search pages."),
+    "FORUM_REPLIES_PER_PAGE": (50, "Contributions per page on a thread page."),
+    "FORUM_MAX_TAGS": (5, "Most tags on one thread or one contribution."),
+    "FORUM_RATING_MIN_COUNT": (
+        3,
+        "Below this many ratings an item shows \"needs more ratings\" instead of an average.",
+    ),
+    "FORUM_RATING_PRIOR_WEIGHT": (
+        5,
+        "C in the Bayesian average (C*m + sum) / (C + n): how many votes of the site mean "
+        "every item starts with.",
+    ),
+    "FORUM_BEST_FIRST_MIN_REPLIES": (
+        10, "Threads with at least this many contributions sort them best-first by default."
+    ),
+    "FORUM_IMPORT_AUTHOR": (
+        "Imported contributor",
+        "Display name of the placeholder member that imported contributions are attributed to.",
+    ),
+    "FORUM_SQLITE_BUSY_TIMEOUT": (
+        5000, "Milliseconds a SQLite connection waits for a lock before failing (WAL mode is on)."
+    ),
+    "FORUM_RATELIMIT_ENABLED": (
+        True, "Apply rate limits; turn off only for test suites and benchmarks."
+    ),
+    "FORUM_RATELIMIT_STORAGE_URI": (
+        "memory://",
+        "Flask-Limiter storage; use redis://host:6379 when several workers or machines serve the site.",
+    ),
+    "FORUM_SECURITY_HEADERS": (
+        True, "Add CSP, nosniff, Referrer-Policy and frame headers to the forum's responses."
+    ),
+    "FORUM_CONTENT_SECURITY_POLICY": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
+        "Content-Security-Policy header sent with the forum's pages.",
+    ),
+    "FORUM_LINK_CHECK_TIMEOUT": (5.0, "Seconds before `flask forum check-links` gives up on a URL."),
+    "FORUM_LINK_CHECK_CONCURRENCY": (8, "How many URLs `flask forum check-links` fetches at once."),
+}
+
+DEFAULTS = {name: default for name, (default, _) in SETTINGS.items()}

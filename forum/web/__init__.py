@@ -1,0 +1,16 @@
+"""HTTP layers over the services: pages (one module per feature) on one blueprint."""
+from forum.web import accounts, threads  # noqa: F401  (modules register their routes)
+from forum.web.blueprint import bp
+
+
+def _prefix(value):
+    """Normalize a URL prefix: '' and '/' mean the site root."""
+    value = (value or "").strip()
+    if value in ("", "/"):
+        return None
+    return "/" + value.strip("/")
+
+
+def register_blueprints(app, csrf):
+    """Mount the forum's blueprint(s) under FORUM_URL_PREFIX."""
+    app.register_blueprint(bp, url_prefix=_prefix(app.config["FORUM_URL_PREFIX"]))

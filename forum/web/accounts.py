@@ -1,0 +1,83 @@
+"""Built-in account pages: register, log in, log out (only when FORUM_BUILTIN_ACCOUNTS is on)."""
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import login_user, logout_user
+
+from forum.accounts import AccountUser
+from forum.errors import ForumError
+from forum.services import accounts as account_service
+from forum.web.blueprint import bp
+from forum.web.context import current_actor
+from forum.web.forms import ActionForm, LoginForm, RegisterForm, attach_error, form_status
+
+
+def _require_builtin():
+    """404 unless the site uses the forum's own accounts."""
+    if not current_app.config["FORUM_BUILTIN_ACCOUNTS"]:
+        abort(404)
+
+
+def safe_next(target):
+    """The ?next= target if it is a local path on this site, else the forum's front page."""
+    target = (target or "").strip()
+    parts = urlsplit(target.replace("\\", "/"))
+    if (not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc
+            or any(ch in target for ch in "\\\r\n\t")):
+        return url_for("forum.index")
+    return target
+
+
+def _start_session(account, remember):
+    """Log the account in with a fresh session (no fixation)."""
+    session.clear()
+    login_user(AccountUser(account), remember=remember)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    """Create an account; errors show beside their field and keep what was typed."""
+    _require_builtin()
+    form = RegisterForm()
+    status = form_status(form)
+    if form.validate_on_submit():
+        try:
+            account = account_service.create_account(
+                form.name.data, form.password.data, confirm=form.confirm.data)
+        except ForumError as error:
+            status = attach_error(form, error)
+        else:
+            _start_session(account, remember=False)
+            flash(f"Welcome, {account.name}!", "success")
+            return redirect(safe_next(request.args.get("next")))
+    return render_template("forum/register.html", form=form), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Log in; a wrong name or password gives the same message either way."""
+    _require_builtin()
+    form = LoginForm()
+    status = form_status(form)
+    if form.validate_on_submit():
+        account = account_service.authenticate(form.name.data, form.password.data)
+        if account is not None:
+            _start_session(account, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next")))
+        form.form_errors.append("That name and password do not match an account.")
+        status = 422
+    return render_template("forum/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    """Log out everywhere: this session and any copy of its cookies stop working."""
+    _require_builtin()
+    ActionForm()
+    actor = current_actor()
+    if actor.is_authenticated:
+        account_service.end_sessions(int(actor.user_key.split(":")[1]))
+    logout_user()
+    session.clear()
+    flash("You are logged out.", "info")
+    return redirect(url_for("forum.index"))

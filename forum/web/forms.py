@@ -1,0 +1,58 @@
+"""Flask-WTF forms: CSRF and typed input; the rules themselves live in the services."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+
+class ThreadForm(FlaskForm):
+    """Start a thread in the discussion format."""
+
+    title = StringField("Question (the thread's title)")
+    lead = TextAreaField("Lead paragraph")
+    prompts = TextAreaField("Prompts, one per line as \"Label: text\"")
+    call_to_action = StringField("Call to share")
+    tags = StringField("Tags, separated by commas")
+
+
+class ReplyForm(FlaskForm):
+    """Contribute to a thread."""
+
+    body = TextAreaField("Your contribution (Markdown)")
+    prompt = SelectField("Answers prompt", choices=[SelectChoice("", "No particular prompt")],
+                         validate_choice=False)
+    tags = StringField("Tags, separated by commas")
+
+
+class LoginForm(FlaskForm):
+    """Log in with a built-in account."""
+
+    name = StringField("Name")
+    password = PasswordField("Password")
+    remember = BooleanField("Remember me")
+
+
+class RegisterForm(FlaskForm):
+    """Create a built-in account."""
+
+    name = StringField("Name")
+    password = PasswordField("Password")
+    confirm = PasswordField("Repeat the password")
+
+
+class ActionForm(FlaskForm):
+    """A bare form for buttons that post an action: only the CSRF token."""
+
+
+def attach_error(form, error):
+    """Show a service's ForumError next to its field (or at the form's top); return its status."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is None:
+        form.form_errors.append(error.message)
+    else:
+        field.errors = list(field.errors) + [error.message]
+    return error.status
+
+
+def form_status(form):
+    """200 for a fresh form, 400 for a failed CSRF check."""
+    return 400 if form.errors else 200

@@ -1,0 +1,189 @@
+"""Fixtures: a host app on SQLite and PostgreSQL, members, logged-in clients, a query counter."""
+import os
+import shutil
+from contextlib import contextmanager
+
+import pytest
+from flask import g
+from flask_login import FlaskLoginClient
+from sqlalchemy import create_engine, event, text
+
+from forum import migrate
+from forum.models import Base
+from forum.web.context import actor_for_user
+from tests.host import create_host_app
+
+POSTGRES_URL = os.environ.get("FORUM_TEST_POSTGRES_URL")
+SKIP_POSTGRES = "PostgreSQL tests skipped: set FORUM_TEST_POSTGRES_URL to run them"
+
+
+def pytest_configure(config):
+    """In CI (FORUM_TEST_REQUIRE_POSTGRES=1) a missing PostgreSQL is a failure, not a skip."""
+    if os.environ.get("FORUM_TEST_REQUIRE_POSTGRES") == "1" and not POSTGRES_URL:
+        raise pytest.UsageError("FORUM_TEST_REQUIRE_POSTGRES=1 but FORUM_TEST_POSTGRES_URL is unset")
+
+
+def pytest_report_header(config):
+    """Say which databases the suite runs against."""
+    return f"forum databases: sqlite{', postgresql' if POSTGRES_URL else ' only (' + SKIP_POSTGRES + ')'}"
+
+
+def _forum_tables():
+    return [table.name for table in reversed(Base.metadata.sorted_tables)]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    """A SQLite file with the forum's migrations applied once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "forum.sqlite3"
+    app, db, _ = create_host_app(f"sqlite:///{path}")
+    with app.app_context():
+        migrate.upgrade()
+        db.create_all()
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_ready():
+    """The PostgreSQL test database with a fresh public schema, migrated once per session."""
+    if not POSTGRES_URL:
+        pytest.skip(SKIP_POSTGRES)
+    engine = create_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    app, db, _ = create_host_app(POSTGRES_URL)
+    with app.app_context():
+        migrate.upgrade()
+        db.create_all()
+        db.engine.dispose()
+    return POSTGRES_URL
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path):
+    """Each test runs on SQLite and on PostgreSQL (skipped with a reason when unavailable)."""
+    if request.param == "sqlite":
+        path = tmp_path / "forum.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_ready")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(
+            f"TRUNCATE {', '.join(_forum_tables() + ['host_user'])} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app(database_url):
+    """The host app with the forum under /community (used by pytest-flask's client)."""
+    app, db, _ = create_host_app(database_url)
+    app.test_client_class = FlaskLoginClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db(app):
+    """The host's SQLAlchemy instance (shared with the forum)."""
+    return app.host_db
+
+
+@pytest.fixture
+def make_user(app, db):
+    """Create a host user: make_user("Ana"), make_user("Mo", staff=True)."""
+    def make(name, staff=False):
+        user = app.host_user_model(name=name, is_staff=staff)
+        db.session.add(user)
+        db.session.commit()
+        return user
+    return make
+
+
+@pytest.fixture
+def client_for(app):
+    """A test client logged in as a host user (one identity per client)."""
+    def make(user):
+        return app.test_client(user=user)
+    return make
+
+
+@pytest.fixture
+def actor_for(app):
+    """The service-layer Actor for a host user, as a request would build it."""
+    def make(user):
+        g.pop("forum_actor", None)
+        return actor_for_user(user)
+    return make
+
+
+@pytest.fixture
+def count_queries(db):
+    """Context manager that counts SQL statements: `with count_queries() as n: ...; n[0]`."""
+    @contextmanager
+    def counter():
+        count = [0]
+
+        def before(*_args):
+            count[0] += 1
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield count
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+    return counter
+
+
+SITE_TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "site-test-secret",
+    "WTF_CSRF_ENABLED": False,
+    "FORUM_RATELIMIT_ENABLED": False,
+}
+
+
+@pytest.fixture
+def site(database_url):
+    """The standalone site from wsgi.py (built-in accounts, forum at the root)."""
+    import wsgi
+
+    app = wsgi.create_app(dict(SITE_TEST_CONFIG, SQLALCHEMY_DATABASE_URI=database_url))
+    with app.app_context():
+        yield app
+        app.extensions["sqlalchemy"].session.remove()
+        app.extensions["sqlalchemy"].engine.dispose()
+
+
+@pytest.fixture
+def site_client(site):
+    """A fresh anonymous client of the standalone site."""
+    return site.test_client()
+
+
+@pytest.fixture
+def make_account(site):
+    """Create a built-in account: make_account("Ana", role="moderator")."""
+    from forum.services import accounts
+
+    def make(name, password="correct horse battery", role="member"):
+        return accounts.create_account(name, password, role=role)
+    return make
+
+
+@pytest.fixture
+def login_site(site, make_account):
+    """A client of the standalone site logged in through the real login form."""
+    def login(name, role="member", password="correct horse battery"):
+        make_account(name, password=password, role=role)
+        client = site.test_client()
+        response = client.post("/login", data={"name": name, "password": password})
+        assert response.status_code == 302, response.text
+        return client
+    return login

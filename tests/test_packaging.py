@@ -1,0 +1,25 @@
+"""A non-editable install ships the templates and migrations."""
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_wheel_contains_templates_migrations_and_static(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path),
+         str(ROOT)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    wheel = next(tmp_path.glob("*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for expected in ("forum/templates/forum/thread.html", "forum/templates/forum/_layout.html",
+                     "forum/migrations/env.py", "forum/migrations/script.py.mako",
+                     "forum/migrations/versions/0001_initial_schema.py",
+                     "forum/static/forum.css", "forum/static/forum.js", "forum/extension.py"):
+        assert expected in names, expected
+    assert not any(name.startswith("tests/") for name in names)

@@ -1,0 +1,70 @@
+"""The standalone site: serves the forum at the root, reads its settings from the environment."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import wsgi
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_site_serves_forum_at_root(site_client):
+    page = site_client.get("/")
+    assert page.status_code == 200
+    assert "Practice questions" in page.text and 'href="/login' in page.text
+
+
+def test_database_url_spellings(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert wsgi.database_url(tmp_path) == f"sqlite:///{tmp_path}/forum.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@h/db")
+    assert wsgi.database_url(tmp_path) == "postgresql+psycopg://u@h/db"
+
+
+def test_settings_from_environment(monkeypatch):
+    monkeypatch.setenv("FORUM_THREADS_PER_PAGE", "7")
+    monkeypatch.setenv("FORUM_TITLE", "Coach Hub")
+    settings = wsgi.forum_settings_from_env()
+    assert settings["FORUM_THREADS_PER_PAGE"] == 7 and settings["FORUM_TITLE"] == "Coach Hub"
+
+
+def run_flask(args, env_extra, cwd):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FORUM_")}
+    env.update(env_extra, FLASK_APP=str(ROOT / "wsgi.py"))
+    return subprocess.run([sys.executable, "-m", "flask", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_unknown_database_scheme_is_one_clear_line(tmp_path):
+    result = run_flask(["forum", "upgrade"], {"DATABASE_URL": "mysql://root@localhost/x",
+                                              "SECRET_KEY": "x" * 40}, tmp_path)
+    assert result.returncode != 0
+    assert "DATABASE_URL 'mysql' is not supported" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unreachable_database_is_one_clear_line(tmp_path):
+    result = run_flask(["forum", "upgrade"], {
+        "DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2",
+        "SECRET_KEY": "x" * 40}, tmp_path)
+    assert result.returncode != 0
+    assert "cannot reach the database" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_flask_upgrade_then_gunicorn_style_import(tmp_path):
+    db_file = tmp_path / "site.sqlite3"
+    env = {"DATABASE_URL": f"sqlite:///{db_file}", "SECRET_KEY": "x" * 40}
+    result = run_flask(["forum", "upgrade"], env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    code = ("import wsgi; c = wsgi.app.test_client(); r = c.get('/'); "
+            "print(r.status_code, 'Practice questions' in r.text)")
+    env_all = {k: v for k, v in os.environ.items() if not k.startswith("FORUM_")}
+    env_all.update(env, PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", code], env=env_all, cwd=tmp_path,
+                         capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "200 True", out.stderr
