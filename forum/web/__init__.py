@@ -1,5 +1,14 @@
 """HTTP layers over the services: pages (one module per feature) on one blueprint."""
-from forum.web import accounts, threads  # noqa: F401  (modules register their routes)
+from forum.web import (  # noqa: F401  (each module registers its routes on bp)
+    accounts,
+    feeds,
+    importing,
+    moderation,
+    ratings,
+    related,
+    search,
+    threads,
+)
 from forum.web.blueprint import bp
 
 

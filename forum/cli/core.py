@@ -1,4 +1,4 @@
-"""The `flask forum ...` command group: schema upgrades, accounts, demo content."""
+"""Core commands: schema upgrades and built-in accounts."""
 import sys
 
 import click
@@ -8,18 +8,13 @@ from forum import migrate
 from forum.errors import ForumError
 
 
-@click.group("forum")
-def forum_cli():
-    """Manage the coaching forum: schema, accounts, content."""
-
-
 def fail(message):
     """Print an error line to stderr and exit non-zero."""
     click.echo(f"Error: {message}", err=True)
     sys.exit(1)
 
 
-@forum_cli.command("upgrade")
+@click.command("upgrade")
 @click.argument("revision", default="head")
 @with_appcontext
 def upgrade_command(revision):
@@ -28,7 +23,7 @@ def upgrade_command(revision):
     click.echo(f"Forum schema upgraded to {revision}.")
 
 
-@forum_cli.command("downgrade")
+@click.command("downgrade")
 @click.argument("revision")
 @with_appcontext
 def downgrade_command(revision):
@@ -37,7 +32,7 @@ def downgrade_command(revision):
     click.echo(f"Forum schema downgraded to {revision}.")
 
 
-@forum_cli.command("revision")
+@click.command("revision")
 @click.option("-m", "--message", required=True, help="What the migration changes.")
 @with_appcontext
 def revision_command(message):
@@ -45,7 +40,7 @@ def revision_command(message):
     migrate.revision(message)
 
 
-@forum_cli.command("create-user")
+@click.command("create-user")
 @click.argument("name")
 @click.option("--role", type=click.Choice(["member", "moderator", "admin"]), default="member",
               show_default=True)
@@ -64,3 +59,6 @@ def create_user_command(name, role, password_stdin):
     except ForumError as error:
         fail(f"{error.message} (account {name!r} was not created)")
     click.echo(f"Created {account.role} {account.name!r} (id {account.id}).")
+
+
+COMMANDS = [upgrade_command, downgrade_command, revision_command, create_user_command]

@@ -1,0 +1,3 @@
+"""Content commands: import and export of the discussion format, demo content."""
+
+COMMANDS = []

@@ -1,0 +1,3 @@
+"""Link health: checking related-reading URLs."""
+
+COMMANDS = []

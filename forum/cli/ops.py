@@ -1,0 +1,3 @@
+"""Operations: backups and maintenance."""
+
+COMMANDS = []

@@ -1,0 +1,3 @@
+"""API tokens for members."""
+
+COMMANDS = []

@@ -1,0 +1,2 @@
+// Moderators' in-place reordering of related reading and quick actions.
+"use strict";

@@ -1,0 +1,2 @@
+// In-place star ratings (the forms work without it).
+"use strict";

@@ -1,0 +1,2 @@
+// Tag suggestions as you type, and reply preview.
+"use strict";

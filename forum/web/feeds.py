@@ -1,0 +1,1 @@
+"""Atom feeds for new threads and new replies."""

@@ -1,0 +1,1 @@
+"""Moderators' import of discussion-format files from the web UI."""

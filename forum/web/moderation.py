@@ -1,0 +1,1 @@
+"""Moderator pages and actions: pin, lock, hide, flags queue, moderation log, members."""

@@ -1,0 +1,1 @@
+"""Pages and form posts for rating threads and contributions."""

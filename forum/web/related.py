@@ -1,0 +1,1 @@
+"""Curating "More relevant reading" under a thread."""
