@@ -1,1 +1,10 @@
 """The JSON API under api/: bearer tokens or a session with a CSRF header."""
+from forum.api import account, auth, document, errors, threads  # noqa: F401  (register routes)
+from forum.api.spec import api_bp
+
+
+def register_api(app, csrf, prefix):
+    """Mount the API at <forum prefix>/api, outside the global CSRF check (it has its own rule)."""
+    if csrf is not None:
+        csrf.exempt(api_bp)
+    app.register_blueprint(api_bp, url_prefix=f"{prefix or ''}/api")

@@ -4,6 +4,7 @@ from forum.web import (  # noqa: F401  (each module registers its routes on bp)
     feeds,
     importing,
     moderation,
+    profile,
     ratings,
     related,
     search,
@@ -22,4 +23,8 @@ def _prefix(value):
 
 def register_blueprints(app, csrf):
     """Mount the forum's blueprint(s) under FORUM_URL_PREFIX."""
-    app.register_blueprint(bp, url_prefix=_prefix(app.config["FORUM_URL_PREFIX"]))
+    from forum.api import register_api
+
+    prefix = _prefix(app.config["FORUM_URL_PREFIX"])
+    app.register_blueprint(bp, url_prefix=prefix)
+    register_api(app, csrf, prefix)

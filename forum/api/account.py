@@ -1,0 +1,41 @@
+"""API endpoints about the caller and the site: me, tags."""
+from flask import g, jsonify
+from sqlalchemy import func, select
+
+from forum.api import shapes
+from forum.api.spec import endpoint, schema
+from forum.database import session
+from forum.models import Tag, Thread, ThreadTag
+from forum.web.context import current_actor
+
+ME = schema("Me", {
+    "type": "object", "required": ["id", "display_name", "is_moderator", "auth"],
+    "properties": {"id": {"type": ["integer", "null"]}, "display_name": {"type": "string"},
+                   "is_moderator": {"type": "boolean"},
+                   "auth": {"type": "string", "enum": ["token", "session"]}},
+})
+TAG_LIST = schema("TagList", {"type": "object", "required": ["items"], "properties": {
+    "items": {"type": "array", "items": shapes.TAG}}})
+
+
+@endpoint("/me", "GET", summary="Who am I", tag="account", response=ME, auth=True)
+def me():
+    """The calling member: id (null before their first action), name, role, how they signed in."""
+    actor = current_actor()
+    return jsonify({"id": actor.member_id, "display_name": actor.display_name,
+                    "is_moderator": actor.can_moderate,
+                    "auth": "token" if g.get("forum_api_token") else "session"})
+
+
+@endpoint("/tags", "GET", summary="List tags", tag="threads", response=TAG_LIST)
+def list_tags():
+    """Canonical tags with the number of visible threads carrying each, most used first."""
+    count = func.count(Thread.id)
+    rows = session().execute(
+        select(Tag.name, Tag.slug, count)
+        .outerjoin(ThreadTag, ThreadTag.tag_id == Tag.id)
+        .outerjoin(Thread, (Thread.id == ThreadTag.thread_id) & Thread.is_hidden.is_(False))
+        .where(Tag.canonical_id.is_(None))
+        .group_by(Tag.id, Tag.name, Tag.slug).order_by(count.desc(), Tag.slug)).all()
+    return jsonify({"items": [{"name": name, "slug": slug, "thread_count": n}
+                              for name, slug, n in rows]})

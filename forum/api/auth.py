@@ -1,0 +1,61 @@
+"""Who calls the API: a bearer token, or a logged-in session that sends its CSRF token in a header."""
+from flask import current_app, g, request
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError as WTFormsValidationError
+
+from forum.errors import ForumError, Unauthorized
+from forum.services import tokens as token_service
+from forum.web.context import actor_for_user, current_actor
+
+from forum.api.spec import api_bp
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+MAX_BODY = 256 * 1024
+
+
+def _host_user(user_key):
+    """The host's user object for a Member key (built-in account or the host's user loader)."""
+    app = current_app
+    if user_key.startswith("account:") and app.config["FORUM_BUILTIN_ACCOUNTS"]:
+        from forum.accounts import AccountUser
+        from forum.services.accounts import get_account
+
+        account = get_account(int(user_key.partition(":")[2]))
+        if account is None or account.is_banned:
+            return None
+        return AccountUser(account)
+    loader = getattr(getattr(app, "login_manager", None), "_user_callback", None)
+    return loader(user_key) if loader else None
+
+
+def _bearer():
+    """The token in an `Authorization: Bearer ...` header, '' if the header is malformed, else None."""
+    header = request.headers.get("Authorization")
+    if header is None:
+        return None
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else ""
+
+
+@api_bp.before_request
+def authenticate():
+    """Pick the actor for this API call and apply the CSRF rule to session-based mutations."""
+    if request.content_length and request.content_length > MAX_BODY:
+        raise ForumError("The request body is too large.", status=413, code="too_large")
+    raw = _bearer()
+    if raw is not None:
+        member = token_service.authenticate(raw)
+        user = _host_user(member.user_key) if member is not None else None
+        if user is None or not getattr(user, "is_active", True):
+            raise Unauthorized("The bearer token is invalid or revoked.")
+        g.forum_actor = actor_for_user(user)
+        g.forum_api_token = True
+        return
+    if request.method in SAFE_METHODS or not current_actor().is_authenticated:
+        return
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        try:
+            validate_csrf(request.headers.get("X-CSRFToken") or request.headers.get("X-CSRF-Token"))
+        except (CSRFError, WTFormsValidationError) as error:
+            raise ForumError(f"Send the page's CSRF token in the X-CSRFToken header ({error}).",
+                             status=400, code="csrf_failed") from None

@@ -1,0 +1,70 @@
+"""Every API failure as JSON {"error": {"code", "message"}} with its status, never HTML or a 500."""
+from flask import current_app, jsonify, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound as HTTPNotFound
+
+from forum.errors import ForumError
+
+from forum.api.spec import api_bp
+
+HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "bad_request",
+              422: "invalid", 429: "rate_limited"}
+
+
+def error_response(status, code, message, field=None, headers=None):
+    """The JSON error body with its status."""
+    error = {"code": code, "message": message}
+    if field:
+        error["field"] = field
+    response = jsonify({"error": error})
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+@api_bp.errorhandler(ForumError)
+def forum_error(error):
+    """Service errors keep their status, code and field."""
+    current_app.extensions["forum"].db.session.rollback()
+    return error_response(error.status, error.code, error.message, error.field)
+
+
+@api_bp.errorhandler(HTTPException)
+def http_error(error):
+    """Werkzeug/Flask errors (404, 405, 413, 429 from the rate limiter...) as JSON."""
+    headers = {}
+    if error.code == 405 and isinstance(error, MethodNotAllowed) and error.valid_methods:
+        headers["Allow"] = ", ".join(error.valid_methods)
+    retry = getattr(error, "retry_after", None) or (
+        error.response.headers.get("Retry-After") if getattr(error, "response", None) else None)
+    if error.code == 429 and retry:
+        headers["Retry-After"] = str(retry)
+    return error_response(error.code or 500, HTTP_CODES.get(error.code, "error"),
+                          error.description or "", headers=headers)
+
+
+@api_bp.errorhandler(Exception)
+def unexpected_error(error):
+    """Anything else: log it and answer a JSON 500 rather than an HTML page."""
+    current_app.logger.exception("API error on %s %s", request.method, request.path)
+    current_app.extensions["forum"].db.session.rollback()
+    return error_response(500, "server_error", "Something went wrong on our side.")
+
+
+@api_bp.route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+def unknown(anything):
+    """Unknown API paths: JSON 404, or 405 when the path exists with other methods."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    allowed = []
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        try:
+            endpoint, _ = adapter.match(method=method)
+        except HTTPException:
+            continue
+        if endpoint != request.endpoint:
+            allowed.append(method)
+    if allowed:
+        raise MethodNotAllowed(valid_methods=allowed,
+                               description="That address does not accept this method.")
+    raise HTTPNotFound("No such API endpoint.")

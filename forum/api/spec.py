@@ -1,0 +1,164 @@
+"""The one declarative description of the API: each view registers its route and its OpenAPI entry."""
+import functools
+import re
+
+from flask import Blueprint, request
+from jsonschema import Draft202012Validator
+
+from forum.errors import NotFound, Unauthorized, ValidationError
+from forum.web.context import current_actor
+
+api_bp = Blueprint("forum_api", __name__)
+
+OPERATIONS = []          # (openapi path, method, operation dict)
+SCHEMAS = {}             # components/schemas
+ID_MAX = 2_147_483_647   # ids are 32-bit integers on PostgreSQL
+ERROR_TEXT = {
+    400: "The request is malformed (not JSON, or a CSRF header is missing).",
+    401: "No valid bearer token and no logged-in session.",
+    403: "The member may not do this.",
+    404: "No such item, or it is hidden from this member.",
+    409: "The action clashes with the item's state (locked, duplicate).",
+    413: "The request body is too large.",
+    422: "A value breaks a rule; `field` names it.",
+    429: "Too many requests; retry later.",
+}
+ALWAYS = (400, 401, 413, 429)  # 401: a bad bearer token fails even public reads
+_RULE_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+def schema(name, definition):
+    """Register a named component schema and return a $ref to it."""
+    SCHEMAS[name] = definition
+    return ref(name)
+
+
+def ref(name):
+    """A $ref to a component schema."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def query(name, schema_, description, required=False):
+    """A declared query parameter."""
+    return {"name": name, "in": "query", "required": required, "description": description,
+            "schema": schema_}
+
+
+def _openapi_path(rule):
+    """'/threads/<int:thread_id>' -> '/threads/{thread_id}'."""
+    return _RULE_PARAM.sub(r"{\2}", rule)
+
+
+def _path_params(rule):
+    """OpenAPI parameters for the rule's path variables (all are positive 32-bit ids)."""
+    return [{"name": name, "in": "path", "required": True,
+             "schema": {"type": "integer", "minimum": 1, "maximum": ID_MAX}}
+            for _conv, name in _RULE_PARAM.findall(rule)]
+
+
+def _validation_message(error):
+    """A readable message for a JSON-schema failure, naming the field."""
+    where = ".".join(str(part) for part in error.absolute_path)
+    return (f"{where}: {error.message}" if where else error.message), (
+        str(error.absolute_path[0]) if error.absolute_path else None)
+
+
+def read_body(body_schema):
+    """The request's JSON object validated against body_schema (400 not JSON, 422 wrong shape)."""
+    data = request.get_json(silent=True) if request.content_length or request.data else None
+    if data is None:
+        if request.data:
+            raise ValidationError("The body is not valid JSON.", status=400, code="bad_request")
+        data = {}
+    for error in Draft202012Validator(_resolve(body_schema)).iter_errors(data):
+        message, field = _validation_message(error)
+        raise ValidationError(message, field=field)
+    return data
+
+
+def _resolve(definition):
+    """The schema with local $refs resolvable (components copied in as $defs)."""
+    text = repr(definition)
+    if "$ref" not in text:
+        return definition
+    return {**_rewrite_refs(definition), "$defs": {k: _rewrite_refs(v) for k, v in SCHEMAS.items()}}
+
+
+def _rewrite_refs(value):
+    """Point #/components/schemas/X refs at #/$defs/X for stand-alone validation."""
+    if isinstance(value, dict):
+        return {k: (v.replace("#/components/schemas/", "#/$defs/") if k == "$ref" else
+                    _rewrite_refs(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rewrite_refs(v) for v in value]
+    return value
+
+
+def _query_args(params):
+    """Validated query arguments: declared names only, typed, with readable 422s."""
+    values = {}
+    for param in params:
+        name, spec = param["name"], param["schema"]
+        raw = request.args.get(name)
+        if raw is None:
+            if param.get("required"):
+                raise ValidationError(f"The query parameter {name!r} is required.", field=name)
+            continue
+        value = raw
+        if spec.get("type") == "integer":
+            try:
+                value = int(raw)
+            except ValueError:
+                raise ValidationError(f"{name} must be a whole number.", field=name) from None
+        for error in Draft202012Validator(spec).iter_errors(value):
+            raise ValidationError(f"{name}: {error.message}", field=name)
+        values[name] = value
+    return values
+
+
+def endpoint(rule, method, *, summary, tag, response=None, status=200, body=None,
+             params=(), errors=(), auth=False, description=None):
+    """Register a view under rule/method and document it; the view gets (**path, args, body)."""
+    def decorate(view):
+        responses = {str(status): {"description": "Success"}}
+        if response is not None:
+            responses[str(status)]["content"] = {"application/json": {"schema": response}}
+        codes = set(errors) | set(ALWAYS)
+        if auth:
+            codes.add(401)
+        if body is not None or params:
+            codes.add(422)
+        if rule.count("<"):
+            codes.add(404)
+        for code in sorted(codes):
+            responses[str(code)] = {"$ref": f"#/components/responses/E{code}"}
+        operation = {
+            "operationId": view.__name__, "summary": summary, "tags": [tag],
+            "parameters": _path_params(rule) + list(params), "responses": responses,
+        }
+        if description:
+            operation["description"] = description
+        if body is not None:
+            operation["requestBody"] = {"required": True, "content": {
+                "application/json": {"schema": body}}}
+        if not auth:
+            operation["security"] = [{}, {"bearer": []}, {"session": []}]
+        OPERATIONS.append((_openapi_path(rule), method.lower(), operation))
+
+        @functools.wraps(view)
+        def wrapper(**path):
+            for name, value in path.items():
+                if isinstance(value, int) and not 1 <= value <= ID_MAX:
+                    raise NotFound("No such item.")
+            if auth and not current_actor().is_authenticated:
+                raise Unauthorized("Send a bearer token or log in.")
+            kwargs = dict(path)
+            if params:
+                kwargs["args"] = _query_args(params)
+            if body is not None:
+                kwargs["body"] = read_body(body)
+            return view(**kwargs)
+
+        api_bp.add_url_rule(rule, endpoint=view.__name__, view_func=wrapper, methods=[method])
+        return view
+    return decorate

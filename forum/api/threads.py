@@ -1,0 +1,122 @@
+"""API endpoints for threads and their contributions."""
+from flask import jsonify
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from forum.api import shapes
+from forum.api.spec import endpoint, query, schema
+from forum.database import session
+from forum.errors import NotFound
+from forum.models import Reply
+from forum.services import replies as reply_service
+from forum.services import threads as thread_service
+from forum.web.context import current_actor
+
+PAGE = {"type": "integer", "minimum": 1, "maximum": 100_000}
+TAG_NAMES = {"type": "array", "items": {"type": "string", "maxLength": 200}, "maxItems": 50}
+THREAD_PAGE = shapes.page_of(shapes.THREAD_SUMMARY, "ThreadPage")
+REPLY_PAGE = shapes.page_of(shapes.REPLY, "ReplyPage")
+NEW_THREAD = schema("NewThread", {
+    "type": "object", "required": ["title"], "additionalProperties": False,
+    "properties": {
+        "title": {"type": "string", "maxLength": 1000},
+        "lead": {"type": "string", "maxLength": 20_000},
+        "prompts": {"type": "array", "maxItems": 50, "items": {
+            "type": "object", "required": ["label", "text"], "additionalProperties": False,
+            "properties": {"label": {"type": "string", "maxLength": 1000},
+                           "text": {"type": "string", "maxLength": 5000}}}},
+        "call_to_action": {"type": "string", "maxLength": 5000},
+        "tags": TAG_NAMES,
+    },
+})
+NEW_REPLY = schema("NewReply", {
+    "type": "object", "required": ["body"], "additionalProperties": False,
+    "properties": {"body": {"type": "string", "maxLength": 100_000}, "tags": TAG_NAMES,
+                   "prompt": {"type": ["integer", "null"], "minimum": 0, "maximum": 1000}},
+})
+
+
+def load_reply(reply_id):
+    """A reply with author, prompt and tags loaded (after a write, for the response)."""
+    reply = session().scalar(
+        select(Reply).where(Reply.id == reply_id).execution_options(populate_existing=True)
+        .options(selectinload(Reply.author), selectinload(Reply.prompt),
+                 selectinload(Reply.tags)))
+    if reply is None:
+        raise NotFound("That contribution does not exist.")
+    return reply
+
+
+def visible_reply(reply_id):
+    """A reply the current actor may read (its thread visible too), or NotFound."""
+    actor = current_actor()
+    reply = load_reply(reply_id)
+    if not reply.is_visible and not actor.can_moderate:
+        raise NotFound("That contribution does not exist or was removed.")
+    thread_service.get_thread(actor, reply.thread_id)
+    return reply
+
+
+@endpoint("/threads", "GET", summary="List threads", tag="threads", response=THREAD_PAGE,
+          params=[query("tag", {"type": "string", "maxLength": 200}, "Tag slug or name."),
+                  query("sort", {"type": "string", "enum": list(thread_service.THREAD_SORTS),
+                                 "default": "latest"}, "Order of the list."),
+                  query("page", PAGE, "Page number, from 1.")], errors=(404,))
+def list_threads(args):
+    """A page of threads, optionally for one tag, in the chosen order."""
+    tag = thread_service.tag_for_listing(args["tag"]) if args.get("tag") else None
+    page = thread_service.list_threads(current_actor(), sort=args.get("sort", "latest"), tag=tag,
+                                       page=args.get("page", 1))
+    return jsonify(shapes.page_json(page, shapes.thread_summary_json))
+
+
+@endpoint("/threads", "POST", summary="Start a thread", tag="threads", response=shapes.THREAD,
+          status=201, body=NEW_THREAD, auth=True, errors=(403, 409))
+def create_thread(body):
+    """Start a thread in the discussion format; answers the thread with its id."""
+    actor = current_actor()
+    thread = thread_service.start_thread(
+        actor, body["title"], body.get("lead", ""), body.get("prompts", []),
+        body.get("call_to_action", ""), body.get("tags", []))
+    thread = thread_service.get_thread(actor, thread.id)
+    return jsonify(shapes.thread_json(thread)), 201
+
+
+@endpoint("/threads/<int:thread_id>", "GET", summary="Get a thread", tag="threads",
+          response=shapes.THREAD)
+def get_thread(thread_id):
+    """A thread with prompts, tags and its rating summary."""
+    thread = thread_service.get_thread(current_actor(), thread_id)
+    return jsonify(shapes.thread_json(thread))
+
+
+@endpoint("/threads/<int:thread_id>/replies", "GET", summary="List a thread's contributions",
+          tag="replies", response=REPLY_PAGE,
+          params=[query("sort", {"type": "string", "enum": ["oldest"], "default": "oldest"},
+                        "Order of the contributions."),
+                  query("page", PAGE, "Page number, from 1.")])
+def list_replies(thread_id, args):
+    """A page of a thread's contributions."""
+    actor = current_actor()
+    thread = thread_service.get_thread(actor, thread_id)
+    page = reply_service.list_replies(actor, thread, page=args.get("page", 1))
+    return jsonify(shapes.page_json(page, shapes.reply_json))
+
+
+@endpoint("/threads/<int:thread_id>/replies", "POST", summary="Contribute to a thread",
+          tag="replies", response=shapes.REPLY, status=201, body=NEW_REPLY, auth=True,
+          errors=(403, 409))
+def create_reply(thread_id, body):
+    """Add a contribution; answers it with its id, body, sanitized html and tags."""
+    reply = reply_service.add_reply(current_actor(), thread_id, body["body"],
+                                    body.get("prompt"), body.get("tags", []))
+    return jsonify(shapes.reply_json(load_reply(reply.id))), 201
+
+
+@endpoint("/replies/<int:reply_id>", "GET", summary="Get a contribution", tag="replies",
+          response=shapes.REPLY)
+def get_reply(reply_id):
+    """One contribution."""
+    return jsonify(shapes.reply_json(visible_reply(reply_id)))
+
+
