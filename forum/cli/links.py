@@ -1,3 +1,20 @@
 """Link health: checking related-reading URLs."""
+import click
+from flask import current_app
+from flask.cli import with_appcontext
 
-COMMANDS = []
+
+@click.command("check-links")
+@with_appcontext
+def check_links_command():
+    """Fetch every external "More relevant reading" URL and record whether it still works."""
+    from forum.services import linkcheck
+
+    config = current_app.config
+    click.echo(f"Checking links (timeout {config['FORUM_LINK_CHECK_TIMEOUT']}s, "
+               f"{config['FORUM_LINK_CHECK_CONCURRENCY']} at a time)...")
+    checked, broken = linkcheck.check_links()
+    click.echo(f"Checked {checked} link{'' if checked == 1 else 's'}: {broken} broken.")
+
+
+COMMANDS = [check_links_command]

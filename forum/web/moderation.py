@@ -1,1 +1,150 @@
-"""Moderator pages and actions: pin, lock, hide, flags queue, moderation log, members."""
+"""Moderator pages and actions: pin, lock, hide, flags queue, moderation log."""
+from flask import flash, redirect, render_template, request, url_for
+
+from forum.errors import ForumError
+from forum.services import flags as flag_service
+from forum.services import moderation as moderation_service
+from forum.services.replies import get_reply
+from forum.web.blueprint import bp
+from forum.web.context import current_actor
+from forum.web.pages import page_arg
+
+THREAD_ACTIONS = "pin,unpin,lock,unlock,hide,restore"
+DONE = {
+    "pin": "Thread pinned.", "unpin": "Thread unpinned.", "lock": "Thread locked.",
+    "unlock": "Thread unlocked.", "hide": "Thread hidden from members.",
+    "restore": "Thread visible again.",
+}
+
+
+def _thread_url(thread_id, anchor=""):
+    """The thread page (its canonical URL is one redirect away), with an optional #anchor."""
+    return url_for("forum.thread", thread_id=thread_id) + (f"#{anchor}" if anchor else "")
+
+
+def _back(default):
+    """Where to go after an action: a local ?next= path, else default."""
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def _action_page(error, title, values, status=None):
+    """Re-show an action's reason form with the error beside the field and the text kept."""
+    return render_template("forum/moderation_action.html", error=error, title=title,
+                           values=values, action_url=request.path), status or error.status
+
+
+def _client_error(error):
+    """Errors a user can fix in the form (bad input, already done) versus access errors."""
+    return error.status in (409, 422)
+
+
+@bp.post(f"/threads/<int:thread_id>/<any({THREAD_ACTIONS}):action>")
+def moderate_thread(thread_id, action):
+    """Pin, unpin, lock, unlock, hide or restore a thread (moderators only)."""
+    run = getattr(moderation_service, f"{action}_thread")
+    reason = request.form.get("reason", "")
+    try:
+        run(current_actor(), thread_id, reason=reason)
+    except ForumError as error:
+        if not _client_error(error):
+            raise
+        return _action_page(error, f"{action.capitalize()} thread #{thread_id}",
+                            {"reason": reason, "next": request.form.get("next", "")})
+    flash(DONE[action], "success")
+    return redirect(_back(_thread_url(thread_id)))
+
+
+@bp.post("/replies/<int:reply_id>/<any(hide,restore):action>")
+def moderate_reply(reply_id, action):
+    """Hide a contribution with a reason, or restore it (moderators only)."""
+    run = getattr(moderation_service, f"{action}_reply")
+    reason = request.form.get("reason", "")
+    try:
+        reply = run(current_actor(), reply_id, reason=reason)
+    except ForumError as error:
+        if not _client_error(error):
+            raise
+        return _action_page(error, f"{action.capitalize()} contribution #{reply_id}",
+                            {"reason": reason, "next": request.form.get("next", "")})
+    flash("Contribution hidden from members." if action == "hide"
+          else "Contribution visible again.", "success")
+    return redirect(_back(_thread_url(reply.thread_id, f"reply-{reply.id}")))
+
+
+def _flag_page(kind, target_id, values, error=None):
+    """The flag form for a thread or a reply, with any error and the member's input."""
+    return render_template(
+        "forum/flag.html", kind=kind, target_id=target_id, values=values, error=error,
+        reasons=flag_service.REASON_LABELS,
+        action_url=url_for(f"forum.flag_{kind}", **{f"{kind}_id": target_id}),
+    ), error.status if error else 200
+
+
+def _flag(kind, target_id):
+    """Submit a flag on a thread or a reply; errors re-show the form with the input kept."""
+    actor = current_actor()
+    values = {"reason": request.form.get("reason", ""), "text": request.form.get("text", "")}
+    run = flag_service.flag_thread if kind == "thread" else flag_service.flag_reply
+    try:
+        run(actor, target_id, values["reason"], values["text"])
+    except ForumError as error:
+        if not _client_error(error):
+            raise
+        return _flag_page(kind, target_id, values, error)
+    flash("Thank you: a moderator will review your flag.", "success")
+    if kind == "thread":
+        return redirect(_thread_url(target_id))
+    reply = get_reply(target_id)
+    return redirect(_thread_url(reply.thread_id, f"reply-{reply.id}"))
+
+
+@bp.post("/threads/<int:thread_id>/flag")
+def flag_thread(thread_id):
+    """Flag a thread for the moderators."""
+    return _flag("thread", thread_id)
+
+
+@bp.post("/replies/<int:reply_id>/flag")
+def flag_reply(reply_id):
+    """Flag a contribution for the moderators."""
+    return _flag("reply", reply_id)
+
+
+@bp.get("/moderation/flags")
+def flag_queue():
+    """The moderators' queue of open flags, oldest first."""
+    flags = flag_service.open_flags(current_actor(), page=page_arg())
+    return render_template("forum/flag_queue.html", flags=flags)
+
+
+@bp.post("/moderation/flags/<int:flag_id>/resolve")
+def resolve_flag(flag_id):
+    """Dismiss a flag, hide the flagged item, or lock its thread (one click)."""
+    action = request.form.get("action", "")
+    flag_service.resolve_flag(current_actor(), flag_id, action,
+                              reason=request.form.get("reason", ""))
+    flash({"dismiss": "Flag dismissed.", "hide": "Item hidden and its flags closed.",
+           "lock": "Thread locked and the item's flags closed."}[action], "success")
+    return redirect(url_for("forum.flag_queue"))
+
+
+@bp.get("/moderation/log")
+def moderation_log():
+    """The append-only moderation log, filterable by actor and action."""
+    actor = current_actor()
+    actor_id = request.args.get("actor", type=int)
+    action = request.args.get("action", "") or None
+    entries = moderation_service.list_log(actor, actor_id=actor_id, action=action,
+                                          page=page_arg())
+    actors, actions = moderation_service.log_filters(actor)
+    return render_template("forum/moderation_log.html", entries=entries, actors=actors,
+                           actions=actions, actor_id=actor_id, action=action)
+
+
+@bp.app_template_global("forum_flag_reasons")
+def flag_reasons():
+    """The flag reasons and their labels, for the flag forms."""
+    return flag_service.REASON_LABELS

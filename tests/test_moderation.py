@@ -1,0 +1,153 @@
+"""Moderation: pin, lock, hide threads and replies, with the append-only moderation log."""
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from forum.errors import Conflict, Forbidden, NotFound, ValidationError
+from forum.models import ModerationLog, Thread
+from forum.services import moderation, replies, threads
+
+
+@pytest.fixture
+def people(make_user, actor_for):
+    """A member author, another member and a moderator, as host users and actors."""
+    users = {"ana": make_user("Ana"), "bo": make_user("Bo"), "mo": make_user("Mo", staff=True)}
+    return users, {name: actor_for(user) for name, user in users.items()}
+
+
+@pytest.fixture
+def thread(people):
+    """A thread by Ana with two contributions by Bo."""
+    _, actors = people
+    item = threads.start_thread(actors["ana"], "How do you restart a stalled client?",
+                                "Momentum fades after month two.", tags="momentum")
+    replies.add_reply(actors["bo"], item.id, "Ask what changed since the start.")
+    replies.add_reply(actors["bo"], item.id, "Shrink the next step until it is easy.")
+    return item
+
+
+def log_rows(db):
+    return db.session.scalars(select(ModerationLog).order_by(ModerationLog.id)).all()
+
+
+def test_pin_lock_hide_restore_are_logged_with_before_and_after(people, thread, db):
+    _, actors = people
+    mo = actors["mo"]
+    assert moderation.pin_thread(mo, thread.id).is_pinned
+    assert moderation.lock_thread(mo, thread.id, reason="Resolved").is_locked
+    hidden = moderation.hide_thread(mo, thread.id, reason="Duplicate question")
+    assert hidden.is_hidden and hidden.hidden_reason == "Duplicate question"
+    assert not moderation.restore_thread(mo, thread.id).is_hidden
+    assert not moderation.unlock_thread(mo, thread.id).is_locked
+    assert not moderation.unpin_thread(mo, thread.id).is_pinned
+    rows = log_rows(db)
+    assert [row.action for row in rows] == [
+        "thread.pin", "thread.lock", "thread.hide", "thread.restore", "thread.unlock",
+        "thread.unpin"]
+    assert rows[1].reason == "Resolved" and rows[1].actor_id == actors["mo"].member_id
+    assert json.loads(rows[2].before) == {"is_hidden": False}
+    assert json.loads(rows[2].after) == {"is_hidden": True}
+    assert {row.target_type for row in rows} == {"thread"}
+    assert {row.target_id for row in rows} == {thread.id}
+
+
+@pytest.mark.parametrize("call, error", [
+    (lambda mo, t: moderation.unpin_thread(mo, t), Conflict),
+    (lambda mo, t: moderation.pin_thread(mo, 9999), NotFound),
+    (lambda mo, t: moderation.hide_thread(mo, t, reason="   "), ValidationError),
+    (lambda mo, t: moderation.hide_reply(mo, 9999, reason="spam"), NotFound),
+    (lambda mo, t: moderation.lock_thread(mo, t, reason="x" * 501), ValidationError),
+])
+def test_bad_moderation_changes_nothing_and_logs_nothing(people, thread, db, call, error):
+    _, actors = people
+    with pytest.raises(error):
+        call(actors["mo"], thread.id)
+    db.session.expire_all()
+    fresh = db.session.get(Thread, thread.id)
+    assert (fresh.is_pinned, fresh.is_locked, fresh.is_hidden) == (False, False, False)
+    assert log_rows(db) == []
+
+
+def test_members_cannot_moderate(people, thread, db):
+    _, actors = people
+    with pytest.raises(Forbidden):
+        moderation.pin_thread(actors["ana"], thread.id)
+    with pytest.raises(Forbidden):
+        moderation.list_log(actors["bo"])
+    assert log_rows(db) == []
+
+
+def test_hidden_reply_keeps_reply_count_and_shows_badge_only_to_moderators(
+        people, thread, client_for, db):
+    users, actors = people
+    first = replies.list_replies(actors["mo"], thread).items[0]
+    moderation.hide_reply(actors["mo"], first.id, reason="Names a client")
+    db.session.expire_all()
+    assert db.session.get(Thread, thread.id).reply_count == 1
+    page = client_for(users["bo"]).get(f"/community/threads/{thread.id}/x", follow_redirects=True)
+    assert "Ask what changed" not in page.text and "1 contribution" in page.text
+    mod_page = client_for(users["mo"]).get(f"/community/threads/{thread.id}/x",
+                                           follow_redirects=True)
+    assert "Ask what changed" in mod_page.text
+    assert "Hidden" in mod_page.text and "Names a client" in mod_page.text
+    with pytest.raises(Conflict):
+        moderation.hide_reply(actors["mo"], first.id, reason="again")
+    moderation.restore_reply(actors["mo"], first.id)
+    db.session.expire_all()
+    assert db.session.get(Thread, thread.id).reply_count == 2
+    assert [row.action for row in log_rows(db)] == ["reply.hide", "reply.restore"]
+
+
+def test_hidden_thread_is_404_for_members_and_badged_for_moderators(people, thread, client_for):
+    users, actors = people
+    moderation.hide_thread(actors["mo"], thread.id, reason="Off-topic")
+    assert client_for(users["ana"]).get(f"/community/threads/{thread.id}").status_code == 404
+    assert "How do you restart" not in client_for(users["bo"]).get("/community/").text
+    page = client_for(users["mo"]).get(f"/community/threads/{thread.id}", follow_redirects=True)
+    assert page.status_code == 200 and "Hidden" in page.text and "Off-topic" in page.text
+
+
+def test_locked_thread_refuses_new_contributions(people, thread, client_for):
+    users, actors = people
+    client_for(users["mo"]).post(f"/community/threads/{thread.id}/lock")
+    response = client_for(users["bo"]).post(f"/community/threads/{thread.id}/replies",
+                                            data={"body": "One more idea"})
+    assert response.status_code == 409 and "locked" in response.text
+
+
+def test_moderator_buttons_pin_and_log_page_filters(people, thread, client_for, make_user):
+    users, actors = people
+    mo = client_for(users["mo"])
+    page = mo.get(f"/community/threads/{thread.id}", follow_redirects=True).text
+    assert f'action="/community/threads/{thread.id}/pin"' in page
+    assert f'/threads/{thread.id}/pin"' not in client_for(users["bo"]).get(
+        f"/community/threads/{thread.id}", follow_redirects=True).text
+    assert mo.post(f"/community/threads/{thread.id}/pin").status_code == 302
+    assert "Pinned" in mo.get(f"/community/threads/{thread.id}", follow_redirects=True).text
+    second = make_user("Mia", staff=True)
+    client_for(second).post(f"/community/threads/{thread.id}/lock")
+    log = mo.get("/community/moderation/log").text
+    assert "thread.pin" in log and "thread.lock" in log
+    filtered = mo.get("/community/moderation/log?action=thread.lock").text
+    assert "thread.lock</code>" in filtered and "thread.pin</code>" not in filtered
+    by_mo = mo.get(f"/community/moderation/log?actor={actors['mo'].member_id}").text
+    assert "thread.pin</code>" in by_mo and "thread.lock</code>" not in by_mo
+
+
+def test_hide_without_reason_reshows_form_and_changes_nothing(people, thread, client_for, db):
+    users, _ = people
+    response = client_for(users["mo"]).post(f"/community/threads/{thread.id}/hide",
+                                            data={"reason": ""})
+    assert response.status_code == 422 and "Give a reason" in response.text
+    assert log_rows(db) == []
+
+
+def test_log_has_no_edit_or_delete_path(people, thread, client_for, app):
+    users, actors = people
+    moderation.pin_thread(actors["mo"], thread.id)
+    mo = client_for(users["mo"])
+    for method in ("put", "patch", "delete"):
+        assert getattr(mo, method)("/community/moderation/log").status_code == 405
+    assert not [rule for rule in app.url_map.iter_rules()
+                if "log" in rule.rule and "POST" in rule.methods and "moderation" in rule.rule]
