@@ -1,25 +1,53 @@
-"""The one sanitizer: plain-text cleaning, and Markdown -> bleach allow-list -> nh3 final guard."""
+"""The one sanitizer: plain-text cleaning, and Markdown -> bleach allow-list -> nh3 final guard.
+
+Rendering happens once, at write time (services store the result in `html` columns). Between
+Markdown and the sanitizers, "key points" written inline in the source discussion format
+(emoji-led points, "1. ... 2. ... 3. ..." steps in one paragraph) become real lists, so the
+sanitizers see the final markup.
+"""
 import re
 import unicodedata
 
 import bleach
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
 ALLOWED_TAGS = frozenset({
-    "p", "br", "hr", "strong", "em", "del", "a", "ul", "ol", "li", "blockquote", "code", "pre",
+    "p", "br", "hr", "strong", "em", "del", "s", "a", "ul", "ol", "li", "blockquote", "code", "pre",
     "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
 })
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+# The only class values that survive: the key-point lists' styling hook.
+ALLOWED_CLASSES = {"ul": {"key-points"}, "ol": {"key-points"}}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow ugc noopener"
+KEY_POINTS_CLASS = "key-points"
 
-# C0/C1 controls except tab and newline, and the bidi embeddings/overrides/isolates used in
-# "Trojan Source" tricks. Zero-width joiners stay: emoji ZWJ sequences need them.
+# C0/C1 controls except tab and newline, the bidi embeddings/overrides/isolates used in
+# "Trojan Source" tricks, BOM, lone surrogates (PostgreSQL cannot store them) and the two
+# non-characters. Zero-width joiners stay: emoji ZWJ sequences need them.
 _UNSAFE_CHARS = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff"
+    "\ud800-\udfff\ufffe\uffff]"
 )
+
+# One emoji "character": a pictograph (with optional variation selector, skin tone and ZWJ
+# continuations) or a keycap such as 1️⃣. Ranges follow Unicode's emoji blocks.
+_PICTO = (
+    "[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\u2300-\u23FF\u2190-\u21FF"
+    "\u3030\u303D\u3297\u3299\u203C\u2049\u2122\u2139\u2934\u2935]"
+)
+_MODS = "[\uFE0F\U0001F3FB-\U0001F3FF]*"
+EMOJI_RE = re.compile(
+    f"(?:{_PICTO}{_MODS}(?:\u200D{_PICTO}{_MODS})*|[0-9#*]\uFE0F?\u20E3)"
+)
+# A point or step ends a sentence: the next one starts after this punctuation or a line break.
+_SENTENCE_END = tuple(".!?;:)…\"'”’")
+_STEP_RE = re.compile(r"(?<!\S)(\d{1,2})[.)](?=[ \t\n]+\S)")
+_LABEL_RE = re.compile(r"^([^:.!?\n*_`\[\]<>]{2,60}):[ \t]+(?=\S)")
+HASHTAG_RE = re.compile(r"(?<![\w&/#])#([^\W_][\w-]{1,39})")
 
 _md = (
     MarkdownIt("commonmark", {"html": False, "typographer": False})
@@ -42,6 +70,126 @@ def clean_line(text):
     return " ".join(clean_text(text).split())
 
 
+def _boundary_ok(before):
+    """Whether a new point may start after this text: a sentence ended or a line broke."""
+    stripped = before.rstrip(" \t")
+    return (not stripped or stripped.endswith("\n") or stripped.endswith(_SENTENCE_END)
+            or bool(EMOJI_RE.fullmatch(stripped.split()[-1])))
+
+
+def emoji_points(text):
+    """Split "🧠Build trust. 🔍Ask questions." into (intro, [points]); None if not such a text.
+
+    Each point starts with an emoji after a sentence end or line break; the text must start
+    with a point (or with an intro ending in a colon), and there must be at least two points,
+    each with words after its emoji, so a stray smiley never turns prose into a list.
+    """
+    starts = [m.start() for m in EMOJI_RE.finditer(text)
+              if (m.start() == 0 or text[m.start() - 1].isspace())
+              and _boundary_ok(text[:m.start()])]
+    if len(starts) < 2:
+        return None
+    intro = text[:starts[0]].strip()
+    if intro and not intro.endswith(":"):
+        return None
+    points = [text[a:b].strip() for a, b in zip(starts, starts[1:] + [len(text)])]
+    if any(not re.search(r"\w", EMOJI_RE.sub("", point)) for point in points):
+        return None
+    return intro, points
+
+
+def numbered_steps(text):
+    """Split "Coaching 1. Do this. 2. Then that." into (intro, [steps]); None if not such a text.
+
+    Steps are numbered 1, 2, 3 ... in order, at least two, and every step after the first
+    starts after a sentence end or line break, so "page 1. and page 2." stays prose.
+    """
+    markers, expected = [], 1
+    for match in _STEP_RE.finditer(text):
+        if int(match.group(1)) != expected:
+            continue
+        if expected > 1 and not _boundary_ok(text[:match.start()]):
+            continue
+        markers.append(match)
+        expected += 1
+    if len(markers) < 2:
+        return None
+    intro = text[:markers[0].start()].strip()
+    ends = [m.start() for m in markers[1:]] + [len(text)]
+    steps = [text[m.end():end].strip() for m, end in zip(markers, ends)]
+    if any(not step for step in steps):
+        return None
+    return intro, steps
+
+
+def _inline(source, env, level):
+    """An inline token for a piece of Markdown source."""
+    token = Token("inline", "", 0, content=source, level=level, block=True)
+    token.children = _md.parseInline(source, env)[0].children or []
+    return token
+
+
+def _item_inline(source, env, level):
+    """An inline token for one key point; a leading "Label:" is shown bold."""
+    label = _LABEL_RE.match(source)
+    if not label or len(label.group(1).split()) > 6:
+        return _inline(source, env, level)
+    token = _inline(source[label.end():], env, level)
+    head = _md.parseInline(label.group(1) + ":", env)[0].children or []
+    token.children = ([Token("strong_open", "strong", 1, markup="**")] + head
+                      + [Token("strong_close", "strong", -1, markup="**"),
+                         Token("text", "", 0, content=" ")] + token.children)
+    return token
+
+
+def _key_point_tokens(paragraph, env):
+    """Tokens replacing one paragraph with an intro paragraph and a key-point list, or None."""
+    text = paragraph.content
+    split, list_tag = emoji_points(text), "ul"
+    if split is None:
+        split, list_tag = numbered_steps(text), "ol"
+    if split is None:
+        return None
+    intro, items = split
+    level = paragraph.level
+    out = []
+    if intro:
+        out += [Token("paragraph_open", "p", 1, level=level - 1, block=True),
+                _inline(intro, env, level),
+                Token("paragraph_close", "p", -1, level=level - 1, block=True)]
+    kind = "bullet_list" if list_tag == "ul" else "ordered_list"
+    opening = Token(f"{kind}_open", list_tag, 1, level=level - 1, block=True)
+    opening.attrSet("class", KEY_POINTS_CLASS)
+    out.append(opening)
+    for item in items:
+        out += [Token("list_item_open", "li", 1, level=level, block=True),
+                _item_inline(item, env, level + 1),
+                Token("list_item_close", "li", -1, level=level, block=True)]
+    out.append(Token(f"{kind}_close", list_tag, -1, level=level - 1, block=True))
+    return out
+
+
+def _key_points(tokens, env):
+    """Turn paragraphs written as inline key points into lists (not inside lists or tables)."""
+    out, list_depth, i = [], 0, 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            list_depth += 1
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+        if (token.type == "paragraph_open" and not list_depth and not token.hidden
+                and i + 2 < len(tokens) and tokens[i + 1].type == "inline"):
+            replacement = _key_point_tokens(tokens[i + 1], env)
+            if replacement is not None:
+                out += replacement
+                i += 3
+                continue
+        out.append(token)
+        i += 1
+    return out
+
+
 def _markdown_to_html(source):
     """Render Markdown with raw HTML off; headings shift down two levels below the page's h2."""
     env = {}
@@ -49,18 +197,26 @@ def _markdown_to_html(source):
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1]) + 2)}"
-    return _md.renderer.render(tokens, _md.options, env)
+    return _md.renderer.render(_key_points(tokens, env), _md.options, env)
+
+
+def _bleach_attribute(tag, name, value):
+    """bleach's attribute filter: the allow-list plus the few allowed class values."""
+    if name == "class":
+        return value in ALLOWED_CLASSES.get(tag, ())
+    return name in ALLOWED_ATTRIBUTES.get(tag, ())
 
 
 def sanitize_html(html):
     """Apply the allow-list twice: bleach first, then nh3 (maintained, browser-grade parser)."""
     cleaned = bleach.clean(
-        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+        html, tags=ALLOWED_TAGS, attributes=_bleach_attribute,
         protocols=ALLOWED_PROTOCOLS, strip=True, strip_comments=True,
     )
     return nh3.clean(
         cleaned, tags=set(ALLOWED_TAGS),
         attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        allowed_classes={tag: set(values) for tag, values in ALLOWED_CLASSES.items()},
         url_schemes=set(ALLOWED_PROTOCOLS), link_rel=LINK_REL, strip_comments=True,
     )
 
@@ -68,3 +224,32 @@ def sanitize_html(html):
 def render(source):
     """Markdown source -> safe HTML as Markup; the only producer of Markup in the forum."""
     return Markup(sanitize_html(_markdown_to_html(clean_text(source))))
+
+
+def hashtags(source):
+    """Hashtags written in a Markdown text (#listeningforthewin), in order, without duplicates.
+
+    Only prose counts: code spans, code blocks and link targets never yield tags.
+    """
+    runs, current = [], []
+    for block in _md.parse(clean_text(source)):
+        if block.type != "inline":
+            continue
+        for child in block.children or []:
+            if child.type == "text":
+                current.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                current.append(" ")
+            else:
+                runs.append("".join(current))
+                current = []
+        runs.append("".join(current))
+        current = []
+    names, seen = [], set()
+    for run in runs:
+        for match in HASHTAG_RE.finditer(run):
+            key = match.group(1).casefold()
+            if key not in seen:
+                seen.add(key)
+                names.append(match.group(1))
+    return names

@@ -1,14 +1,17 @@
-"""Contributions: adding a reply (Markdown rendered once, hashtags as tags) and listing them."""
+"""Contributions: add, list, edit (with revisions), soft delete/restore, tags, thread counters."""
 from flask import current_app
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from forum import markup
 from forum.database import atomic, session
-from forum.errors import Conflict, NotFound, ValidationError
-from forum.models import Prompt, Reply, ReplyTag, Thread, utcnow
-from forum.services.tags import get_or_create_tags, hashtags, parse_tag_names
-from forum.services.threads import Page
+from forum.errors import Conflict, Forbidden, NotFound, ValidationError
+from forum.models import Prompt, Reply, ReplyRevision, ReplyTag, Tag, Thread, utcnow
+from forum.services.audit import log_action
+from forum.services.paging import paginate
+from forum.services.tags import (
+    get_or_create_tags, parse_tag_names, replace_tags, with_hashtags,
+)
 
 BODY_MAX = 20_000
 
@@ -25,65 +28,129 @@ def validate_body(body):
     return body
 
 
-def _tag_names_for(body, chosen):
-    """Chosen tags plus hashtags from the text, within the per-item limit."""
-    names = parse_tag_names(chosen)
-    limit = current_app.config["FORUM_MAX_TAGS"]
-    seen = {name.casefold() for name in names}
-    for name in hashtags(body):
-        if len(names) >= limit:
-            break
-        if name.casefold() not in seen:
-            seen.add(name.casefold())
-            names.append(name)
-    return names
+def adjust_thread_counters(thread_id, delta=0):
+    """Keep a thread's reply_count and last_activity_at right, inside the caller's transaction.
+
+    Call it in the same transaction whenever a reply starts or stops being visible to members
+    (neither hidden nor deleted), or is edited: delta=+1 when a reply is added, restored or
+    un-hidden while otherwise visible; delta=-1 when a visible reply is deleted or hidden;
+    delta=0 after an edit. reply_count changes by SQL arithmetic (reply_count + delta), and
+    last_activity_at becomes the latest creation or edit of a visible reply (or the thread's
+    own creation when none is left), computed by the database in the same UPDATE.
+    Moderation (hide/unhide) calls this too: `adjust_thread_counters(reply.thread_id, -1)`
+    when hiding a reply that was visible, `+1` when un-hiding one that is not deleted.
+    """
+    latest = (
+        select(func.max(func.coalesce(Reply.edited_at, Reply.created_at)))
+        .where(Reply.thread_id == thread_id, Reply.is_hidden.is_(False),
+               Reply.is_deleted.is_(False))
+        .scalar_subquery()
+    )
+    session().execute(
+        update(Thread).where(Thread.id == thread_id).values(
+            reply_count=Thread.reply_count + delta,
+            last_activity_at=func.coalesce(latest, Thread.created_at))
+    )
+
+
+def recount_thread(thread_id):
+    """Recompute a thread's reply_count from scratch (imports, repairs), in the caller's transaction."""
+    visible = (
+        select(func.count()).select_from(Reply)
+        .where(Reply.thread_id == thread_id, Reply.is_hidden.is_(False),
+               Reply.is_deleted.is_(False))
+        .scalar_subquery()
+    )
+    session().execute(update(Thread).where(Thread.id == thread_id).values(reply_count=visible))
+    adjust_thread_counters(thread_id, 0)
+
+
+def _open_thread(db_session, actor, thread_id):
+    """The thread to write into, or NotFound when it does not exist or is hidden from actor."""
+    thread = db_session.get(Thread, thread_id)
+    if thread is None or (thread.is_hidden and not actor.can_moderate):
+        raise NotFound("That thread does not exist or was removed.")
+    return thread
+
+
+def _prompt_id(db_session, thread_id, prompt_position):
+    """The id of the thread's prompt at this position (None for no prompt), or a ValidationError."""
+    if prompt_position in (None, ""):
+        return None
+    try:
+        position = int(prompt_position)
+    except (TypeError, ValueError):
+        raise ValidationError("Choose one of this thread's prompts.", field="prompt") from None
+    prompt_id = db_session.scalar(select(Prompt.id).where(
+        Prompt.thread_id == thread_id, Prompt.position == position))
+    if prompt_id is None:
+        raise ValidationError("That prompt is not part of this thread.", field="prompt")
+    return prompt_id
 
 
 def add_reply(actor, thread_id, body, prompt_position=None, tags=()):
-    """Add a contribution to an open thread and bump its counters in the same transaction."""
+    """Add a contribution to an open thread and bump its counters in the same transaction.
+
+    body is Markdown (1-20,000 characters); prompt_position is the 0-based position of the
+    prompt it answers (or None); tags are names (list or comma-separated), to which the text's
+    hashtags are added up to FORUM_MAX_TAGS. Returns the new Reply.
+    """
     member = actor.require_member()
     body = validate_body(body)
-    tag_names = _tag_names_for(body, tags)
+    tag_names = with_hashtags(tags, body)
     with atomic() as db_session:
-        thread = db_session.get(Thread, thread_id)
-        if thread is None or (thread.is_hidden and not actor.can_moderate):
-            raise NotFound("That thread does not exist or was removed.")
+        thread = _open_thread(db_session, actor, thread_id)
         if thread.is_locked:
             raise Conflict("This thread is locked: it accepts no new contributions.",
                            field="body")
-        prompt_id = None
-        if prompt_position not in (None, ""):
-            prompt_id = db_session.scalar(select(Prompt.id).where(
-                Prompt.thread_id == thread_id, Prompt.position == int(prompt_position)))
-            if prompt_id is None:
-                raise ValidationError("That prompt is not part of this thread.", field="prompt")
-        now = utcnow()
-        reply = Reply(thread_id=thread_id, author_id=member.id, prompt_id=prompt_id, body=body,
-                      html=str(markup.render(body)), created_at=now)
+        reply = Reply(thread_id=thread_id, author_id=member.id,
+                      prompt_id=_prompt_id(db_session, thread_id, prompt_position), body=body,
+                      html=str(markup.render(body)), created_at=utcnow())
         db_session.add(reply)
         db_session.flush()
         for tag in get_or_create_tags(tag_names):
             db_session.add(ReplyTag(reply_id=reply.id, tag_id=tag.id))
-        db_session.execute(
-            update(Thread).where(Thread.id == thread_id)
-            .values(reply_count=Thread.reply_count + 1, last_activity_at=now)
-        )
+        db_session.flush()
+        adjust_thread_counters(thread_id, +1)
     return reply
 
 
-def list_replies(actor, thread, page=1, per_page=None):
-    """A page of a thread's contributions, oldest first, with authors, prompts and tags loaded."""
+def list_replies(actor, thread, page=1, per_page=None, by_prompt=False):
+    """A page of a thread's contributions with authors, prompts and tags: two queries in all.
+
+    Oldest first, or grouped by the prompt they answer (prompt order, then replies answering
+    no prompt) when by_prompt. Members see visible replies only; moderators also get hidden
+    and deleted ones (a deleted reply's html is empty: show a placeholder, never its body).
+    """
     per_page = per_page or current_app.config["FORUM_REPLIES_PER_PAGE"]
-    query = select(Reply).where(Reply.thread_id == thread.id)
+    query = (
+        select(Reply).outerjoin(Prompt, Reply.prompt_id == Prompt.id)
+        .where(Reply.thread_id == thread.id)
+        .options(contains_eager(Reply.prompt), joinedload(Reply.author),
+                 selectinload(Reply.tags))
+    )
     if not actor.can_moderate:
         query = query.where(Reply.is_hidden.is_(False), Reply.is_deleted.is_(False))
-    total = session().scalar(select(func.count()).select_from(query.subquery()))
-    items = session().scalars(
-        query.options(selectinload(Reply.author), selectinload(Reply.prompt),
-                      selectinload(Reply.tags))
-        .order_by(Reply.created_at, Reply.id).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return Page(items=items, page=page, per_page=per_page, total=total)
+    order = [Reply.created_at, Reply.id]
+    if by_prompt:
+        order = [Prompt.position.is_(None), Prompt.position] + order
+    return paginate(query.order_by(*order), page, per_page)
+
+
+def list_tagged_replies(actor, tag, page=1, per_page=None):
+    """A page of visible contributions carrying a tag, across all threads, newest first."""
+    per_page = per_page or current_app.config["FORUM_THREADS_PER_PAGE"]
+    query = (
+        select(Reply).join(Thread, Reply.thread_id == Thread.id)
+        .where(Reply.id.in_(select(ReplyTag.reply_id).where(ReplyTag.tag_id == tag.id)),
+               Reply.is_deleted.is_(False))
+        .options(contains_eager(Reply.thread), joinedload(Reply.author),
+                 joinedload(Reply.prompt), selectinload(Reply.tags))
+        .order_by(Reply.created_at.desc(), Reply.id.desc())
+    )
+    if not actor.can_moderate:
+        query = query.where(Reply.is_hidden.is_(False), Thread.is_hidden.is_(False))
+    return paginate(query, page, per_page)
 
 
 def get_reply(reply_id):
@@ -92,3 +159,148 @@ def get_reply(reply_id):
     if reply is None:
         raise NotFound("That contribution does not exist.")
     return reply
+
+
+def _reply_for_change(db_session, actor, member, reply_id, verb):
+    """The reply the actor may change: 404 if gone or not visible to them, 403 if not theirs."""
+    reply = db_session.get(Reply, reply_id)
+    if reply is None or ((reply.is_deleted or reply.is_hidden) and not actor.can_moderate
+                         and reply.author_id != member.id):
+        raise NotFound("That contribution does not exist.")
+    if reply.is_deleted and not actor.can_moderate:
+        raise NotFound("That contribution was deleted.")
+    if reply.author_id != member.id and not actor.can_moderate:
+        raise Forbidden(f"Only its author or a moderator can {verb} this contribution.")
+    _open_thread(db_session, actor, reply.thread_id)
+    return reply
+
+
+def reply_for_editing(actor, reply_id):
+    """The reply with its tags and thread prompts, if the actor may edit it (else 403/404)."""
+    member = actor.require_member()
+    reply = _reply_for_change(session(), actor, member, reply_id, "edit")
+    return session().execute(
+        select(Reply).where(Reply.id == reply.id).options(
+            selectinload(Reply.tags), joinedload(Reply.thread).selectinload(Thread.prompts),
+            joinedload(Reply.prompt))
+    ).scalar_one()
+
+
+def edit_reply(actor, reply_id, body, prompt_position=None, tags=None, reason=""):
+    """Change a reply's text (and prompt and tags): the previous text is kept as a revision.
+
+    Only the author or a moderator may edit (403 otherwise); a deleted reply cannot be edited
+    (restore it first); members cannot edit in a locked thread. tags=None keeps the chosen tags
+    (hashtags of the new text are added); a moderator editing another's reply is logged.
+    """
+    member = actor.require_member()
+    body = validate_body(body)
+    with atomic() as db_session:
+        reply = _reply_for_change(db_session, actor, member, reply_id, "edit")
+        if reply.is_deleted:
+            raise Conflict("This contribution is deleted: restore it before editing.",
+                           field="body")
+        if db_session.get(Thread, reply.thread_id).is_locked and not actor.can_moderate:
+            raise Conflict("This thread is locked: its contributions can no longer be edited.",
+                           field="body")
+        if tags is None:
+            tags = list(db_session.scalars(
+                select(Tag.name).join(ReplyTag, ReplyTag.tag_id == Tag.id)
+                .where(ReplyTag.reply_id == reply.id).order_by(Tag.slug)))
+        tag_names = with_hashtags(tags, body)
+        prompt_id = _prompt_id(db_session, reply.thread_id, prompt_position)
+        before = reply.body
+        if body != before:
+            db_session.add(ReplyRevision(reply_id=reply.id, editor_id=member.id, body=before,
+                                         created_at=utcnow()))
+            reply.body, reply.html, reply.edited_at = body, str(markup.render(body)), utcnow()
+        reply.prompt_id = prompt_id
+        replace_tags(ReplyTag, "reply_id", reply.id, tag_names)
+        db_session.flush()
+        adjust_thread_counters(reply.thread_id, 0)
+        if reply.author_id != member.id:
+            log_action(member, "reply.edit", "reply", reply.id, reason=reason,
+                       before={"body": before}, after={"body": body})
+    return reply
+
+
+def set_reply_tags(actor, reply_id, tags, reason=""):
+    """Replace a reply's tags (its author or a moderator); a moderator's change is logged."""
+    member = actor.require_member()
+    with atomic() as db_session:
+        reply = _reply_for_change(db_session, actor, member, reply_id, "retag")
+        before = list(db_session.scalars(
+            select(Tag.slug).join(ReplyTag, ReplyTag.tag_id == Tag.id)
+            .where(ReplyTag.reply_id == reply.id).order_by(Tag.slug)))
+        new_tags = replace_tags(ReplyTag, "reply_id", reply.id, parse_tag_names(tags))
+        if reply.author_id != member.id:
+            log_action(member, "reply.tags", "reply", reply.id, reason=reason,
+                       before=before, after=[tag.slug for tag in new_tags])
+    return new_tags
+
+
+def delete_reply(actor, reply_id, reason=""):
+    """Soft-delete a reply (its author or a moderator): its text leaves every page at once.
+
+    The Markdown source stays (for a moderator's restore) but the rendered html is emptied, so
+    nothing that renders replies can show it. A moderator deleting another's reply is logged.
+    """
+    member = actor.require_member()
+    with atomic() as db_session:
+        reply = _reply_for_change(db_session, actor, member, reply_id, "delete")
+        if reply.is_deleted:
+            return reply
+        was_visible = reply.is_visible
+        reply.is_deleted, reply.deleted_at, reply.html = True, utcnow(), ""
+        db_session.flush()
+        adjust_thread_counters(reply.thread_id, -1 if was_visible else 0)
+        if reply.author_id != member.id:
+            log_action(member, "reply.delete", "reply", reply.id, reason=reason)
+    return reply
+
+
+def restore_reply(actor, reply_id, reason=""):
+    """Undo a soft delete (moderators only), re-rendering the kept source; logged."""
+    moderator = actor.require_moderator()
+    with atomic() as db_session:
+        reply = db_session.get(Reply, reply_id)
+        if reply is None:
+            raise NotFound("That contribution does not exist.")
+        if not reply.is_deleted:
+            return reply
+        reply.is_deleted, reply.deleted_at = False, None
+        reply.html = str(markup.render(reply.body))
+        db_session.flush()
+        adjust_thread_counters(reply.thread_id, 0 if reply.is_hidden else +1)
+        log_action(moderator, "reply.restore", "reply", reply.id, reason=reason)
+    return reply
+
+
+def reply_history(actor, reply_id):
+    """(reply, revisions newest first, with editors) for moderators; 403 for everyone else."""
+    actor.require_moderator()
+    reply = session().execute(
+        select(Reply).where(Reply.id == reply_id).options(
+            joinedload(Reply.author), joinedload(Reply.thread))
+    ).scalar_one_or_none()
+    if reply is None:
+        raise NotFound("That contribution does not exist.")
+    revisions = session().scalars(
+        select(ReplyRevision).where(ReplyRevision.reply_id == reply_id)
+        .options(joinedload(ReplyRevision.editor))
+        .order_by(ReplyRevision.created_at.desc(), ReplyRevision.id.desc())
+    ).all()
+    return reply, revisions
+
+
+
+def reply_page(actor, reply, per_page=None):
+    """The page of its thread (in reading order) on which a reply appears, for redirects."""
+    per_page = per_page or current_app.config["FORUM_REPLIES_PER_PAGE"]
+    query = select(func.count()).select_from(Reply).where(
+        Reply.thread_id == reply.thread_id,
+        (Reply.created_at < reply.created_at)
+        | ((Reply.created_at == reply.created_at) & (Reply.id < reply.id)))
+    if not actor.can_moderate:
+        query = query.where(Reply.is_hidden.is_(False), Reply.is_deleted.is_(False))
+    return session().scalar(query) // per_page + 1

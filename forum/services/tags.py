@@ -1,29 +1,36 @@
-"""Tags: normalizing names to slugs, resolving synonyms, finding or creating tags."""
+"""Tags: normalizing names to slugs, synonyms, suggestions, replacing an item's tags, merging."""
 import re
 import unicodedata
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, func, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
-from forum.database import session
-from forum.errors import ValidationError
+from forum import markup
+from forum.database import atomic, session
+from forum.errors import NotFound, ValidationError
 from forum.markup import clean_line
-from forum.models import Tag
+from forum.models import ReplyTag, Tag, ThreadTag
+from forum.services.audit import log_action
 
 TAG_MIN, TAG_MAX = 2, 40
-HASHTAG_RE = re.compile(r"(?<![\w&/#])#([^\W_][\w-]{1,39})", re.UNICODE)
+SUGGEST_LIMIT = 10
 
 
 def slugify(name):
     """Lower-case, accent-free slug of letters, digits and single hyphens."""
     text = unicodedata.normalize("NFKD", clean_line(name).lstrip("#")).casefold()
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[^\w]+|_+", "-", text).strip("-")
+    return re.sub(r"[^\w]+|_+", "-", text).strip("-")[:TAG_MAX].strip("-")
 
 
 def parse_tag_names(raw, field="tags"):
-    """Split a comma-separated string (or list) into cleaned, de-duplicated tag names."""
+    """Split a comma-separated string (or list) into cleaned, de-duplicated tag names.
+
+    Raises ValidationError(field=field) for a tag over TAG_MAX characters, one with fewer than
+    TAG_MIN letters or digits (only punctuation), or more than FORUM_MAX_TAGS tags.
+    """
     items = raw if isinstance(raw, (list, tuple)) else str(raw or "").split(",")
     names, seen = [], set()
     for item in items:
@@ -33,8 +40,9 @@ def parse_tag_names(raw, field="tags"):
         if not name:
             continue
         if len(name) > TAG_MAX:
-            raise ValidationError(f"A tag has at most {TAG_MAX} characters: {name[:50]!r}.",
-                                  field=field)
+            raise ValidationError(
+                f"A tag has {TAG_MIN} to {TAG_MAX} characters: {name[:50]!r} is too long.",
+                field=field)
         slug = slugify(name)
         if len(slug) < TAG_MIN:
             raise ValidationError(
@@ -44,13 +52,31 @@ def parse_tag_names(raw, field="tags"):
             names.append(name)
     limit = current_app.config["FORUM_MAX_TAGS"]
     if len(names) > limit:
-        raise ValidationError(f"Use at most {limit} tags.", field=field)
+        raise ValidationError(f"Use at most {limit} tags (you gave {len(names)}).", field=field)
     return names
 
 
 def hashtags(text):
-    """Hashtag names written in a text (#listeningforthewin), in order of appearance."""
-    return [match.group(1) for match in HASHTAG_RE.finditer(text or "")]
+    """Hashtag names written in a Markdown text (#listeningforthewin), in order of appearance."""
+    return markup.hashtags(text)
+
+
+def with_hashtags(chosen, body, field="tags"):
+    """Chosen tags (validated) plus the text's hashtags, within FORUM_MAX_TAGS in total.
+
+    Chosen tags beyond the limit are an error; hashtags beyond it are simply not added.
+    """
+    names = parse_tag_names(chosen, field=field)
+    limit = current_app.config["FORUM_MAX_TAGS"]
+    seen = {slugify(name) for name in names}
+    for name in hashtags(body):
+        slug = slugify(name)
+        if len(names) >= limit:
+            break
+        if len(slug) >= TAG_MIN and slug not in seen:
+            seen.add(slug)
+            names.append(name)
+    return names
 
 
 def canonical(tag):
@@ -63,9 +89,14 @@ def canonical(tag):
 
 
 def find_tag(slug):
-    """The canonical tag for a slug (synonyms resolve), or None."""
-    tag = session().scalar(select(Tag).where(Tag.slug == slugify(slug)))
+    """The canonical tag for a slug or name (synonyms resolve), or None."""
+    tag = session().scalar(select(Tag).where(Tag.slug == slugify(slug or "")))
     return canonical(tag) if tag else None
+
+
+def synonyms(tag):
+    """The tags merged into this one (their old slugs still lead here), by slug."""
+    return session().scalars(select(Tag).where(Tag.canonical_id == tag.id).order_by(Tag.slug)).all()
 
 
 def get_or_create_tags(names):
@@ -78,7 +109,7 @@ def get_or_create_tags(names):
         if tag is None:
             try:
                 with db_session.begin_nested():
-                    tag = Tag(name=name, slug=slug)
+                    tag = Tag(name=clean_line(name).lstrip("#")[:TAG_MAX], slug=slug)
                     db_session.add(tag)
             except IntegrityError:
                 tag = db_session.scalar(select(Tag).where(Tag.slug == slug))
@@ -87,3 +118,84 @@ def get_or_create_tags(names):
             seen.add(tag.id)
             tags.append(tag)
     return tags
+
+
+def replace_tags(link_model, owner_column, owner_id, names):
+    """Make the item's tags exactly `names` (inside the caller's transaction); return the Tags.
+
+    link_model is ThreadTag or ReplyTag, owner_column its "thread_id" or "reply_id".
+    """
+    db_session = session()
+    tags = get_or_create_tags(names)
+    column = getattr(link_model, owner_column)
+    db_session.execute(delete(link_model).where(column == owner_id))
+    for tag in tags:
+        db_session.add(link_model(**{owner_column: owner_id, "tag_id": tag.id}))
+    return tags
+
+
+def suggest_tags(query, limit=SUGGEST_LIMIT):
+    """Canonical tags whose slug (or a synonym's) starts with the query, most used first.
+
+    Returns a list of {"name", "slug", "uses"} dicts, for the tag field's suggestions.
+    """
+    prefix = slugify(query or "")
+    if not prefix:
+        return []
+    synonym = aliased(Tag)
+    matching = select(func.coalesce(synonym.canonical_id, synonym.id)).where(
+        synonym.slug.startswith(prefix, autoescape=True))
+    uses = (
+        select(func.count()).select_from(ThreadTag).where(ThreadTag.tag_id == Tag.id)
+        .scalar_subquery()
+        + select(func.count()).select_from(ReplyTag).where(ReplyTag.tag_id == Tag.id)
+        .scalar_subquery()
+    ).label("uses")
+    rows = session().execute(
+        select(Tag.name, Tag.slug, uses)
+        .where(Tag.canonical_id.is_(None), Tag.id.in_(matching))
+        .order_by(uses.desc(), Tag.slug).limit(limit)
+    ).all()
+    return [{"name": name, "slug": slug, "uses": count} for name, slug, count in rows]
+
+
+def _move_links(link_model, owner_column, source_id, target_id):
+    """Move an item-tag link table from source tag to target tag, skipping duplicates."""
+    db_session = session()
+    owner = getattr(link_model, owner_column)
+    already = select(owner).where(link_model.tag_id == target_id)
+    moved = db_session.execute(
+        insert(link_model).from_select(
+            [owner_column, "tag_id"],
+            select(owner, literal(target_id)).where(
+                link_model.tag_id == source_id, owner.not_in(already)),
+        )
+    ).rowcount
+    db_session.execute(delete(link_model).where(link_model.tag_id == source_id))
+    return moved
+
+
+def merge_tags(actor, source_slug, target, reason=""):
+    """Merge one tag into another (moderators): the old slug becomes a synonym that resolves.
+
+    Threads and replies carrying the old tag carry the target instead; tags that were already
+    synonyms of the old tag now point at the target. Logged as "tag.merge". Returns the target.
+    """
+    moderator = actor.require_moderator()
+    with atomic() as db_session:
+        source = db_session.scalar(select(Tag).where(Tag.slug == slugify(source_slug or "")))
+        if source is None or source.canonical_id is not None:
+            raise NotFound("That tag does not exist or was already merged.")
+        target_tag = find_tag(target)
+        if target_tag is None:
+            raise ValidationError(f"No tag {clean_line(target)!r} to merge into.", field="into")
+        if target_tag.id == source.id:
+            raise ValidationError("Merge a tag into a different tag.", field="into")
+        threads = _move_links(ThreadTag, "thread_id", source.id, target_tag.id)
+        replies = _move_links(ReplyTag, "reply_id", source.id, target_tag.id)
+        db_session.execute(update(Tag).where(or_(
+            Tag.canonical_id == source.id, Tag.id == source.id)).values(canonical_id=target_tag.id))
+        log_action(moderator, "tag.merge", "tag", source.id, reason=reason,
+                   before={"slug": source.slug},
+                   after={"into": target_tag.slug, "threads": threads, "replies": replies})
+    return target_tag

@@ -1,45 +1,23 @@
 """Threads: starting one in the discussion format, listing, and loading a thread page."""
 import re
-from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from forum import markup
 from forum.database import atomic, session
-from forum.errors import NotFound, ValidationError
+from forum.errors import Forbidden, NotFound, ValidationError
 from forum.models import Prompt, Thread, ThreadTag, utcnow
-from forum.services.tags import find_tag, get_or_create_tags, parse_tag_names
+from forum.services.audit import log_action
+from forum.services.paging import Page, paginate
+from forum.services.tags import find_tag, get_or_create_tags, parse_tag_names, replace_tags
+
+__all__ = ["Page"]  # re-exported: callers import Page from here
 
 TITLE_MIN, TITLE_MAX, LEAD_MAX, CTA_MAX = 10, 200, 2000, 500
 PROMPTS_MAX, LABEL_MAX, PROMPT_TEXT_MAX = 10, 80, 500
 THREAD_SORTS = ("latest", "newest", "replies", "unanswered", "top")
-
-
-@dataclass
-class Page:
-    """One page of a list, with what the pager needs."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self):
-        """Number of pages (at least one, so an empty list still has page 1)."""
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_next(self):
-        """Whether a later page exists."""
-        return self.page < self.pages
-
-    @property
-    def has_prev(self):
-        """Whether an earlier page exists."""
-        return self.page > 1
 
 
 def title_key(title):
@@ -133,7 +111,10 @@ def _visible(query, actor):
 
 
 def list_threads(actor, sort="latest", tag=None, page=1):
-    """A page of threads with authors and tags eager-loaded (a fixed number of queries)."""
+    """A page of threads with authors and tags loaded: three queries whatever the page size.
+
+    sort is one of THREAD_SORTS; tag (a Tag from tag_for_listing/find_tag) filters the list.
+    """
     if sort not in THREAD_SORTS:
         raise ValidationError(f"Sort by one of {', '.join(THREAD_SORTS)}.", field="sort")
     per_page = current_app.config["FORUM_THREADS_PER_PAGE"]
@@ -150,23 +131,46 @@ def list_threads(actor, sort="latest", tag=None, page=1):
         "unanswered": [Thread.created_at.desc()],
         "top": [Thread.rating_sum.desc(), Thread.rating_count.desc()],
     }[sort]
-    total = session().scalar(select(func.count()).select_from(query.subquery()))
-    items = session().scalars(
-        query.options(selectinload(Thread.author), selectinload(Thread.tags))
-        .order_by(*order, Thread.id.desc()).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return Page(items=items, page=page, per_page=per_page, total=total)
+    query = query.options(joinedload(Thread.author), selectinload(Thread.tags)).order_by(
+        *order, Thread.id.desc())
+    return paginate(query, page, per_page)
 
 
 def get_thread(actor, thread_id):
-    """A thread with prompts, tags and author loaded; NotFound if missing or hidden from actor."""
-    thread = session().scalar(
+    """A thread with prompts, tags and author loaded in one query; NotFound if missing/hidden."""
+    thread = session().execute(
         select(Thread).where(Thread.id == thread_id).options(
-            selectinload(Thread.author), selectinload(Thread.prompts), selectinload(Thread.tags))
-    )
+            joinedload(Thread.author), joinedload(Thread.prompts), joinedload(Thread.tags))
+    ).unique().scalar_one_or_none()
     if thread is None or (thread.is_hidden and not actor.can_moderate):
         raise NotFound("That thread does not exist or was removed.")
     return thread
+
+
+def thread_for_tagging(actor, thread_id):
+    """The thread, if the actor may change its tags (its author or a moderator), else 403."""
+    member = actor.require_member()
+    thread = get_thread(actor, thread_id)
+    if thread.author_id != member.id and not actor.can_moderate:
+        raise Forbidden("Only the thread's author or a moderator can change its tags.")
+    return thread
+
+
+def set_thread_tags(actor, thread_id, tags, reason=""):
+    """Replace a thread's tags (its author or a moderator); a moderator's change is logged."""
+    member = actor.require_member()
+    names = parse_tag_names(tags)
+    with atomic():
+        thread = get_thread(actor, thread_id)
+        is_author = thread.author_id == member.id
+        if not (is_author or actor.can_moderate):
+            raise Forbidden("Only the thread's author or a moderator can change its tags.")
+        before = [tag.slug for tag in thread.tags]
+        new_tags = replace_tags(ThreadTag, "thread_id", thread.id, names)
+        if not is_author:
+            log_action(member, "thread.tags", "thread", thread.id, reason=reason,
+                       before=before, after=[tag.slug for tag in new_tags])
+    return new_tags
 
 
 def tag_for_listing(slug):

@@ -1,0 +1,64 @@
+"""Tag pages: threads and contributions with a tag, suggestions as you type, merging (moderators)."""
+from flask import flash, jsonify, redirect, render_template, request, url_for
+
+from forum.errors import ForumError
+from forum.services import replies as reply_service
+from forum.services import tags as tag_service
+from forum.services import threads as thread_service
+from forum.web.blueprint import bp
+from forum.web.context import current_actor
+from forum.web.discussion_common import login_needed
+from forum.web.discussion_forms import MergeTagForm
+from forum.web.forms import attach_error
+from forum.web.pages import page_arg
+
+
+def _int_arg(name):
+    """A positive page number from the query string (1 when absent or bad)."""
+    return max(1, request.args.get(name, 1, type=int) or 1)
+
+
+def render_tag(tag, merge_form=None, status=200):
+    """The tag page: its threads (?page=) and its contributions across threads (?replies_page=)."""
+    actor = current_actor()
+    threads = thread_service.list_threads(actor, tag=tag, page=page_arg())
+    replies = reply_service.list_tagged_replies(actor, tag, page=_int_arg("replies_page"))
+    return render_template(
+        "forum/tag.html", tag=tag, threads=threads, replies=replies,
+        synonyms=tag_service.synonyms(tag) if actor.can_moderate else [],
+        merge_form=merge_form or MergeTagForm()), status
+
+
+@bp.get("/tags/suggest")
+def tag_suggestions():
+    """JSON tag suggestions for what is being typed: ?q=prefix -> {"tags": [{name, slug, uses}]}."""
+    response = jsonify({"tags": tag_service.suggest_tags(request.args.get("q", "")[:80])})
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+@bp.get("/tags/<slug>")
+def tag(slug):
+    """Threads and contributions carrying a tag (a synonym redirects to its canonical tag)."""
+    tag = thread_service.tag_for_listing(slug)
+    if tag.slug != slug:
+        return redirect(url_for("forum.tag", slug=tag.slug, **request.args), 301)
+    return render_tag(tag)
+
+
+@bp.post("/tags/<slug>/merge")
+def merge_tag(slug):
+    """Merge this tag into another one (moderators); the old name keeps resolving."""
+    actor = current_actor()
+    if not actor.is_authenticated:
+        return login_needed(url_for("forum.tag", slug=slug))
+    form = MergeTagForm()
+    try:
+        target = tag_service.merge_tags(actor, slug, form.into.data, reason=form.reason.data)
+    except ForumError as error:
+        if error.field != "into":
+            raise
+        tag = thread_service.tag_for_listing(slug)
+        return render_tag(tag, form, status=attach_error(form, error))
+    flash(f"#{slug} is merged into #{target.name}.", "success")
+    return redirect(url_for("forum.tag", slug=target.slug))
