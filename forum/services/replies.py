@@ -115,12 +115,13 @@ def add_reply(actor, thread_id, body, prompt_position=None, tags=()):
     return reply
 
 
-def list_replies(actor, thread, page=1, per_page=None, by_prompt=False):
+def list_replies(actor, thread, page=1, per_page=None, by_prompt=False, include_deleted=False):
     """A page of a thread's contributions with authors, prompts and tags: two queries in all.
 
     Oldest first, or grouped by the prompt they answer (prompt order, then replies answering
     no prompt) when by_prompt. Members see visible replies only; moderators also get hidden
-    and deleted ones (a deleted reply's html is empty: show a placeholder, never its body).
+    ones, and deleted ones when include_deleted (the thread page's restore placeholders: a
+    deleted reply's html is empty; show a placeholder, never its body).
     """
     per_page = per_page or current_app.config["FORUM_REPLIES_PER_PAGE"]
     query = (
@@ -130,7 +131,9 @@ def list_replies(actor, thread, page=1, per_page=None, by_prompt=False):
                  selectinload(Reply.tags))
     )
     if not actor.can_moderate:
-        query = query.where(Reply.is_hidden.is_(False), Reply.is_deleted.is_(False))
+        query = query.where(Reply.is_hidden.is_(False))
+    if not (include_deleted and actor.can_moderate):
+        query = query.where(Reply.is_deleted.is_(False))
     order = [Reply.created_at, Reply.id]
     if by_prompt:
         order = [Prompt.position.is_(None), Prompt.position] + order

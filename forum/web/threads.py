@@ -56,7 +56,7 @@ def render_thread(thread, form=None, status=200):
     view = request.args.get("view")
     view = view if view in THREAD_VIEWS else "order"
     replies = reply_service.list_replies(actor, thread, page=page_arg(),
-                                         by_prompt=view == "prompts")
+                                         by_prompt=view == "prompts", include_deleted=True)
     groups = [(group[0].prompt, group) for group in (
         list(items) for _, items in groupby(replies.items, key=lambda r: r.prompt_id))]
     return render_template("forum/thread.html", thread=thread, replies=replies, view=view,
