@@ -1,5 +1,7 @@
 """The JSON API under api/: bearer tokens or a session with a CSRF header."""
-from forum.api import account, auth, document, errors, threads  # noqa: F401  (register routes)
+from forum.api import (  # noqa: F401  (each module registers its routes)
+    account, auth, document, errors, search, threads,
+)
 from forum.api.spec import api_bp
 
 

@@ -1,0 +1,193 @@
+"""Full-text search over threads and replies: FTS5 on SQLite, tsvector on PostgreSQL.
+
+The index (table forum_search, kept current by triggers from migration 0002_search) is joined
+with the live rows at query time, so hidden threads, hidden replies and deleted replies never
+appear. Snippets are built here from the plain text of the sanitized HTML, as lists of
+(text, is_hit) parts, so templates escape them and no HTML from the index reaches a page.
+"""
+import re
+from dataclasses import dataclass
+
+from flask import current_app
+from markupsafe import Markup
+from sqlalchemy import bindparam, select, text
+from sqlalchemy.orm import selectinload
+
+from forum import markup
+from forum.database import session
+from forum.errors import NotFound, ValidationError
+from forum.models import Reply, Thread
+from forum.services.tags import find_tag
+from forum.services.threads import Page
+
+KINDS = ("all", "threads", "replies")
+QUERY_MAX = 300
+WORD_RE = re.compile(r"\w+", re.UNICODE)
+PHRASE_RE = re.compile(r'"([^"]*)"|(\S+)')
+SNIPPET_WORDS = 30
+
+
+@dataclass
+class Hit:
+    """One search result: a thread or a reply, with highlighted title and snippet parts."""
+
+    kind: str
+    thread: Thread
+    reply: Reply | None
+    title_parts: list
+    snippet_parts: list
+
+    @property
+    def snippet(self):
+        """The snippet as plain text."""
+        return "".join(part for part, _hit in self.snippet_parts)
+
+
+def parse_query(raw):
+    """User input -> (phrases, terms): quoted phrases kept, operators and punctuation dropped."""
+    raw = markup.clean_line(raw)[:QUERY_MAX]
+    phrases = []
+    for quoted, bare in PHRASE_RE.findall(raw):
+        words = WORD_RE.findall(quoted if quoted else bare)
+        if words:
+            phrases.append(words)
+    terms = [word.casefold() for words in phrases for word in words]
+    return phrases, terms
+
+
+def fts5_query(phrases):
+    """An FTS5 MATCH expression: every phrase double-quoted (so no input is an operator), ANDed."""
+    return " AND ".join('"' + " ".join(words).replace('"', '""') + '"' for words in phrases)
+
+
+def websearch_query(phrases):
+    """websearch_to_tsquery input rebuilt from the parsed phrases (quotes kept, nothing else)."""
+    return " ".join('"' + " ".join(words) + '"' if len(words) > 1 else words[0]
+                    for words in phrases)
+
+
+def _live_filter(kind, tag_id):
+    """SQL conditions: live thread, live reply, wanted kind, wanted tag."""
+    conditions = ["t.is_hidden = :false",
+                  "(s.kind = 't' OR (r.id IS NOT NULL AND r.is_hidden = :false "
+                  "AND r.is_deleted = :false))"]
+    if kind == "threads":
+        conditions.append("s.kind = 't'")
+    elif kind == "replies":
+        conditions.append("s.kind = 'r'")
+    if tag_id is not None:
+        conditions.append(
+            "(EXISTS (SELECT 1 FROM forum_thread_tag tt WHERE tt.thread_id = t.id "
+            "AND tt.tag_id = :tag_id) OR (s.kind = 'r' AND EXISTS (SELECT 1 FROM "
+            "forum_reply_tag rt WHERE rt.reply_id = r.id AND rt.tag_id = :tag_id)))")
+    return " AND ".join(conditions)
+
+
+def _ranked_ids(phrases, kind, tag_id, limit, offset):
+    """(kind, item id) of one page of matches, best first, and the total number of matches."""
+    dialect = session().get_bind().dialect.name
+    where = _live_filter(kind, tag_id)
+    joins = ("JOIN forum_thread t ON t.id = s.thread_id "
+             "LEFT JOIN forum_reply r ON s.kind = 'r' AND r.id = s.item_id")
+    params = {"false": False, "tag_id": tag_id}
+    if dialect == "sqlite":
+        source = f"FROM forum_search s {joins} WHERE forum_search MATCH :q AND {where}"
+        rank = "bm25(forum_search, 4.0, 1.0)"
+        params["q"] = fts5_query(phrases)
+        order = "rank"
+    else:
+        source = (f"FROM forum_search s {joins}, websearch_to_tsquery('english', :q) query "
+                  f"WHERE s.document @@ query AND {where}")
+        rank = "ts_rank_cd(s.document, query)"
+        params["q"] = websearch_query(phrases)
+        order = "rank DESC"
+    params = {key: value for key, value in params.items() if f":{key}" in source}
+    total = session().execute(text(f"SELECT count(*) {source}"), params).scalar()
+    rows = session().execute(
+        text(f"SELECT s.kind, s.item_id, {rank} AS rank {source} "
+             f"ORDER BY {order}, s.item_id DESC LIMIT :limit OFFSET :offset")
+        .bindparams(bindparam("limit"), bindparam("offset")),
+        dict(params, limit=limit, offset=offset)).all()
+    return [(row.kind, row.item_id) for row in rows], total
+
+
+def _matches(word, terms):
+    """Whether a word of the text is a hit for one of the query terms (tolerating stem endings)."""
+    word = word.casefold()
+    for term in terms:
+        stem = term if len(term) < 5 else term[:max(4, len(term) - 3)]
+        if word.startswith(stem) or (len(word) >= 4 and term.startswith(word)):
+            return True
+    return False
+
+
+def highlight(plain, terms, window=None):
+    """(text, is_hit) parts of plain text, cut to a window of words around the first hit."""
+    tokens = re.split(r"(\w+)", plain)
+    hits = [i for i in range(1, len(tokens), 2) if _matches(tokens[i], terms)]
+    start, end, prefix, suffix = 0, len(tokens), "", ""
+    if window is not None and len(tokens) > 2 * window:
+        first = hits[0] if hits else 1
+        start = max(0, first - window // 2 * 2)
+        end = min(len(tokens), start + 2 * window)
+        prefix = "… " if start > 0 else ""
+        suffix = " …" if end < len(tokens) else ""
+    parts = [(prefix, False)] if prefix else []
+    for index in range(start, end):
+        if tokens[index]:
+            parts.append((tokens[index], index % 2 == 1 and index in hits))
+    if suffix:
+        parts.append((suffix, False))
+    return parts
+
+
+def plain_text(html):
+    """The text of sanitized HTML, whitespace folded."""
+    return " ".join(Markup(html).striptags().split())
+
+
+def _load(ids):
+    """Threads and replies for the ranked ids, with what a result needs, in two queries each."""
+    thread_ids = [item for kind, item in ids if kind == "t"]
+    reply_ids = [item for kind, item in ids if kind == "r"]
+    replies = {r.id: r for r in session().scalars(
+        select(Reply).where(Reply.id.in_(reply_ids)).options(
+            selectinload(Reply.author), selectinload(Reply.tags)))} if reply_ids else {}
+    thread_ids += [r.thread_id for r in replies.values()]
+    threads = {t.id: t for t in session().scalars(
+        select(Thread).where(Thread.id.in_(set(thread_ids))).options(
+            selectinload(Thread.author), selectinload(Thread.tags),
+            selectinload(Thread.prompts)))} if thread_ids else {}
+    return threads, replies
+
+
+def search(actor, q, tag=None, kind="all", page=1, per_page=None):
+    """A page of ranked hits for a query; an empty query or one of only stop words finds nothing."""
+    if kind not in KINDS:
+        raise ValidationError(f"Search in one of {', '.join(KINDS)}.", field="kind")
+    per_page = per_page or current_app.config["FORUM_THREADS_PER_PAGE"]
+    phrases, terms = parse_query(q)
+    tag_row = None
+    if tag:
+        tag_row = find_tag(tag)
+        if tag_row is None:
+            raise NotFound(f"No tag {markup.clean_line(tag)[:50]!r}.")
+    if not phrases:
+        return Page(items=[], page=page, per_page=per_page, total=0)
+    ids, total = _ranked_ids(phrases, kind, tag_row.id if tag_row else None, per_page,
+                             (page - 1) * per_page)
+    threads, replies = _load(ids)
+    items = []
+    for item_kind, item_id in ids:
+        if item_kind == "t":
+            thread = threads[item_id]
+            body = " ".join([plain_text(thread.lead_html)] + [
+                f"{p.label}: {p.text}" for p in thread.prompts] + [thread.call_to_action])
+            items.append(Hit("thread", thread, None, highlight(thread.title, terms),
+                             highlight(body.strip(), terms, SNIPPET_WORDS)))
+        else:
+            reply = replies[item_id]
+            thread = threads[reply.thread_id]
+            items.append(Hit("reply", thread, reply, highlight(thread.title, terms),
+                             highlight(plain_text(reply.html), terms, SNIPPET_WORDS)))
+    return Page(items=items, page=page, per_page=per_page, total=total)
