@@ -61,9 +61,8 @@ def fts5_query(phrases):
 
 
 def websearch_query(phrases):
-    """websearch_to_tsquery input rebuilt from the parsed phrases (quotes kept, nothing else)."""
-    return " ".join('"' + " ".join(words) + '"' if len(words) > 1 else words[0]
-                    for words in phrases)
+    """websearch_to_tsquery input: every phrase quoted, so words like "or" are never operators."""
+    return " ".join('"' + " ".join(words) + '"' for words in phrases)
 
 
 def _live_filter(kind, tag_id):

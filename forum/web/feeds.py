@@ -1,1 +1,103 @@
-"""Atom feeds for new threads and new replies."""
+"""Atom feeds (RFC 4287) for new threads, new threads with a tag, and new replies of a thread."""
+from xml.etree import ElementTree as ET
+
+from flask import Response, current_app, render_template_string, url_for
+
+from forum.services import feeds as feed_service
+from forum.web.blueprint import bp
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+ATOM_TYPE = "application/atom+xml; charset=utf-8"
+THREAD_CONTENT = (
+    "{{ t.lead_html|safe }}{% if t.prompts %}<ol>{% for p in t.prompts %}<li><strong>"
+    "{{ p.label }}:</strong> {{ p.text }}</li>{% endfor %}</ol>{% endif %}"
+    "{% if t.call_to_action %}<p>{{ t.call_to_action }}</p>{% endif %}")
+
+
+def _add(parent, tag, text=None, **attributes):
+    """Append an Atom element with optional text and attributes."""
+    element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attributes)
+    if text is not None:
+        element.text = text
+    return element
+
+
+def _entry(feed, entry_id, title, link, author, published, updated, html):
+    """One <entry>: id, title, link, author, dates, and the page's sanitized HTML as content."""
+    entry = _add(feed, "entry")
+    _add(entry, "id", entry_id)
+    _add(entry, "title", title, type="text")
+    _add(entry, "link", rel="alternate", type="text/html", href=link)
+    _add(_add(entry, "author"), "name", author.display_name if author else "A former member")
+    _add(entry, "published", published.isoformat())
+    _add(entry, "updated", updated.isoformat())
+    _add(entry, "content", html, type="html")
+
+
+def _feed(title, self_url, page_url, updated):
+    """The <feed> element with its required id, title, updated, links and author."""
+    feed = ET.Element(f"{{{ATOM_NS}}}feed")
+    _add(feed, "id", self_url)
+    _add(feed, "title", title, type="text")
+    _add(feed, "updated", updated.isoformat())
+    _add(feed, "link", rel="self", type="application/atom+xml", href=self_url)
+    _add(feed, "link", rel="alternate", type="text/html", href=page_url)
+    _add(_add(feed, "author"), "name", current_app.config["FORUM_TITLE"])
+    _add(feed, "generator", "coaching-forum")
+    return feed
+
+
+def _response(feed):
+    """Serialize with the Atom namespace as the default one."""
+    ET.register_namespace("", ATOM_NS)
+    body = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return Response(body, content_type=ATOM_TYPE)
+
+
+def _threads_feed(title, self_url, page_url, threads):
+    """A feed whose entries are threads."""
+    from forum.models import utcnow
+
+    updated = max((t.created_at for t in threads), default=utcnow())
+    feed = _feed(title, self_url, page_url, updated)
+    for thread in threads:
+        link = url_for("forum.thread", thread_id=thread.id, slug=thread.slug, _external=True)
+        _entry(feed, link, thread.title, link, thread.author, thread.created_at,
+               thread.created_at, render_template_string(THREAD_CONTENT, t=thread))
+    return _response(feed)
+
+
+@bp.get("/feeds/threads.atom")
+def feed_threads():
+    """New threads in the whole forum."""
+    _tag, threads = feed_service.newest_threads()
+    site = current_app.config["FORUM_TITLE"]
+    return _threads_feed(f"{site}: new threads", url_for("forum.feed_threads", _external=True),
+                         url_for("forum.index", sort="newest", _external=True), threads)
+
+
+@bp.get("/feeds/tags/<slug>.atom")
+def feed_tag(slug):
+    """New threads with one tag."""
+    tag, threads = feed_service.newest_threads(slug)
+    site = current_app.config["FORUM_TITLE"]
+    return _threads_feed(f"{site}: new threads tagged #{tag.name}",
+                         url_for("forum.feed_tag", slug=tag.slug, _external=True),
+                         url_for("forum.tag", slug=tag.slug, _external=True), threads)
+
+
+@bp.get("/feeds/threads/<int:thread_id>.atom")
+def feed_thread_replies(thread_id):
+    """New contributions to one thread."""
+    thread, replies = feed_service.newest_replies(thread_id)
+    page = url_for("forum.thread", thread_id=thread.id, slug=thread.slug, _external=True)
+    updated = max([thread.created_at] + [r.edited_at or r.created_at for r in replies])
+    feed = _feed(f"{thread.title}: contributions",
+                 url_for("forum.feed_thread_replies", thread_id=thread.id, _external=True),
+                 page, updated)
+    for reply in replies:
+        author = reply.author.display_name if reply.author else "a former member"
+        _entry(feed, f"{page}#reply-{reply.id}", f"Contribution by {author}",
+               f"{page}#reply-{reply.id}", reply.author, reply.created_at,
+               reply.edited_at or reply.created_at, reply.html)
+    return _response(feed)
