@@ -63,21 +63,14 @@ END $$ LANGUAGE plpgsql;
 
 CREATE FUNCTION forum_search_thread_trigger() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP = 'DELETE' THEN
-        DELETE FROM forum_search WHERE id = OLD.id::bigint * 2;
-    ELSE
-        PERFORM forum_search_thread_refresh(NEW.id);
-    END IF;
+    PERFORM forum_search_thread_refresh(CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END);
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
 
 CREATE FUNCTION forum_search_prompt_trigger() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP = 'DELETE' THEN
-        PERFORM forum_search_thread_refresh(OLD.thread_id);
-    ELSE
-        PERFORM forum_search_thread_refresh(NEW.thread_id);
-    END IF;
+    PERFORM forum_search_thread_refresh(
+        CASE WHEN TG_OP = 'DELETE' THEN OLD.thread_id ELSE NEW.thread_id END);
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
 
