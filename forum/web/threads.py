@@ -51,8 +51,10 @@ def new_thread():
 
 
 def render_thread(thread, form=None, status=200):
-    """Render a thread page (also used to re-show it with a reply form's errors)."""
+    """Render a thread page (a Thread or its id), also to re-show it with a form's errors."""
     actor = current_actor()
+    if isinstance(thread, int):
+        thread = thread_service.get_thread(actor, thread)
     view = request.args.get("view")
     view = view if view in THREAD_VIEWS else "order"
     replies = reply_service.list_replies(actor, thread, page=page_arg(),
