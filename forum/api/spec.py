@@ -5,6 +5,7 @@ import re
 from flask import Blueprint, request
 from jsonschema import Draft202012Validator
 
+from forum import markup
 from forum.errors import NotFound, Unauthorized, ValidationError
 from forum.web.context import current_actor
 
@@ -73,7 +74,18 @@ def read_body(body_schema):
     for error in Draft202012Validator(_resolve(body_schema)).iter_errors(data):
         message, field = _validation_message(error)
         raise ValidationError(message, field=field)
-    return data
+    return _clean(data)
+
+
+def _clean(value):
+    """Every string of a JSON value without NUL/control/bidi-override characters."""
+    if isinstance(value, str):
+        return markup.clean_text(value)
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _clean(item) for key, item in value.items()}
+    return value
 
 
 def _resolve(definition):
@@ -104,7 +116,7 @@ def _query_args(params):
             if param.get("required"):
                 raise ValidationError(f"The query parameter {name!r} is required.", field=name)
             continue
-        value = raw
+        value = markup.clean_text(raw)
         if spec.get("type") == "integer":
             try:
                 value = int(raw)
@@ -139,7 +151,8 @@ def endpoint(rule, method, *, summary, tag, response=None, status=200, body=None
         if description:
             operation["description"] = description
         if body is not None:
-            operation["requestBody"] = {"required": True, "content": {
+            named = SCHEMAS.get(body.get("$ref", "").rsplit("/", 1)[-1], body)
+            operation["requestBody"] = {"required": bool(named.get("required")), "content": {
                 "application/json": {"schema": body}}}
         if not auth:
             operation["security"] = [{}, {"bearer": []}, {"session": []}]

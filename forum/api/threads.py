@@ -4,10 +4,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from forum.api import shapes
+from forum.api.related import RELATED, related_json
 from forum.api.spec import endpoint, query, schema
 from forum.database import session
 from forum.errors import NotFound
 from forum.models import Reply
+from forum.services import related as related_service
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 from forum.web.context import current_actor
@@ -34,6 +36,11 @@ NEW_REPLY = schema("NewReply", {
     "properties": {"body": {"type": "string", "maxLength": 100_000}, "tags": TAG_NAMES,
                    "prompt": {"type": ["integer", "null"], "minimum": 0, "maximum": 1000}},
 })
+
+
+THREAD_DETAIL = schema("ThreadDetail", {"allOf": [shapes.THREAD, {
+    "type": "object", "required": ["related"],
+    "properties": {"related": {"type": "array", "items": RELATED}}}]})
 
 
 def load_reply(reply_id):
@@ -83,11 +90,13 @@ def create_thread(body):
 
 
 @endpoint("/threads/<int:thread_id>", "GET", summary="Get a thread", tag="threads",
-          response=shapes.THREAD)
+          response=THREAD_DETAIL)
 def get_thread(thread_id):
-    """A thread with prompts, tags and its rating summary."""
-    thread = thread_service.get_thread(current_actor(), thread_id)
-    return jsonify(shapes.thread_json(thread))
+    """A thread with prompts, tags, rating summary and related reading in display order."""
+    actor = current_actor()
+    thread = thread_service.get_thread(actor, thread_id)
+    related = [related_json(link) for link in related_service.list_links(actor, thread_id)]
+    return jsonify(dict(shapes.thread_json(thread), related=related))
 
 
 @endpoint("/threads/<int:thread_id>/replies", "GET", summary="List a thread's contributions",
@@ -120,3 +129,52 @@ def get_reply(reply_id):
     return jsonify(shapes.reply_json(visible_reply(reply_id)))
 
 
+
+
+THREAD_CHANGE = schema("ThreadChange", {
+    "type": "object", "required": ["tags"], "additionalProperties": False,
+    "description": "The thread's author or a moderator replaces its tags.",
+    "properties": {"tags": TAG_NAMES, "reason": {"type": "string", "maxLength": 5000}},
+})
+REPLY_CHANGE = schema("ReplyChange", {
+    "type": "object", "minProperties": 1, "additionalProperties": False,
+    "description": "Fields left out keep their value; a new body keeps the old one as a revision.",
+    "properties": {"body": {"type": "string", "maxLength": 100_000}, "tags": TAG_NAMES,
+                   "prompt": {"type": ["integer", "null"], "minimum": 0, "maximum": 1000},
+                   "reason": {"type": "string", "maxLength": 5000}},
+})
+
+
+@endpoint("/threads/<int:thread_id>", "PATCH", summary="Change a thread's tags", tag="threads",
+          response=shapes.THREAD, body=THREAD_CHANGE, auth=True, errors=(403, 409))
+def change_thread(thread_id, body):
+    """Replace the thread's tags (its author or a moderator; a moderator's change is logged)."""
+    actor = current_actor()
+    thread_service.set_thread_tags(actor, thread_id, body["tags"], body.get("reason", ""))
+    return jsonify(shapes.thread_json(thread_service.get_thread(actor, thread_id)))
+
+
+@endpoint("/replies/<int:reply_id>", "PATCH", summary="Edit a contribution", tag="replies",
+          response=shapes.REPLY, body=REPLY_CHANGE, auth=True, errors=(403, 409))
+def change_reply(reply_id, body):
+    """Edit a contribution's text, prompt or tags (its author or a moderator)."""
+    actor = current_actor()
+    reply = reply_service.reply_for_editing(actor, reply_id)
+    if "body" in body or "prompt" in body:
+        current_prompt = reply.prompt.position if reply.prompt is not None else None
+        reply_service.edit_reply(
+            actor, reply_id, body.get("body", reply.body), body.get("prompt", current_prompt),
+            body.get("tags"), body.get("reason", ""))
+    elif "tags" in body:
+        reply_service.set_reply_tags(actor, reply_id, body["tags"], body.get("reason", ""))
+    return jsonify(shapes.reply_json(load_reply(reply_id)))
+
+
+@endpoint("/replies/<int:reply_id>", "DELETE", summary="Delete a contribution", tag="replies",
+          status=204, auth=True, errors=(403, 409),
+          params=[query("reason", {"type": "string", "maxLength": 5000},
+                        "Why (for the moderation log when a moderator deletes).")])
+def delete_reply(reply_id, args):
+    """Soft-delete a contribution (its author or a moderator)."""
+    reply_service.delete_reply(current_actor(), reply_id, args.get("reason", ""))
+    return "", 204
