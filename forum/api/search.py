@@ -23,7 +23,9 @@ HIT = schema("SearchHit", {
 RESULTS = schema("SearchResults", {
     "type": "object", "required": ["items", "page", "per_page", "total", "pages"],
     "properties": {"items": {"type": "array", "items": HIT}, "page": {"type": "integer"},
-                   "per_page": {"type": "integer"}, "total": {"type": "integer"},
+                   "per_page": {"type": "integer"},
+                   "total": {"type": "integer", "description":
+                             "Matches ranked; at most 1000 (the most recent matches)."},
                    "pages": {"type": "integer"}},
 })
 

@@ -25,6 +25,7 @@ QUERY_MAX = 300
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 PHRASE_RE = re.compile(r'"([^"]*)"|(\S+)')
 SNIPPET_WORDS = 30
+CANDIDATES = 1000
 
 
 @dataclass
@@ -83,28 +84,36 @@ def _live_filter(kind, tag_id):
 
 
 def _ranked_ids(phrases, kind, tag_id, limit, offset):
-    """(kind, item id) of one page of matches, best first, and the total number of matches."""
+    """(kind, item id) of one page of matches, best first, and the number of candidates.
+
+    The CANDIDATES most recent live matches are ranked (the index hands them over in id
+    order, so the cost of ranking stays bounded however common the words are).
+    """
     dialect = session().get_bind().dialect.name
-    where = _live_filter(kind, tag_id)
-    joins = ("JOIN forum_thread t ON t.id = s.thread_id "
-             "LEFT JOIN forum_reply r ON s.kind = 'r' AND r.id = s.item_id")
-    params = {"false": False, "tag_id": tag_id}
+    live = (f"JOIN forum_thread t ON t.id = s.thread_id "
+            f"LEFT JOIN forum_reply r ON s.kind = 'r' AND r.id = s.item_id "
+            f"WHERE {{match}} AND {_live_filter(kind, tag_id)}")
+    params = {"false": False, "tag_id": tag_id, "cap": CANDIDATES}
     if dialect == "sqlite":
-        source = f"FROM forum_search s {joins} WHERE forum_search MATCH :q AND {where}"
-        rank = "bm25(forum_search, 4.0, 1.0)"
         params["q"] = fts5_query(phrases)
-        order = "rank"
+        candidates = (
+            "SELECT s.kind, s.item_id, bm25(forum_search, 4.0, 1.0) AS rank FROM forum_search s "
+            + live.format(match="forum_search MATCH :q") + " ORDER BY s.rowid DESC LIMIT :cap")
+        ranked = "SELECT kind, item_id FROM c ORDER BY rank, item_id DESC"
     else:
-        source = (f"FROM forum_search s {joins}, websearch_to_tsquery('english', :q) query "
-                  f"WHERE s.document @@ query AND {where}")
-        rank = "ts_rank_cd(s.document, query)"
         params["q"] = websearch_query(phrases)
-        order = "rank DESC"
-    params = {key: value for key, value in params.items() if f":{key}" in source}
-    total = session().execute(text(f"SELECT count(*) {source}"), params).scalar()
+        candidates = (
+            "SELECT s.id FROM forum_search s " + live.format(
+                match="s.document @@ websearch_to_tsquery('english', :q)")
+            + " ORDER BY s.id DESC LIMIT :cap")
+        ranked = ("SELECT s.kind, s.item_id FROM c JOIN forum_search s ON s.id = c.id "
+                  "ORDER BY ts_rank_cd(s.document, websearch_to_tsquery('english', :q)) DESC, "
+                  "s.item_id DESC")
+    params = {key: value for key, value in params.items() if f":{key}" in candidates}
+    cte = f"WITH c AS ({candidates}) "
+    total = session().execute(text(cte + "SELECT count(*) FROM c"), params).scalar()
     rows = session().execute(
-        text(f"SELECT s.kind, s.item_id, {rank} AS rank {source} "
-             f"ORDER BY {order}, s.item_id DESC LIMIT :limit OFFSET :offset")
+        text(f"{cte}{ranked} LIMIT :limit OFFSET :offset")
         .bindparams(bindparam("limit"), bindparam("offset")),
         dict(params, limit=limit, offset=offset)).all()
     return [(row.kind, row.item_id) for row in rows], total

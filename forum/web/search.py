@@ -24,4 +24,5 @@ def search():
         except ForumError as failure:
             error = failure.message
     return render_template("forum/search.html", q=q, tag=tag, kind=kind, results=results,
-                           error=error, kinds=search_service.KINDS)
+                           error=error, kinds=search_service.KINDS,
+                           candidates=search_service.CANDIDATES)
