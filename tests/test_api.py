@@ -10,15 +10,17 @@ THREAD = {"title": "How do you close a coaching session well?", "lead": "Endings
           "call_to_action": "Share your closing ritual.", "tags": ["endings", "Rituals"]}
 
 
+def bearer_for(actor_for, user):
+    """Authorization headers with a fresh personal token of user."""
+    _token, raw = tokens.create_token(actor_for(user), "tests")
+    return {"Authorization": f"Bearer {raw}"}
+
+
 @pytest.fixture
 def api(client, make_user, actor_for):
     """A client plus bearer headers for a member ("Ana") and a moderator ("Mo")."""
-    def headers_for(user):
-        _token, raw = tokens.create_token(actor_for(user), "tests")
-        return {"Authorization": f"Bearer {raw}"}
-
-    client.ana = headers_for(make_user("Ana"))
-    client.mo = headers_for(make_user("Mo", staff=True))
+    client.ana = bearer_for(actor_for, make_user("Ana"))
+    client.mo = bearer_for(actor_for, make_user("Mo", staff=True))
     return client
 
 

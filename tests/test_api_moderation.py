@@ -1,7 +1,7 @@
 """API for moderators, flags, related reading, and editing or deleting contributions."""
 import pytest
 
-from forum.services import tokens
+from tests.test_api import bearer_for
 
 API = "/community/api"
 THREAD = {"title": "How do you end a session that runs over?", "lead": "Time is tight.",
@@ -11,13 +11,9 @@ THREAD = {"title": "How do you end a session that runs over?", "lead": "Time is 
 @pytest.fixture
 def api(client, make_user, actor_for):
     """A client with bearer headers for Ana, Bo (members) and Mo (moderator), and a thread."""
-    def headers_for(user):
-        _token, raw = tokens.create_token(actor_for(user), "tests")
-        return {"Authorization": f"Bearer {raw}"}
-
-    client.ana = headers_for(make_user("Ana"))
-    client.bo = headers_for(make_user("Bo"))
-    client.mo = headers_for(make_user("Mo", staff=True))
+    client.ana = bearer_for(actor_for, make_user("Ana"))
+    client.bo = bearer_for(actor_for, make_user("Bo"))
+    client.mo = bearer_for(actor_for, make_user("Mo", staff=True))
     client.thread = client.post(f"{API}/threads", json=THREAD, headers=client.ana).json["id"]
     client.reply = client.post(f"{API}/threads/{client.thread}/replies", headers=client.ana,
                                json={"body": "I name the time **early**."}).json["id"]

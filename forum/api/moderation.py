@@ -107,22 +107,23 @@ for _action in ("hide", "restore"):
     _reply_switch(_action)
 
 
-@endpoint("/threads/<int:thread_id>/flags", "POST", summary="Flag a thread", tag="flags",
-          response=FLAG, status=201, body=NEW_FLAG, auth=True, errors=(409,))
-def flag_thread(thread_id, body):
-    """Any member reports a thread to the moderators."""
-    flag = flag_service.flag_thread(current_actor(), thread_id, body["reason"],
-                                    body.get("text", ""))
-    return jsonify(flag_json(flag)), 201
+def _flag_endpoint(kind, rule, noun):
+    """Register POST <rule>/flags: any member reports a thread or contribution."""
+    service = getattr(flag_service, f"flag_{kind}")
+
+    def view(body, **path):
+        flag = service(current_actor(), next(iter(path.values())), body["reason"],
+                       body.get("text", ""))
+        return jsonify(flag_json(flag)), 201
+
+    view.__name__ = f"flag_{kind}"
+    view.__doc__ = f"Any member reports a {noun} to the moderators."
+    endpoint(f"{rule}/flags", "POST", summary=f"Flag a {noun}", tag="flags", response=FLAG,
+             status=201, body=NEW_FLAG, auth=True, errors=(409,))(view)
 
 
-@endpoint("/replies/<int:reply_id>/flags", "POST", summary="Flag a contribution", tag="flags",
-          response=FLAG, status=201, body=NEW_FLAG, auth=True, errors=(409,))
-def flag_reply(reply_id, body):
-    """Any member reports a contribution to the moderators."""
-    flag = flag_service.flag_reply(current_actor(), reply_id, body["reason"],
-                                   body.get("text", ""))
-    return jsonify(flag_json(flag)), 201
+_flag_endpoint("thread", "/threads/<int:thread_id>", "thread")
+_flag_endpoint("reply", "/replies/<int:reply_id>", "contribution")
 
 
 @endpoint("/flags", "GET", summary="Open flags (moderators)", tag="flags", response=FLAG_PAGE,
