@@ -245,3 +245,19 @@ def test_odd_characters_are_stored_safely_and_shown_harmlessly(people, thread, c
     assert "\x00" not in stored and "\u202e" not in stored and "👩\u200d💻" in stored
     page = client.get(response.headers["Location"]).text
     assert "\u202e" not in page and "\x00" not in page and "evil" in page
+
+
+def test_every_change_needs_a_csrf_token(people, thread, client_for, actor_for, app, db):
+    """With CSRF on, posts without a token change nothing (400)."""
+    reply = reply_service.add_reply(actor_for(people["ben"]), thread.id, "Protected words")
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = client_for(people["ben"])
+    for url, data in ((f"{PREFIX}/replies/{reply.id}/edit", {"body": "forged"}),
+                      (f"{PREFIX}/replies/{reply.id}/delete", {}),
+                      (f"{PREFIX}/replies/{reply.id}/tags", {"tags": "forged"}),
+                      (f"{PREFIX}/threads/{thread.id}/replies", {"body": "forged"})):
+        assert client.post(url, data=data).status_code == 400, url
+    db.session.expire_all()
+    row = db.session.get(Reply, reply.id)
+    assert row.body == "Protected words" and not row.is_deleted
+    assert db.session.scalar(select(func.count()).select_from(Reply)) == 1

@@ -203,3 +203,45 @@ def test_forbidden_content_tags_are_never_allowed():
     """The allow-list itself has no raw-text or foreign-content tag."""
     assert not markup.ALLOWED_TAGS & {"svg", "math", "style", "noscript", "iframe", "script",
                                       "textarea", "title", "xmp", "template", "img"}
+
+
+PAGE_PAYLOADS = [
+    "<script>alert(1)</script>",
+    "\"><img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    "javascript:alert(1)",
+]
+
+
+@pytest.mark.parametrize("payload", PAGE_PAYLOADS)
+def test_plain_text_fields_are_escaped_on_every_discussion_page(make_user, client_for, payload):
+    """Titles, prompts, calls to action, tags and names are escaped text, never markup."""
+    from forum.services import replies, threads
+    from forum.web.context import actor_for_user
+
+    user = make_user(f"Eve {payload}"[:80])
+    actor = actor_for_user(user)
+    thread = threads.start_thread(
+        actor, f"Question {payload} here?", lead=payload,
+        prompts=[{"label": f"L {payload}", "text": f"T {payload}"}],
+        call_to_action=f"Share {payload}", tags=["coaching"])
+    reply = replies.add_reply(actor, thread.id, f"{payload} [x]({payload})", tags="coaching")
+    client = client_for(user)
+    pages = [client.get(f"/community/threads/{thread.id}/{thread.slug}?view={view}").text
+             for view in ("order", "prompts")]
+    pages += [client.get(url).text for url in (
+        "/community/", "/community/tags/coaching", f"/community/replies/{reply.id}/edit",
+        f"/community/replies/{reply.id}/delete")]
+    for page in pages:
+        body = page.split("<body>", 1)[1]
+        body = re.sub(r"<textarea[^>]*>.*?</textarea>", "", body, flags=re.S)
+        body = re.sub(r"<script src=[^>]*></script>", "", body)
+        body = re.sub(r'<(input|meta)[^>]*value="[^"]*"[^>]*>', "", body)
+        parser = _Collector()
+        parser.feed(body)
+        for tag, attrs in parser.tags:
+            assert tag not in {"script", "svg", "img", "iframe"}, (tag, payload)
+            for name, value in attrs:
+                assert not name.startswith("on"), (tag, name, payload)
+                if name == "href":
+                    assert not BAD_SCHEME.match(_normalize_url(value)), (value, payload)
