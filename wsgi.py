@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from forum import Forum
+from forum.web.blueprint import http_error
 
 SUPPORTED_DATABASES = ("sqlite", "postgresql")
 
@@ -93,6 +94,8 @@ def create_app(config=None):
     check_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     db = SQLAlchemy(app)
     Forum(app)
+    for status in (404, 405):  # addresses no route matches get the forum-styled page too
+        app.register_error_handler(status, http_error)
     if not app.config.get("TESTING"):
         with app.app_context():
             check_database_reachable(db, app.config["SQLALCHEMY_DATABASE_URI"])
