@@ -1,4 +1,5 @@
 """Built-in accounts wired into Flask-Login, for sites with no user system of their own."""
+from flask import g
 from flask_login import LoginManager, UserMixin
 
 from forum.services import accounts as account_service
@@ -35,8 +36,25 @@ def load_user(session_id):
     return AccountUser(account)
 
 
+def harden_cookies(config):
+    """HttpOnly + SameSite=Lax session and remember-me cookies, Secure with FORUM_SECURE_COOKIES."""
+    for prefix in ("SESSION_COOKIE", "REMEMBER_COOKIE"):
+        config[f"{prefix}_HTTPONLY"] = True
+        if not config.get(f"{prefix}_SAMESITE"):
+            config[f"{prefix}_SAMESITE"] = "Lax"
+        if config["FORUM_SECURE_COOKIES"]:
+            config[f"{prefix}_SECURE"] = True
+
+
+def forget_loaded_user():
+    """Load the user afresh on every request, even when requests share one app context (tests)."""
+    g.pop("_login_user", None)
+
+
 def init_builtin_accounts(app):
     """Give the app a LoginManager that loads forum accounts (creating one if needed)."""
+    harden_cookies(app.config)
+    app.before_request(forget_loaded_user)
     manager = getattr(app, "login_manager", None)
     if manager is None:
         manager = LoginManager(app)

@@ -103,10 +103,13 @@ class Forum:
             is_admin=self.is_admin or (accounts.is_admin if builtin else (lambda user: False)),
         )
 
+        from forum import limits, security
         from forum.cli import forum_cli
         from forum.web import register_blueprints
 
         register_blueprints(app, csrf)
+        security.init_app(app)
+        limits.init_app(app)
         app.cli.add_command(forum_cli)
         with app.app_context():
             _configure_engine(db.engine, app.config["FORUM_SQLITE_BUSY_TIMEOUT"])

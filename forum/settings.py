@@ -1,4 +1,5 @@
 """Every FORUM_* setting with its default and meaning: the one place they are documented."""
+from forum.limits import DEFAULT_LIMITS
 
 SETTINGS = {
     "FORUM_URL_PREFIX": ("/forum", "URL prefix the forum is mounted under ('/' for the site root)."),
@@ -40,6 +41,21 @@ SETTINGS = {
     "FORUM_RATELIMIT_STORAGE_URI": (
         "memory://",
         "Flask-Limiter storage; use redis://host:6379 when several workers or machines serve the site.",
+    ),
+    "FORUM_RATELIMITS": (
+        DEFAULT_LIMITS,
+        "Rate per limit name (Flask-Limiter syntax, e.g. `\"5 per minute; 50 per hour\"`); a dict "
+        "given by the host is merged with the defaults, and an empty rate turns that limit off.",
+    ),
+    "FORUM_MAX_CONTENT_LENGTH": (
+        2 * 1024 * 1024,
+        "Largest request body, in bytes, the forum's pages and API accept; larger ones get a 413 "
+        "page (the host's MAX_CONTENT_LENGTH wins when it is smaller).",
+    ),
+    "FORUM_SECURE_COOKIES": (
+        False,
+        "With built-in accounts, mark the session and remember-me cookies `Secure` (sent over "
+        "HTTPS only); turn on when the site is served over HTTPS.",
     ),
     "FORUM_SECURITY_HEADERS": (
         True, "Add CSP, nosniff, Referrer-Policy and frame headers to the forum's responses."

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from forum.database import atomic, session
 from forum.errors import Conflict, NotFound, ValidationError
 from forum.models import ROLES, Account
+from forum.services.audit import log_action
 
 # OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1 (werkzeug's scrypt default,
 # N=2**15, is below OWASP's N=2**17 for scrypt).
@@ -97,6 +98,43 @@ def end_sessions(account_id):
             update(Account).where(Account.id == account_id)
             .values(session_generation=Account.session_generation + 1)
         )
+
+
+def change_password(account_id, current, new, confirm):
+    """Set a new password after checking the current one; ends every other session and cookie."""
+    account = get_account(account_id)
+    if account is None:
+        raise NotFound("That account does not exist.")
+    try:
+        HASHER.verify(account.password_hash, current or "")
+    except (VerificationError, InvalidHashError):
+        raise ValidationError("That is not your current password.", field="current") from None
+    validate_password(new, confirm)
+    if new == current:
+        raise ValidationError("Choose a password different from the current one.",
+                              field="password")
+    with atomic() as db_session:
+        db_session.execute(
+            update(Account).where(Account.id == account_id)
+            .values(password_hash=HASHER.hash(new),
+                    session_generation=Account.session_generation + 1)
+        )
+    db_session.refresh(account)
+    return account
+
+
+def set_banned(account, banned, reason=""):
+    """Ban or unban an account; a ban also ends all its sessions and remember-me cookies."""
+    with atomic() as db_session:
+        values = {"is_banned": bool(banned)}
+        if banned:
+            values["session_generation"] = Account.session_generation + 1
+        db_session.execute(update(Account).where(Account.id == account.id).values(**values))
+        log_action(None, "ban_account" if banned else "unban_account", "account", account.id,
+                   reason=reason, before={"is_banned": account.is_banned},
+                   after={"is_banned": bool(banned)})
+    db_session.refresh(account)
+    return account
 
 
 def set_role(account, role):

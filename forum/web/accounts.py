@@ -1,4 +1,4 @@
-"""Built-in account pages: register, log in, log out (only when FORUM_BUILTIN_ACCOUNTS is on)."""
+"""Built-in account pages: register, log in, log out, change password (FORUM_BUILTIN_ACCOUNTS)."""
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -6,10 +6,18 @@ from flask_login import login_user, logout_user
 
 from forum.accounts import AccountUser
 from forum.errors import ForumError
+from forum.limits import limit
 from forum.services import accounts as account_service
 from forum.web.blueprint import bp
 from forum.web.context import current_actor
-from forum.web.forms import ActionForm, LoginForm, RegisterForm, attach_error, form_status
+from forum.web.forms import (
+    ActionForm,
+    LoginForm,
+    PasswordForm,
+    RegisterForm,
+    attach_error,
+    form_status,
+)
 
 
 def _require_builtin():
@@ -35,6 +43,7 @@ def _start_session(account, remember):
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limit("register")
 def register():
     """Create an account; errors show beside their field and keep what was typed."""
     _require_builtin()
@@ -54,6 +63,7 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limit("login_account", "login_address")
 def login():
     """Log in; a wrong name or password gives the same message either way."""
     _require_builtin()
@@ -81,3 +91,28 @@ def logout():
     session.clear()
     flash("You are logged out.", "info")
     return redirect(url_for("forum.index"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@limit("password")
+def change_password():
+    """Change the password; every other session and remember-me cookie stops working."""
+    _require_builtin()
+    actor = current_actor()
+    if not actor.is_authenticated:
+        return redirect(url_for("forum.login", next=request.full_path))
+    form = PasswordForm()
+    status = form_status(form)
+    if form.validate_on_submit():
+        try:
+            account = account_service.change_password(
+                int(actor.user_key.split(":")[1]), form.current.data, form.password.data,
+                form.confirm.data)
+        except ForumError as error:
+            status = attach_error(form, error)
+        else:
+            remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+            _start_session(account, remember=remember in request.cookies)
+            flash("Your password is changed. Other sessions have been logged out.", "success")
+            return redirect(url_for("forum.index"))
+    return render_template("forum/password.html", form=form), status

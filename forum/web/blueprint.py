@@ -58,5 +58,7 @@ def http_error(error):
         404: "That page does not exist, or it was removed.",
         405: "That address does not accept this kind of request.",
         413: "That was too large to accept.",
+        429: "Too many requests in a short time. Please wait a little and try again.",
+        500: "Something went wrong on our side, and nothing was saved. Please try again.",
     }
     return render_error(error.code, messages.get(error.code, error.description))

@@ -39,6 +39,14 @@ class RegisterForm(FlaskForm):
     confirm = PasswordField("Repeat the password")
 
 
+class PasswordForm(FlaskForm):
+    """Change a built-in account's password."""
+
+    current = PasswordField("Current password")
+    password = PasswordField("New password")
+    confirm = PasswordField("Repeat the new password")
+
+
 class ActionForm(FlaskForm):
     """A bare form for buttons that post an action: only the CSRF token."""
 

@@ -4,6 +4,7 @@ from itertools import groupby
 from flask import redirect, render_template, request, url_for
 
 from forum.errors import ForumError
+from forum.limits import limit
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 from forum.web import reply_pages, tag_pages  # noqa: F401  (they register their routes on bp)
@@ -31,6 +32,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@limit("posting")
 def new_thread():
     """Form to start a thread; on error it keeps what was typed."""
     actor = current_actor()
@@ -78,6 +80,7 @@ def thread(thread_id, slug=None):
 
 
 @bp.post("/threads/<int:thread_id>/replies")
+@limit("posting")
 def reply(thread_id):
     """Add a contribution; errors re-show the thread with the text kept."""
     actor = current_actor()

@@ -1,0 +1,105 @@
+"""Rate limits with Flask-Limiter: views declare named limits, `@limit("posting")`, set per app.
+
+A view marked with `limit(name)` gets Flask-Limiter's shared limit for that name when the forum
+is mounted on an app with FORUM_RATELIMIT_ENABLED; the rate comes from FORUM_RATELIMITS, so a
+host changes it without touching code. Every endpoint using one name shares one bucket per key.
+"""
+import hashlib
+
+from flask import current_app, request
+from flask_limiter import Limiter
+
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+
+# name: (default rate, what is counted per, which methods count; None = every method)
+LIMITS = {
+    "login_account": ("10 per minute; 50 per hour", "login_name", WRITES),
+    "login_address": ("30 per minute; 300 per hour", "address", WRITES),
+    "register": ("10 per hour", "address", WRITES),
+    "password": ("10 per hour", "member", WRITES),
+    "posting": ("10 per minute; 100 per hour", "member", WRITES),
+    "rating": ("60 per minute", "member", WRITES),
+    "flagging": ("20 per hour", "member", WRITES),
+    "api": ("300 per minute", "client", None),
+}
+DEFAULT_LIMITS = {name: rate for name, (rate, _, _) in LIMITS.items()}
+
+
+def address_key():
+    """The client's address (behind a proxy, wrap the app in werkzeug's ProxyFix)."""
+    return request.remote_addr or "unknown"
+
+
+def member_key():
+    """The signed-in member, or the address for anonymous requests."""
+    from forum.web.context import current_actor
+
+    user_key = current_actor().user_key
+    return f"member:{user_key}" if user_key else f"address:{address_key()}"
+
+
+def login_name_key():
+    """The account name being tried (any case), whether or not such an account exists."""
+    from forum.services.accounts import name_key
+
+    return "name:" + name_key(str(request.form.get("name", "")))[:80]
+
+
+def client_key():
+    """API callers: a digest of their bearer token, else their address."""
+    auth = request.headers.get("Authorization", "")
+    if auth:
+        return "token:" + hashlib.sha256(auth.encode()).hexdigest()[:32]
+    return f"address:{address_key()}"
+
+
+KEYS = {"address": address_key, "member": member_key, "login_name": login_name_key,
+        "client": client_key}
+
+
+def limit(*names, key=None):
+    """Mark a view with named rate limits (e.g. `@limit("posting")`), in any decorator order."""
+    for name in names:
+        if name not in LIMITS:
+            raise ValueError(f"Unknown rate limit {name!r}; add it to forum.limits.LIMITS.")
+    if key is not None and key not in KEYS:
+        raise ValueError(f"Unknown rate limit key {key!r}; use one of {', '.join(KEYS)}.")
+
+    def mark(view):
+        view.forum_limits = getattr(view, "forum_limits", ()) + tuple((n, key) for n in names)
+        return view
+    return mark
+
+
+def rate_for(name):
+    """A callable giving the current rate for a limit name (read from the app's settings)."""
+    return lambda: current_app.config["FORUM_RATELIMITS"].get(name) or ""
+
+
+def init_app(app):
+    """Merge FORUM_RATELIMITS with the defaults; when enabled, apply limits to marked views."""
+    configured = dict(app.config["FORUM_RATELIMITS"] or {})
+    unknown = sorted(set(configured) - set(LIMITS))
+    if unknown:
+        raise RuntimeError(
+            f"Unknown rate limit name(s) {', '.join(unknown)} in FORUM_RATELIMITS; "
+            f"the names are {', '.join(LIMITS)}.")
+    app.config["FORUM_RATELIMITS"] = {**DEFAULT_LIMITS, **configured}
+    if not app.config["FORUM_RATELIMIT_ENABLED"]:
+        return None
+    limiter = Limiter(
+        address_key, storage_uri=app.config["FORUM_RATELIMIT_STORAGE_URI"],
+        headers_enabled=True, key_prefix="forum", swallow_errors=True,
+    )
+    limiter.init_app(app)
+    for endpoint, view in list(app.view_functions.items()):
+        wrapped = view
+        for name, key in getattr(view, "forum_limits", ()):
+            _, default_key, methods = LIMITS[name]
+            wrapped = limiter.shared_limit(
+                rate_for(name), scope=name, key_func=KEYS[key or default_key],
+                methods=list(methods) if methods else None,
+            )(wrapped)
+        app.view_functions[endpoint] = wrapped
+    app.extensions["forum_limiter"] = limiter
+    return limiter

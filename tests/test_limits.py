@@ -1,0 +1,154 @@
+"""Rate limits: login per account and per address, registration, posting; 429 with Retry-After."""
+import os
+import re
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from forum.limits import LIMITS, limit
+from forum.models import Reply
+from tests.conftest import SITE_TEST_CONFIG
+
+REDIS_URL = os.environ.get("FORUM_TEST_REDIS_URL")
+PASSWORD = "correct horse battery"
+THREAD = {"title": "How do you close a coaching engagement well?", "lead": "Endings matter.",
+          "prompts": "Review: What do you look back on?", "call_to_action": "Share.",
+          "tags": "endings"}
+
+
+@pytest.fixture
+def limited(database_url):
+    """Build standalone sites with rate limits on (the suite's fixtures turn them off)."""
+    import wsgi
+
+    apps = []
+
+    def make(rates=None, storage="memory://"):
+        app = wsgi.create_app(dict(
+            SITE_TEST_CONFIG, SQLALCHEMY_DATABASE_URI=database_url, FORUM_RATELIMIT_ENABLED=True,
+            FORUM_RATELIMIT_STORAGE_URI=storage, FORUM_RATELIMITS=rates or {}))
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        with app.app_context():
+            app.extensions["sqlalchemy"].engine.dispose()
+
+
+def create_account(app, name, password=PASSWORD):
+    from forum.services import accounts
+
+    with app.app_context():
+        accounts.create_account(name, password)
+
+
+def login(client, name, password=PASSWORD):
+    return client.post("/login", data={"name": name, "password": password})
+
+
+def assert_too_many(response, window=60):
+    assert response.status_code == 429
+    assert "Too many requests" in response.text
+    assert 0 < int(response.headers["Retry-After"]) <= window
+
+
+def test_login_is_limited_per_account_name_with_retry_after(limited):
+    app = limited({"login_account": "3 per minute"})
+    create_account(app, "Coach Ana")
+    client = app.test_client()
+    for _ in range(3):
+        assert login(client, "Coach Ana", "wrong password!").status_code == 422
+    assert_too_many(login(client, "Coach Ana"))  # even the right password waits now
+    assert_too_many(login(client, "coach ANA"))  # same account, any case
+    assert login(client, "Somebody Else").status_code == 422  # other names are not blocked
+    for _ in range(3):
+        login(client, "No Such Coach")
+    assert_too_many(login(client, "No Such Coach"))  # unknown names look the same
+
+
+def test_login_is_limited_per_address(limited):
+    app = limited({"login_address": "4 per minute"})
+    client = app.test_client()
+    for number in range(4):
+        assert login(client, f"Coach {number}").status_code == 422
+    assert_too_many(login(client, "Coach Fresh"))
+    other = app.test_client()
+    response = other.post("/login", data={"name": "Coach Fresh", "password": "x" * 12},
+                          environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    assert response.status_code == 422
+
+
+def test_registration_is_limited_per_address(limited):
+    app = limited({"register": "2 per hour"})
+    client = app.test_client()
+    for number in range(2):
+        client.post("/logout")
+        response = client.post("/register", data={
+            "name": f"Coach {number}", "password": PASSWORD, "confirm": PASSWORD})
+        assert response.status_code == 302
+    client.post("/logout")
+    assert_too_many(client.post("/register", data={
+        "name": "Coach Three", "password": PASSWORD, "confirm": PASSWORD}), window=3600)
+    assert client.get("/register").status_code == 200  # only submissions count
+
+
+def test_posting_is_limited_per_member_and_the_refused_post_saves_nothing(limited):
+    app = limited({"posting": "3 per minute"})
+    create_account(app, "Coach Ana")
+    create_account(app, "Coach Bo")
+    ana, bo = app.test_client(), app.test_client()
+    login(ana, "Coach Ana")
+    login(bo, "Coach Bo")
+    location = ana.post("/new", data=THREAD).headers["Location"]
+    thread_id = re.search(r"/threads/(\d+)", location).group(1)
+    replies = f"/threads/{thread_id}/replies"
+    assert ana.post(replies, data={"body": "First thought."}).status_code == 302
+    assert ana.post(replies, data={"body": "Second thought."}).status_code == 302
+    assert_too_many(ana.post(replies, data={"body": "Third thought."}))
+    assert_too_many(ana.post("/new", data=dict(THREAD, title="Another question, is it ok?")))
+    assert bo.post(replies, data={"body": "My own view."}).status_code == 302
+    with app.app_context():
+        bodies = app.extensions["sqlalchemy"].session.scalars(select(Reply.body)).all()
+    assert sorted(bodies) == ["First thought.", "My own view.", "Second thought."]
+
+
+def test_limits_off_when_disabled(site, make_account):
+    make_account("Coach Ana")
+    client = site.test_client()
+    for _ in range(LIMITS_MAX_TRIES):
+        assert login(client, "Coach Ana", "wrong password!").status_code == 422
+    assert login(client, "Coach Ana").status_code == 302
+
+
+LIMITS_MAX_TRIES = 12  # above the default login_account limit of 10 per minute
+
+
+def test_empty_rate_turns_one_limit_off(limited):
+    app = limited({"login_account": "", "login_address": ""})
+    client = app.test_client()
+    for _ in range(LIMITS_MAX_TRIES):
+        assert login(client, "Coach Ana").status_code == 422
+
+
+def test_unknown_limit_names_fail_loudly(limited):
+    with pytest.raises(RuntimeError, match="Unknown rate limit name"):
+        limited({"postings": "1 per minute"})
+    with pytest.raises(ValueError, match="Unknown rate limit 'likes'"):
+        limit("likes")
+    assert {"login_account", "login_address", "register", "posting", "rating", "flagging",
+            "api"} <= set(LIMITS)
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="Redis tests skipped: set FORUM_TEST_REDIS_URL "
+                                          "(e.g. redis://127.0.0.1:6379) to run them")
+def test_redis_storage_shares_limits_between_workers(limited):
+    name = f"Coach {uuid.uuid4().hex[:8]}"  # a fresh bucket, whatever earlier runs left
+    first = limited({"login_account": "3 per minute"}, storage=REDIS_URL)
+    second = limited({"login_account": "3 per minute"}, storage=REDIS_URL)
+    for _ in range(2):
+        assert login(first.test_client(), name).status_code == 422
+    assert login(second.test_client(), name).status_code == 422
+    assert_too_many(login(second.test_client(), name))
+    assert_too_many(login(first.test_client(), name))
