@@ -58,7 +58,7 @@ KEYS = {"address": address_key, "member": member_key, "login_name": login_name_k
 
 
 def limit(*names, key=None):
-    """Mark a view with named rate limits (e.g. `@limit("posting")`), in any decorator order."""
+    """Mark a view or a whole blueprint with named rate limits, e.g. `@limit("posting")`."""
     for name in names:
         if name not in LIMITS:
             raise ValueError(f"Unknown rate limit {name!r}; add it to forum.limits.LIMITS.")
@@ -92,14 +92,22 @@ def init_app(app):
         headers_enabled=True, key_prefix="forum", swallow_errors=True,
     )
     limiter.init_app(app)
+    for blueprint in app.blueprints.values():
+        for name, key in getattr(blueprint, "forum_limits", ()):
+            _shared_limit(limiter, name, key)(blueprint)
     for endpoint, view in list(app.view_functions.items()):
         wrapped = view
         for name, key in getattr(view, "forum_limits", ()):
-            _, default_key, methods = LIMITS[name]
-            wrapped = limiter.shared_limit(
-                rate_for(name), scope=name, key_func=KEYS[key or default_key],
-                methods=list(methods) if methods else None,
-            )(wrapped)
+            wrapped = _shared_limit(limiter, name, key)(wrapped)
         app.view_functions[endpoint] = wrapped
     app.extensions["forum_limiter"] = limiter
     return limiter
+
+
+def _shared_limit(limiter, name, key):
+    """Flask-Limiter's limit for a name: one bucket per key across every endpoint using it."""
+    _, default_key, methods = LIMITS[name]
+    # override_defaults=False: a view's own limits add to its blueprint's, never replace them.
+    return limiter.shared_limit(
+        rate_for(name), scope=name, key_func=KEYS[key or default_key],
+        methods=list(methods) if methods else None, override_defaults=False)

@@ -152,3 +152,41 @@ def test_redis_storage_shares_limits_between_workers(limited):
     assert login(second.test_client(), name).status_code == 422
     assert_too_many(login(second.test_client(), name))
     assert_too_many(login(first.test_client(), name))
+
+
+def api_headers(app, name):
+    """Create an account and a bearer token for it."""
+    from forum.accounts import AccountUser
+    from forum.services import accounts, tokens
+    from forum.web.context import actor_for_user
+
+    with app.test_request_context():
+        account = accounts.create_account(name, PASSWORD)
+        _, raw = tokens.create_token(actor_for_user(AccountUser(account)), "tests")
+    return {"Authorization": f"Bearer {raw}"}
+
+
+def test_api_calls_are_limited_per_token_with_a_json_429(limited):
+    app = limited({"api": "3 per minute"})
+    ana, bo = api_headers(app, "Coach Ana"), api_headers(app, "Coach Bo")
+    client = app.test_client()
+    for _ in range(3):
+        assert client.get("/api/threads", headers=ana).status_code == 200
+    refused = client.get("/api/threads", headers=ana)
+    assert refused.status_code == 429
+    assert refused.json["error"]["code"] == "rate_limited"
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert client.get("/api/me", headers=bo).status_code == 200
+
+
+def test_api_and_pages_share_the_posting_limit(limited):
+    app = limited({"posting": "2 per minute"})
+    headers = api_headers(app, "Coach Ana")
+    client = app.test_client()
+    login(client, "Coach Ana")
+    assert client.post("/new", data=THREAD).status_code == 302
+    api_thread = {"title": "What do you ask in a chemistry call?", "tags": ["intake"]}
+    assert client.post("/api/threads", json=api_thread, headers=headers).status_code == 201
+    refused = client.post("/api/threads", json=dict(api_thread, title="One question more, ok?"),
+                          headers=headers)
+    assert refused.status_code == 429 and refused.json["error"]["code"] == "rate_limited"

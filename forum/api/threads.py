@@ -8,6 +8,7 @@ from forum.api.related import RELATED, related_json
 from forum.api.spec import endpoint, query, schema
 from forum.database import session
 from forum.errors import NotFound
+from forum.limits import limit
 from forum.models import Reply
 from forum.services import related as related_service
 from forum.services import replies as reply_service
@@ -79,6 +80,7 @@ def list_threads(args):
 
 @endpoint("/threads", "POST", summary="Start a thread", tag="threads", response=shapes.THREAD,
           status=201, body=NEW_THREAD, auth=True, errors=(403, 409))
+@limit("posting")
 def create_thread(body):
     """Start a thread in the discussion format; answers the thread with its id."""
     actor = current_actor()
@@ -115,6 +117,7 @@ def list_replies(thread_id, args):
 @endpoint("/threads/<int:thread_id>/replies", "POST", summary="Contribute to a thread",
           tag="replies", response=shapes.REPLY, status=201, body=NEW_REPLY, auth=True,
           errors=(403, 409))
+@limit("posting")
 def create_reply(thread_id, body):
     """Add a contribution; answers it with its id, body, sanitized html and tags."""
     reply = reply_service.add_reply(current_actor(), thread_id, body["body"],
