@@ -190,3 +190,20 @@ def test_api_and_pages_share_the_posting_limit(limited):
     refused = client.post("/api/threads", json=dict(api_thread, title="One question more, ok?"),
                           headers=headers)
     assert refused.status_code == 429 and refused.json["error"]["code"] == "rate_limited"
+
+
+def test_flagging_is_limited_per_member(limited):
+    app = limited({"flagging": "2 per hour"})
+    create_account(app, "Coach Ana")
+    create_account(app, "Coach Bo")
+    ana, bo = app.test_client(), app.test_client()
+    login(ana, "Coach Ana")
+    login(bo, "Coach Bo")
+    ids = []
+    for number in range(3):
+        location = ana.post("/new", data=dict(THREAD, title=f"Question number {number}, ok?"))
+        ids.append(re.search(r"/threads/(\d+)", location.headers["Location"]).group(1))
+    for thread_id in ids[:2]:
+        assert bo.post(f"/threads/{thread_id}/flag", data={"reason": "spam"}).status_code == 302
+    assert_too_many(bo.post(f"/threads/{ids[2]}/flag", data={"reason": "spam"}), window=3600)
+    assert ana.post(f"/threads/{ids[2]}/flag", data={"reason": "spam"}).status_code == 302

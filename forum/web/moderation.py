@@ -2,6 +2,7 @@
 from flask import flash, redirect, render_template, request, url_for
 
 from forum.errors import ForumError
+from forum.limits import limit
 from forum.services import flags as flag_service
 from forum.services import moderation as moderation_service
 from forum.services.replies import get_reply
@@ -102,12 +103,14 @@ def _flag(kind, target_id):
 
 
 @bp.post("/threads/<int:thread_id>/flag")
+@limit("flagging")
 def flag_thread(thread_id):
     """Flag a thread for the moderators."""
     return _flag("thread", thread_id)
 
 
 @bp.post("/replies/<int:reply_id>/flag")
+@limit("flagging")
 def flag_reply(reply_id):
     """Flag a contribution for the moderators."""
     return _flag("reply", reply_id)

@@ -2,6 +2,7 @@
 from flask import flash, redirect, render_template, request, url_for
 
 from forum.errors import ForumError
+from forum.limits import limit
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 from forum.web.blueprint import bp
@@ -24,6 +25,7 @@ def _thread_url(thread_id):
 
 
 @bp.route("/replies/<int:reply_id>/edit", methods=["GET", "POST"])
+@limit("posting")
 def edit_reply(reply_id):
     """Edit one's own contribution (moderators: any); the old text is kept as a revision."""
     actor = _signed_in_actor()
