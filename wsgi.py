@@ -2,6 +2,8 @@
 import json
 import os
 import secrets
+import sys
+import time
 from pathlib import Path
 
 from flask import Flask
@@ -39,15 +41,65 @@ def check_database_url(url):
             "sqlite:///path/to/forum.sqlite3 or postgresql+psycopg://user@host/dbname")
 
 
+WEAK_KEYS = {"change me", "changeme", "secret", "dev", "development", "test", "password",
+             "secret-key", "secret_key", "your-secret-key", "default"}
+KEY_MIN = 32
+HOW_TO_SET_KEY = (
+    "Set a long random SECRET_KEY, the same for every worker and machine, e.g.\n"
+    "  export SECRET_KEY=\"$(python3 -c 'import secrets; print(secrets.token_urlsafe(48))')\"\n"
+    "(or set FORUM_ENV=development for a local trial, which keeps a random key in "
+    "instance/secret_key).")
+
+
+def production_mode(config):
+    """FORUM_ENV=production, or unset under gunicorn; never in debug or testing mode."""
+    env = str(os.environ.get("FORUM_ENV", "")).strip().lower()
+    if config.get("TESTING") or config.get("DEBUG") or env == "development":
+        return False
+    return env == "production" or "gunicorn" in sys.modules
+
+
+def weak_key(key):
+    """Why a SECRET_KEY is unfit for production (too short, a placeholder, repetitive), or None."""
+    if not key:
+        return "SECRET_KEY is not set"
+    if str(key).strip().lower() in WEAK_KEYS:
+        return "SECRET_KEY is a well-known placeholder"
+    if len(str(key)) < KEY_MIN:
+        return f"SECRET_KEY has fewer than {KEY_MIN} characters"
+    if len(set(str(key))) < 10:
+        return "SECRET_KEY repeats too few characters to be random"
+    return None
+
+
 def secret_key(instance_path):
     """SECRET_KEY from the environment, else a random key kept in the instance folder."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
     key_file = Path(instance_path) / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(48))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    try:  # O_EXCL: several workers starting at once agree on one key
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    for _ in range(50):  # another worker may be writing it right now
+        key = key_file.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise SystemExit(f"Error: {key_file} is empty; delete it and start again.")
+
+
+def check_secret_key(config):
+    """In production mode, stop with the fix when SECRET_KEY is missing or weak."""
+    if not production_mode(config):
+        return
+    problem = weak_key(config.get("SECRET_KEY") or os.environ.get("SECRET_KEY"))
+    if problem:
+        raise SystemExit(f"Error: the forum runs in production mode (FORUM_ENV=production or "
+                         f"under gunicorn) and {problem}.\n{HOW_TO_SET_KEY}")
 
 
 def forum_settings_from_env():
@@ -83,12 +135,10 @@ def create_app(config=None):
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         FORUM_URL_PREFIX="/",
         FORUM_BUILTIN_ACCOUNTS=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_HTTPONLY=True,
     )
     app.config.update(forum_settings_from_env())
     app.config.update(config or {})
+    check_secret_key(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)
     check_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
