@@ -1,15 +1,26 @@
 """Faults and big inputs: a database error mid-request rolls back and answers kindly; huge
 inputs get a 413 or a form error, fast."""
+import os
+import random
 import re
+import signal
+import socket
+import subprocess
+import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
-from sqlalchemy import event, func, select
+import requests
+from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.exc import OperationalError
 
 from forum.models import Reply, ReplyTag, Thread
 from forum.services import tokens
 
+ROOT = Path(__file__).resolve().parent.parent
 THREAD = {"title": "How do you handle a client who cancels often?", "lead": "Patterns.",
           "prompts": "Boundaries: What do you agree on?", "call_to_action": "Share.",
           "tags": "boundaries"}
@@ -109,3 +120,101 @@ def test_huge_api_body_is_a_json_413(site, login_site):
     response = client.post("/api/threads", data=b"{" + b" " * 5_000_000 + b"}",
                            headers={"Content-Type": "application/json"})
     assert response.status_code == 413 and response.json["error"]["code"] == "too_large"
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn_site(database_url, workers=3):
+    """The standalone site under gunicorn on a free loopback port, production settings except
+    CSRF and rate limits (the load client is a script, not a browser)."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FORUM_", "FLASK_"))}
+    env.update(DATABASE_URL=database_url, SECRET_KEY="load-test-" + "k9Xq2Lp7Wz4Rt8Vb" * 3,
+               FORUM_RATELIMIT_ENABLED="false", PYTHONPATH=str(ROOT))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
+         "--timeout", "60", "wsgi:create_app({'WTF_CSRF_ENABLED': False})"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if requests.get(base + "/", timeout=20).status_code == 200:
+                    break
+            except (requests.ConnectionError, requests.Timeout):
+                pass
+            assert server.poll() is None, server.stdout.read().decode()
+            assert time.monotonic() < deadline, "gunicorn did not start in 60 s"
+            time.sleep(0.2)
+        yield base
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        server.stdout.close()
+
+
+@pytest.mark.slow
+def test_several_workers_mixed_load_no_5xx_and_no_lost_write(database_url):
+    """120 mixed requests from 6 threads: zero 5xx, and every acknowledged write is stored."""
+    rng = random.Random(8)
+    with gunicorn_site(database_url) as base:
+        members = []
+        for number in range(4):
+            member = requests.Session()
+            response = member.post(base + "/register", allow_redirects=False, timeout=30, data={
+                "name": f"Coach {number}", "password": "load test password",
+                "confirm": "load test password"})
+            assert response.status_code == 302, response.text
+            members.append(member)
+        threads, replies, statuses = [], [], []
+        for member in members:
+            made = member.post(base + "/new", data=THREAD, allow_redirects=False, timeout=30)
+            threads.append(int(re.search(r"/threads/(\d+)", made.headers["Location"]).group(1)))
+
+        def one(step):
+            member = members[step % len(members)]
+            roll = rng.random()
+            if roll < 0.45:
+                url = base + (f"/threads/{rng.choice(threads)}" if roll < 0.3 else "/")
+                response = member.get(url, timeout=30)
+            elif roll < 0.9:
+                response = member.post(f"{base}/threads/{rng.choice(threads)}/replies",
+                                       data={"body": f"Load reply {step}.", "tags": "load"},
+                                       allow_redirects=False, timeout=30)
+                if response.status_code == 302:
+                    replies.append(int(response.headers["Location"].split("#reply-")[1]))
+            else:
+                response = member.post(base + "/new", data=dict(
+                    THREAD, title=f"Load question number {step}?"), allow_redirects=False,
+                    timeout=30)
+                if response.status_code == 302:
+                    threads.append(int(re.search(r"/threads/(\d+)",
+                                                 response.headers["Location"]).group(1)))
+            statuses.append(response.status_code)
+
+        started = time.monotonic()
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            list(pool.map(one, range(120)))
+        elapsed = time.monotonic() - started
+    assert not [status for status in statuses if status >= 500], statuses
+    assert len(statuses) == 120 and elapsed < 60
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        stored = set(connection.scalars(select(Reply.id)))
+        assert set(replies) <= stored and len(stored) == len(replies)
+        assert set(threads) <= set(connection.scalars(select(Thread.id)))
+        counted = dict(connection.execute(
+            select(Reply.thread_id, func.count(Reply.id)).group_by(Reply.thread_id)).all())
+        for thread_id, reply_count in connection.execute(select(Thread.id, Thread.reply_count)):
+            assert reply_count == counted.get(thread_id, 0)
+    engine.dispose()
