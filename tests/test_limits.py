@@ -48,6 +48,14 @@ def login(client, name, password=PASSWORD):
     return client.post("/login", data={"name": name, "password": password})
 
 
+def logged_in(app, name):
+    """A client of app logged in as a new account."""
+    create_account(app, name)
+    client = app.test_client()
+    assert login(client, name).status_code == 302
+    return client
+
+
 def assert_too_many(response, window=60):
     assert response.status_code == 429
     assert "Too many requests" in response.text
@@ -96,11 +104,7 @@ def test_registration_is_limited_per_address(limited):
 
 def test_posting_is_limited_per_member_and_the_refused_post_saves_nothing(limited):
     app = limited({"posting": "3 per minute"})
-    create_account(app, "Coach Ana")
-    create_account(app, "Coach Bo")
-    ana, bo = app.test_client(), app.test_client()
-    login(ana, "Coach Ana")
-    login(bo, "Coach Bo")
+    ana, bo = logged_in(app, "Coach Ana"), logged_in(app, "Coach Bo")
     location = ana.post("/new", data=THREAD).headers["Location"]
     thread_id = re.search(r"/threads/(\d+)", location).group(1)
     replies = f"/threads/{thread_id}/replies"
@@ -194,11 +198,7 @@ def test_api_and_pages_share_the_posting_limit(limited):
 
 def test_flagging_is_limited_per_member(limited):
     app = limited({"flagging": "2 per hour"})
-    create_account(app, "Coach Ana")
-    create_account(app, "Coach Bo")
-    ana, bo = app.test_client(), app.test_client()
-    login(ana, "Coach Ana")
-    login(bo, "Coach Bo")
+    ana, bo = logged_in(app, "Coach Ana"), logged_in(app, "Coach Bo")
     ids = []
     for number in range(3):
         location = ana.post("/new", data=dict(THREAD, title=f"Question number {number}, ok?"))
