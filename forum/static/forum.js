@@ -70,18 +70,6 @@
     }
   }
 
-  /** Forms and buttons marked data-confirm="Question?" ask before they post. */
-  function confirmBeforeSubmit(event) {
-    var submitter = event.submitter;
-    var question = (submitter && submitter.getAttribute("data-confirm")) ||
-      event.target.getAttribute("data-confirm");
-    if (question && !window.confirm(question)) {
-      event.preventDefault();
-    }
-  }
-
-  document.addEventListener("submit", confirmBeforeSubmit);
-
   window.forumFetch = forumFetch;
   window.forum = {
     csrfToken: csrfToken,

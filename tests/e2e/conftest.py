@@ -281,15 +281,28 @@ DEMO_REPLIES = [
 ]
 
 
+def seed_thread(site, title=DEMO_THREAD["title"], replies=DEMO_REPLIES):
+    """A thread in the discussion format with contributions, made through the services."""
+    from forum.services import replies as reply_service
+    from forum.services import threads
+
+    author, other = site.create_account(), site.create_account()
+    with site.app.test_request_context():
+        thread = threads.start_thread(site.actor(author), **dict(DEMO_THREAD, title=title))
+        ids = []
+        for name, (body, prompt, tags) in zip((other, author, other), replies):
+            ids.append(reply_service.add_reply(site.actor(name), thread.id, body, prompt, tags).id)
+        return {"id": thread.id, "slug": thread.slug, "url": f"/threads/{thread.id}/{thread.slug}",
+                "author": author, "other": other, "title": title, "reply_ids": ids}
+
+
 @pytest.fixture(scope="session")
 def demo_thread(live_site):
-    """A thread in the discussion format with three contributions, made through the services."""
-    from forum.services import replies, threads
+    """The thread the read-only tests share (three contributions, prompts, tags)."""
+    return seed_thread(live_site)
 
-    author, other = live_site.create_account(), live_site.create_account()
-    with live_site.app.test_request_context():
-        thread = threads.start_thread(live_site.actor(author), **DEMO_THREAD)
-        for name, (body, prompt, tags) in zip((other, author, other), DEMO_REPLIES):
-            replies.add_reply(live_site.actor(name), thread.id, body, prompt, tags)
-        return {"id": thread.id, "slug": thread.slug, "url": f"/threads/{thread.id}/{thread.slug}",
-                "author": author, "other": other, "title": DEMO_THREAD["title"]}
+
+@pytest.fixture
+def fresh_thread(live_site):
+    """A thread of this test's own, for tests that change what they see."""
+    return seed_thread(live_site, title=f"{unique('Practice question ')}: what worked for you?")

@@ -3,7 +3,8 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import log_in, run_axe
 
-ANONYMOUS_PAGES = ["/", "/login", "/register", "/tags/commitment", "/threads/999999"]
+ANONYMOUS_PAGES = ["/", "/login", "/register", "/tags/commitment", "/threads/999999",
+                   "/search?q=client"]
 
 
 def test_axe_on_thread_page_and_lists(page, demo_thread, axe_source, problems):
@@ -19,6 +20,17 @@ def test_axe_on_forms_as_a_member_in_light_and_dark_mode(page, live_site, demo_t
         page.emulate_media(color_scheme=scheme)
         for path in ["/new", demo_thread["url"]]:
             page.goto(path)
+            page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+            assert run_axe(page, axe_source) == [], f"{path} ({scheme})"
+
+
+def test_axe_on_moderator_pages(page, live_site, demo_thread, axe_source):
+    log_in(page, live_site.create_account(role="moderator"))
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for path in [demo_thread["url"], "/moderation/flags", "/moderation/log"]:
+            page.goto(path)
+            page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
             assert run_axe(page, axe_source) == [], f"{path} ({scheme})"
 
 

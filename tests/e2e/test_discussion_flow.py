@@ -1,4 +1,4 @@
-"""In a real browser: register, log out and in, start a thread with prompts, answer a prompt."""
+"""In a real browser: register, log out and in, start a thread, answer a prompt, edit the answer."""
 import re
 
 from playwright.sync_api import expect
@@ -17,7 +17,7 @@ def register(page, name):
     expect(page.get_by_role("status")).to_contain_text(f"Welcome, {name}!")
 
 
-def test_register_log_in_start_thread_and_answer_a_prompt(page):
+def test_register_log_in_start_thread_answer_a_prompt_and_edit_it(page):
     name = unique("Rowan")
     register(page, name)
     page.get_by_role("button", name="Log out").click()
@@ -55,6 +55,17 @@ def test_register_log_in_start_thread_and_answer_a_prompt(page):
     expect(card.get_by_role("link", name="#experiments")).to_be_visible()
     expect(card.locator(".author")).to_have_text(name)
     expect(page.get_by_role("heading", name="1 contribution")).to_be_visible()
+    expect(card.locator(".edited")).to_have_count(0)
+
+    card.get_by_role("link", name="Edit").click()
+    page.get_by_label("Your contribution (Markdown)").fill(
+        "Start with **values**, then skills:\n\n- one coffee chat a week\n- a small paid project"
+        "\n- a _reflection_ after each")
+    page.get_by_role("button", name="Save changes").click()
+    card = page.locator(".reply").first
+    expect(card.locator(".reply-body li")).to_have_count(3)
+    expect(card.locator(".reply-body em")).to_have_text("reflection")
+    expect(card.locator(".edited")).to_have_text("edited")
 
 
 def test_a_reply_error_keeps_the_text(page, live_site, demo_thread, problems):

@@ -1,0 +1,29 @@
+"""Search finds a contribution; a tag link leads to the tag page with its threads and replies."""
+from playwright.sync_api import expect
+
+
+def test_search_then_follow_a_tag_page(page, demo_thread):
+    page.goto("/")
+    page.get_by_role("link", name="Search").click()
+    page.get_by_label('Words or "an exact phrase"').fill("intake notes")
+    page.get_by_role("button", name="Search").click()
+    hits = page.locator(".search-hit")
+    expect(hits.first).to_be_visible()
+    expect(hits.first.locator("mark").first).to_have_text("intake", ignore_case=True)
+    hits.first.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(demo_thread["title"])
+
+    page.locator(".reply").nth(1).get_by_role("link", name="#goal setting").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("#goal setting")
+    replies = page.locator(".reply")
+    expect(replies).to_have_count(1)
+    expect(replies.first.get_by_role("link", name=demo_thread["title"])).to_be_visible()
+
+    page.goto(demo_thread["url"])
+    page.locator(".thread-header").get_by_role("link", name="#commitment").click()
+    expect(page.locator(".thread-list").get_by_role("link", name=demo_thread["title"])).to_be_visible()
+
+
+def test_search_with_no_match_says_what_to_try(page):
+    page.goto("/search?q=zebracrossingunicorn")
+    expect(page.get_by_text("Nothing matches. Try fewer or different words.")).to_be_visible()
