@@ -7,17 +7,17 @@ def test_search_then_follow_a_tag_page(page, demo_thread):
     page.get_by_role("link", name="Search").click()
     page.get_by_label('Words or "an exact phrase"').fill("intake notes")
     page.get_by_role("button", name="Search").click()
-    hits = page.locator(".search-hit")
-    expect(hits.first).to_be_visible()
-    expect(hits.first.locator("mark").first).to_have_text("intake", ignore_case=True)
-    hits.first.get_by_role("link").click()
+    hit = page.locator(".search-hit", has=page.get_by_role("link", name=demo_thread["title"])).first
+    expect(hit.locator("mark").first).to_have_text("intake", ignore_case=True)
+    hit.get_by_role("link").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(demo_thread["title"])
 
     page.locator(".reply").nth(1).get_by_role("link", name="#goal setting").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("#goal setting")
-    replies = page.locator(".reply")
-    expect(replies).to_have_count(1)
-    expect(replies.first.get_by_role("link", name=demo_thread["title"])).to_be_visible()
+    reply = page.locator(f"#reply-{demo_thread['reply_ids'][1]}")
+    expect(reply.get_by_role("link", name=demo_thread["title"])).to_be_visible()
+    expect(page.locator(".reply", has_text="rewrote the plan")).to_have_count(
+        page.locator(".reply").count())
 
     page.goto(demo_thread["url"])
     page.locator(".thread-header").get_by_role("link", name="#commitment").click()
