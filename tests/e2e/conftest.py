@@ -101,16 +101,6 @@ class LiveSite:
         self.exceptions.append(repr(exception))
 
 
-def _strict_csp(app):
-    """Send the strict Content-Security-Policy on every page if the app does not send one yet."""
-    policy = app.config["FORUM_CONTENT_SECURITY_POLICY"]
-
-    @app.after_request
-    def add_csp(response):
-        response.headers.setdefault("Content-Security-Policy", policy)
-        return response
-
-
 class _QuietHandler(WSGIRequestHandler):
     """Werkzeug's request handler without one log line per request."""
 
@@ -120,7 +110,8 @@ class _QuietHandler(WSGIRequestHandler):
 
 @pytest.fixture(scope="session")
 def live_site(tmp_path_factory):
-    """wsgi.create_app on a temporary SQLite file, CSRF on, rate limits off, served in a thread."""
+    """wsgi.create_app on a temporary SQLite file, CSRF on, rate limits off, the site's own strict
+    Content-Security-Policy, served in a thread."""
     import wsgi
     from forum import migrate
 
@@ -133,7 +124,6 @@ def live_site(tmp_path_factory):
     })
     with app.app_context():
         migrate.upgrade()
-    _strict_csp(app)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     site = LiveSite(app, f"http://127.0.0.1:{server.server_port}")
     got_request_exception.connect(site._record, app)

@@ -9,7 +9,9 @@ ANONYMOUS_PAGES = ["/", "/login", "/register", "/tags/commitment", "/threads/999
 
 def test_axe_on_thread_page_and_lists(page, demo_thread, axe_source, problems):
     for path in ANONYMOUS_PAGES + [demo_thread["url"]]:
-        page.goto(path)
+        response = page.goto(path)
+        policy = response.headers.get("content-security-policy", "")
+        assert "script-src 'self';" in policy and "style-src 'self';" in policy, path
         assert run_axe(page, axe_source) == [], path
     problems.expect("status of 404")
 
