@@ -154,3 +154,43 @@ def test_api_is_exempt_from_a_host_wide_csrf_check(database_url):
         response = app.test_client().post(f"{API}/threads", json=THREAD)
         assert response.status_code == 401 and response.is_json
         db.engine.dispose()
+
+
+def test_rate_limited_calls_get_a_json_429(database_url):
+    from flask import abort, request
+
+    from tests.host import create_host_app
+
+    app, db, _user = create_host_app(database_url)
+
+    @app.before_request
+    def over_the_limit():
+        if request.path.startswith(f"{API}/"):
+            abort(429, "Too many requests: 60 per 1 minute.")
+
+    with app.app_context():
+        response = app.test_client().get(f"{API}/threads")
+        assert response.status_code == 429 and response.is_json
+        assert response.json["error"] == {"code": "rate_limited",
+                                          "message": "Too many requests: 60 per 1 minute."}
+        db.engine.dispose()
+
+
+def test_list_query_counts_do_not_grow(api, count_queries):
+    thread_id = api.post(f"{API}/threads", json=THREAD, headers=api.ana).json["id"]
+    api.post(f"{API}/threads/{thread_id}/replies", json={"body": "One #a1"}, headers=api.ana)
+    api.get(f"{API}/threads", headers=api.ana)
+    counts = []
+    for extra in (0, 6):
+        for n in range(extra):
+            api.post(f"{API}/threads/{thread_id}/replies", headers=api.mo,
+                     json={"body": f"More {n} #t{n}", "prompt": n % 2})
+            api.post(f"{API}/threads", headers=api.mo,
+                     json=dict(THREAD, title=f"{THREAD['title']} {n}"))
+        with count_queries() as replies_page:
+            response = api.get(f"{API}/threads/{thread_id}/replies", headers=api.ana)
+            assert response.status_code == 200
+        with count_queries() as threads_page:
+            assert api.get(f"{API}/threads", headers=api.ana).status_code == 200
+        counts.append((replies_page[0], threads_page[0]))
+    assert counts[0] == counts[1], counts
