@@ -96,19 +96,18 @@ def _ranked_ids(phrases, kind, tag_id, limit, offset):
     params = {"false": False, "tag_id": tag_id, "cap": CANDIDATES}
     if dialect == "sqlite":
         params["q"] = fts5_query(phrases)
-        candidates = (
-            "SELECT s.kind, s.item_id, bm25(forum_search, 4.0, 1.0) AS rank FROM forum_search s "
-            + live.format(match="forum_search MATCH :q") + " ORDER BY s.rowid DESC LIMIT :cap")
+        match, rank, order = ("forum_search MATCH :q", "bm25(forum_search, 4.0, 1.0)",
+                              "s.rowid DESC")
         ranked = "SELECT kind, item_id FROM c ORDER BY rank, item_id DESC"
     else:
         params["q"] = websearch_query(phrases)
-        candidates = (
-            "SELECT s.id FROM forum_search s " + live.format(
-                match="s.document @@ websearch_to_tsquery('english', :q)")
-            + " ORDER BY s.id DESC LIMIT :cap")
-        ranked = ("SELECT s.kind, s.item_id FROM c JOIN forum_search s ON s.id = c.id "
-                  "ORDER BY ts_rank_cd(s.document, websearch_to_tsquery('english', :q)) DESC, "
-                  "s.item_id DESC")
+        query = "websearch_to_tsquery('english', :q)"
+        # the document travels to the outer query, so only the candidates get ranked
+        match, rank, order = f"s.document @@ {query}", "s.document", "s.id DESC"
+        ranked = (f"SELECT kind, item_id FROM c ORDER BY ts_rank_cd(rank, {query}) DESC, "
+                  "item_id DESC")
+    candidates = (f"SELECT s.kind, s.item_id, {rank} AS rank FROM forum_search s "
+                  + live.format(match=match) + f" ORDER BY {order} LIMIT :cap")
     params = {key: value for key, value in params.items() if f":{key}" in candidates}
     cte = f"WITH c AS ({candidates}) "
     total = session().execute(text(cte + "SELECT count(*) FROM c"), params).scalar()
