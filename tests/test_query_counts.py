@@ -1,0 +1,83 @@
+"""Every page issues a fixed number of SQL queries, whatever the number of replies, tags, ratings."""
+import pytest
+from sqlalchemy import update
+
+from forum.models import Rating, Reply, Thread
+from forum.services import replies as reply_service
+from forum.services import threads as thread_service
+
+THREAD_PAGE_MAX = 6
+BODY = ("When a client stalls I go back to their own words.\n\n- Reflect the exact phrase\n"
+        "- Ask what changed since the goal was set\n- Agree one small step\n\nIt works. #{n}")
+
+
+def _rate(db, member_ids, reply):
+    """Ratings rows plus their denormalized counters, as the ratings service keeps them."""
+    for number, member_id in enumerate(member_ids):
+        db.session.add(Rating(member_id=member_id, reply_id=reply.id, stars=1 + number % 5))
+    db.session.execute(update(Reply).where(Reply.id == reply.id).values(
+        rating_count=len(member_ids),
+        rating_sum=sum(1 + number % 5 for number in range(len(member_ids)))))
+    db.session.commit()
+
+
+@pytest.fixture
+def forum_with(make_user, actor_for, db):
+    """Build a thread with n replies by several authors, each reply with tags and ratings."""
+    users = [make_user(f"Coach {number}") for number in range(6)]
+    actors = [actor_for(user) for user in users]
+    member_ids = [actor.require_member().id for actor in actors]
+    db.session.commit()
+
+    def build(n_replies, title="How do you restart momentum with a stalled client?",
+              tags="active listening, goals"):
+        thread = thread_service.start_thread(
+            actors[0], title, lead="Share what worked for you.",
+            prompts="Cultivate trust: How do you build safety?\nSmall steps: What comes first?",
+            call_to_action="Tell us what worked.", tags=tags)
+        for number in range(n_replies):
+            reply = reply_service.add_reply(
+                actors[number % len(actors)], thread.id, BODY.format(n=f"case{number}"),
+                prompt_position=number % 2, tags="rapport, silence, curiosity")
+            _rate(db, member_ids[: 1 + number % len(member_ids)], reply)
+        return db.session.get(Thread, thread.id)
+    return build
+
+
+def _queries(client, count_queries, path):
+    """Status and number of SQL statements of one GET."""
+    with count_queries() as counted:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return counted[0]
+
+
+def test_thread_page_queries_do_not_grow_with_replies(app, client, count_queries, forum_with):
+    app.config["FORUM_REPLIES_PER_PAGE"] = 10  # so that page 2 exists and is full
+    small, big = forum_with(1), forum_with(30, title="What do you ask a sceptical new client?")
+    small_count = _queries(client, count_queries, f"/community/threads/{small.id}/{small.slug}")
+    big_count = _queries(client, count_queries, f"/community/threads/{big.id}/{big.slug}")
+    page_two = _queries(client, count_queries,
+                        f"/community/threads/{big.id}/{big.slug}?page=2")
+    assert small_count == big_count == page_two
+    assert big_count <= THREAD_PAGE_MAX
+
+
+def test_thread_page_for_a_member_is_fixed_too(make_user, client_for, count_queries, forum_with):
+    small, big = forum_with(1), forum_with(30, title="What do you ask a sceptical new client?")
+    client = client_for(make_user("Reader"))
+    small_count = _queries(client, count_queries, f"/community/threads/{small.id}/{small.slug}")
+    big_count = _queries(client, count_queries, f"/community/threads/{big.id}/{big.slug}")
+    assert small_count == big_count
+
+
+def test_thread_list_and_tag_page_queries_do_not_grow(client, count_queries, forum_with):
+    forum_with(2)
+    list_few = _queries(client, count_queries, "/community/")
+    tag_few = _queries(client, count_queries, "/community/tags/goals")
+    for number in range(25):  # more threads than one page, each with two tags
+        forum_with(1, title=f"Practice question number {number} about momentum")
+    assert _queries(client, count_queries, "/community/") == list_few
+    assert _queries(client, count_queries, "/community/?page=2") == list_few
+    assert _queries(client, count_queries, "/community/tags/goals") == tag_few
+    assert list_few <= 4 and tag_few <= 5
