@@ -28,10 +28,10 @@ e2e: $(STAMP)
 	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 bench: $(STAMP)
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 bench-large: $(STAMP)
-	$(BIN)/python -m bench.run --large
+	$(BIN)/python -m bench.run --large $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -1,0 +1,1 @@
+"""The forum's benchmark: data generator, gunicorn + wrk runner, reference endpoints, results."""

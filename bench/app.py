@@ -1,0 +1,90 @@
+"""The benchmarked app: the standalone site plus, in bench mode only, reference endpoints and a
+per-request SQL query count (header X-Bench-Queries).
+
+Run by gunicorn as `bench.app:create_app()`. Environment:
+  BENCH_COUNT_QUERIES=1        count SQL statements per request (SQLAlchemy event listener)
+  BENCH_REFERENCE_THREAD=<id>  thread rendered by /_bench/render-only from objects in memory
+"""
+import os
+
+from flask import Blueprint, before_render_template, current_app, g, has_app_context
+from flask import render_template
+from sqlalchemy import event
+
+import wsgi
+
+QUERY_HEADER = "X-Bench-Queries"
+REFERENCE_PER_PAGE = 200
+reference = Blueprint("bench", __name__, url_prefix="/_bench")
+
+
+@reference.get("/hello")
+def hello():
+    """The floor: a bare Flask response through the same gunicorn and middleware."""
+    return "Hello, World!"
+
+
+@reference.get("/render-only")
+def render_only():
+    """The thread template rendered from objects already in memory: no database at all."""
+    name, context = current_app.extensions["bench_reference"]
+    return render_template(name, **context)
+
+
+def _count_query(*_args):
+    """SQLAlchemy before_cursor_execute hook: one more statement for this request."""
+    if has_app_context() and "bench_queries" in g:
+        g.bench_queries += 1
+
+
+def install_query_counter(app):
+    """Count statements per request and report them in a response header."""
+    with app.app_context():
+        engine = app.extensions["sqlalchemy"].engine
+    event.listen(engine, "before_cursor_execute", _count_query)
+
+    @app.before_request
+    def start_count():
+        g.bench_queries = 0
+
+    @app.after_request
+    def report_count(response):
+        response.headers[QUERY_HEADER] = str(g.get("bench_queries", 0))
+        return response
+
+
+def capture_reference(app, thread_id):
+    """Render the real thread page once (all 200 contributions) and keep its template context."""
+    captured = {}
+
+    def remember(sender, template, context, **extra):
+        if template.name == "forum/thread.html" and "context" not in captured:
+            captured["name"] = template.name
+            captured["context"] = {key: value for key, value in context.items()
+                                   if key not in ("g", "request", "session", "config")}
+
+    per_page = app.config["FORUM_REPLIES_PER_PAGE"]
+    app.config["FORUM_REPLIES_PER_PAGE"] = REFERENCE_PER_PAGE
+    try:
+        with before_render_template.connected_to(remember, app):
+            response = app.test_client().get(f"/threads/{thread_id}", follow_redirects=True)
+    finally:
+        app.config["FORUM_REPLIES_PER_PAGE"] = per_page
+    if response.status_code != 200 or "context" not in captured:
+        raise RuntimeError(f"bench: could not render reference thread {thread_id} "
+                           f"(status {response.status_code})")
+    processors = {"forum_actor", "forum_title", "forum_base_template", "forum_builtin_accounts"}
+    context = {key: value for key, value in captured["context"].items() if key not in processors}
+    app.extensions["bench_reference"] = (captured["name"], context)
+
+
+def create_app():
+    """The standalone site from wsgi.py with the benchmark's extras."""
+    app = wsgi.create_app()
+    if os.environ.get("BENCH_COUNT_QUERIES") == "1":
+        install_query_counter(app)
+    app.register_blueprint(reference)
+    thread_id = os.environ.get("BENCH_REFERENCE_THREAD")
+    if thread_id:
+        capture_reference(app, int(thread_id))
+    return app

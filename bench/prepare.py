@@ -1,0 +1,63 @@
+"""A fresh benchmark database: reset, migrate, bulk-generate, and a writer account."""
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bench.data import SEED, generate
+
+WRITER_NAME = "bench writer"
+WRITER_PASSWORD = "bench writer password"
+
+
+def reset_database(url):
+    """Remove every table: delete the SQLite file, or recreate PostgreSQL's public schema."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        path = Path(parsed.database)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        return
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def site_app(url):
+    """The standalone site bound to url with benchmark settings (no rate limits)."""
+    import wsgi
+
+    return wsgi.create_app({"SQLALCHEMY_DATABASE_URI": url, "FORUM_RATELIMIT_ENABLED": False,
+                            "SECRET_KEY": "bench-prepare"})
+
+
+def analyze(engine):
+    """Planner statistics (and PostgreSQL's visibility map) as a settled database has them."""
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(
+            "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
+
+
+def prepare(url, scale, seed=SEED, log=print):
+    """Build the benchmark forum on url; returns the generator's summary (with timings)."""
+    from forum import migrate
+    from forum.services import accounts
+
+    started = time.perf_counter()
+    reset_database(url)
+    app = site_app(url)
+    with app.app_context():
+        migrate.upgrade()
+        engine = app.extensions["sqlalchemy"].engine
+        with engine.begin() as connection:
+            generated = generate(connection, scale, seed=seed, log=log)
+        accounts.create_account(WRITER_NAME, WRITER_PASSWORD)
+        analyze(engine)
+        app.extensions["sqlalchemy"].session.remove()
+        engine.dispose()
+    generated.seconds_total = time.perf_counter() - started
+    return generated
