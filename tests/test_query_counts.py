@@ -3,6 +3,7 @@ import pytest
 from sqlalchemy import update
 
 from forum.models import Rating, Reply, Thread
+from forum.services import related as related_service
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 
@@ -44,6 +45,20 @@ def forum_with(make_user, actor_for, db):
     return build
 
 
+@pytest.fixture
+def reading_list(make_user, actor_for):
+    """Give a thread "More relevant reading" entries: other threads and a web page."""
+    moderator = actor_for(make_user("Moderator", staff=True))
+
+    def add(thread, *targets):
+        for target in targets:
+            related_service.add_link(moderator, thread.id, "Life Coaching", target.title,
+                                     target_thread_id=target.id)
+        related_service.add_link(moderator, thread.id, "Reading", "A guide to silence",
+                                 url="https://example.org/silence")
+    return add
+
+
 def _queries(client, count_queries, path):
     """Status and number of SQL statements of one GET."""
     with count_queries() as counted:
@@ -52,9 +67,11 @@ def _queries(client, count_queries, path):
     return counted[0]
 
 
-def test_thread_page_queries_do_not_grow_with_replies(app, client, count_queries, forum_with):
+def test_thread_page_queries_do_not_grow_with_replies(app, client, count_queries, forum_with,
+                                                      reading_list):
     app.config["FORUM_REPLIES_PER_PAGE"] = 10  # so that page 2 exists and is full
     small, big = forum_with(1), forum_with(30, title="What do you ask a sceptical new client?")
+    reading_list(big, small)
     small_count = _queries(client, count_queries, f"/community/threads/{small.id}/{small.slug}")
     big_count = _queries(client, count_queries, f"/community/threads/{big.id}/{big.slug}")
     page_two = _queries(client, count_queries,

@@ -3,7 +3,7 @@ import difflib
 from urllib.parse import urlsplit
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from forum import markup
 from forum.database import atomic, session
@@ -70,7 +70,7 @@ def list_links(actor, thread_id):
     """The thread's entries in order; entries pointing at hidden threads only for moderators."""
     links = session().scalars(
         select(RelatedLink).where(RelatedLink.thread_id == thread_id)
-        .options(selectinload(RelatedLink.target_thread))
+        .options(joinedload(RelatedLink.target_thread))
         .order_by(RelatedLink.position, RelatedLink.id)
     ).all()
     if actor.can_moderate:
