@@ -53,6 +53,34 @@ def install_query_counter(app):
         return response
 
 
+class Replay:
+    """Remembers what the forum's template globals returned while rendering the reference page.
+
+    Some page parts fetch their own data at render time (e.g. the reading list); for the
+    render-only reference those calls must answer from memory like everything else. Jinja keeps
+    the functions it resolved in cached template modules, so the wrappers go in before the first
+    render and stay: calls about any other object (every real page) reach the original function.
+    """
+
+    def __init__(self, app):
+        self.values = {}
+        self.recording = False
+        originals = {name: fn for name, fn in app.jinja_env.globals.items()
+                     if callable(fn) and getattr(fn, "__module__", "").startswith("forum.")}
+        app.jinja_env.globals.update(
+            {name: self._wrap(name, fn) for name, fn in originals.items()})
+
+    def _wrap(self, name, function):
+        """A stand-in that records while capturing and replays for the captured objects."""
+        def wrapper(*args, **kwargs):
+            key = (name, tuple(id(arg) for arg in args), repr(sorted(kwargs.items())))
+            if self.recording:
+                return self.values.setdefault(key, function(*args, **kwargs))
+            found = self.values.get(key)
+            return found if found is not None else function(*args, **kwargs)
+        return wrapper
+
+
 def capture_reference(app, thread_id):
     """Render the real thread page once (all 200 contributions) and keep its template context."""
     captured = {}
@@ -65,10 +93,13 @@ def capture_reference(app, thread_id):
 
     per_page = app.config["FORUM_REPLIES_PER_PAGE"]
     app.config["FORUM_REPLIES_PER_PAGE"] = REFERENCE_PER_PAGE
+    replay = Replay(app)
+    replay.recording = True
     try:
         with before_render_template.connected_to(remember, app):
             response = app.test_client().get(f"/threads/{thread_id}", follow_redirects=True)
     finally:
+        replay.recording = False
         app.config["FORUM_REPLIES_PER_PAGE"] = per_page
     if response.status_code != 200 or "context" not in captured:
         raise RuntimeError(f"bench: could not render reference thread {thread_id} "
