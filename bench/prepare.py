@@ -61,3 +61,21 @@ def prepare(url, scale, seed=SEED, log=print):
         engine.dispose()
     generated.seconds_total = time.perf_counter() - started
     return generated
+
+
+def writer_token(url):
+    """A fresh API token for the writer account (earlier benchmark tokens are revoked)."""
+    from forum.services import accounts, tokens
+    from forum.services.actors import Actor
+
+    app = site_app(url)
+    with app.app_context():
+        account = accounts.find_account(WRITER_NAME)
+        actor = Actor(user_key=f"account:{account.id}", display_name=account.name)
+        for token in tokens.list_tokens(actor):
+            if token.revoked_at is None:
+                tokens.revoke_token(actor, token.id)
+        _token, raw = tokens.create_token(actor, "benchmark")
+        app.extensions["sqlalchemy"].session.remove()
+        app.extensions["sqlalchemy"].engine.dispose()
+    return raw

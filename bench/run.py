@@ -13,7 +13,7 @@ import urllib.parse
 from bench import explain, load, results
 from bench.data import SCALES, Generated
 from bench.load import Endpoint
-from bench.prepare import WRITER_NAME, WRITER_PASSWORD, prepare
+from bench.prepare import WRITER_NAME, WRITER_PASSWORD, prepare, writer_token
 from bench.server import ROOT, Gunicorn
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/forum_bench"
@@ -127,6 +127,7 @@ def serve_and_measure(url, generated, args, log):
            "FORUM_RATELIMIT_ENABLED": "false", "BENCH_COUNT_QUERIES": "1",
            "BENCH_REFERENCE_THREAD": str(generated.featured_thread_id)}
     log_path = ROOT / "instance" / "bench-gunicorn.log"
+    bearer = writer_token(url)
     rows, memory = {}, {}
     for server_name, extra in (("default", {}), ("one-page", {"FORUM_REPLIES_PER_PAGE": "200"})):
         mine = [e for e in todo if e.server == server_name]
@@ -137,7 +138,7 @@ def serve_and_measure(url, generated, args, log):
             log(f"gunicorn ({server_name}): {args.workers} x {args.worker_class} worker(s) "
                 f"on {server.base_url}")
             credentials = load.login(server.base_url, WRITER_NAME, WRITER_PASSWORD)
-            credentials.bearer = os.environ.get("BENCH_API_TOKEN", "")
+            credentials.bearer = bearer
             for endpoint in mine:
                 rows[endpoint.name] = measure(server, endpoint, credentials, args, log)
             memory[server_name] = server.worker_memory()
