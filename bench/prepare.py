@@ -63,6 +63,18 @@ def prepare(url, scale, seed=SEED, log=print):
     return generated
 
 
+def upgrade(url):
+    """Bring an earlier run's database to the current migrations (new indexes) and analyze it."""
+    from forum import migrate
+
+    app = site_app(url)
+    with app.app_context():
+        migrate.upgrade()
+        engine = app.extensions["sqlalchemy"].engine
+        analyze(engine)
+        engine.dispose()
+
+
 def writer_token(url):
     """A fresh API token for the writer account (earlier benchmark tokens are revoked)."""
     from forum.services import accounts, tokens

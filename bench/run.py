@@ -13,7 +13,7 @@ import urllib.parse
 from bench import explain, load, results
 from bench.data import SCALES, Generated
 from bench.load import Endpoint
-from bench.prepare import WRITER_NAME, WRITER_PASSWORD, prepare, writer_token
+from bench.prepare import WRITER_NAME, WRITER_PASSWORD, prepare, upgrade, writer_token
 from bench.server import ROOT, Gunicorn
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/forum_bench"
@@ -43,6 +43,8 @@ def parse_args(argv):
     parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
     parser.add_argument("--only", help="comma-separated endpoint names")
     parser.add_argument("--no-explain", action="store_true")
+    parser.add_argument("--generate-only", action="store_true",
+                        help="build the database and stop (measure later with --reuse)")
     args = parser.parse_args(argv)
     args.db = args.db or ("postgresql" if args.large else "sqlite")
     args.scale = args.scale or ("large" if args.large else "small")
@@ -155,11 +157,14 @@ def main(argv=None):
         f"{scale.replies:,} replies + a 200-contribution thread)")
     if args.reuse:
         generated = Generated.describe(scale)
-        log("reusing the data of an earlier run")
+        upgrade(url)
+        log("reusing the data of an earlier run (schema upgraded to head)")
     else:
         generated = prepare(url, scale, log=log)
         log(f"generated in {generated.seconds:.1f} s (with migrations: "
             f"{generated.seconds_total:.1f} s): {generated.rows}")
+    if args.generate_only:
+        return 0
     plans = None if args.no_explain else explain.check(url, generated, log)
     started = time.perf_counter()
     rows, memory = serve_and_measure(url, generated, args, log)

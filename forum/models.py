@@ -95,7 +95,7 @@ class Thread(Base):
 
     __tablename__ = "forum_thread"
     __table_args__ = (
-        Index("ix_forum_thread_listing", "is_hidden", "is_pinned", "last_activity_at"),
+        Index("ix_forum_thread_listing", "is_hidden", "is_pinned", "last_activity_at", "id"),
         Index("ix_forum_thread_created_at", "created_at"),
         Index("ix_forum_thread_reply_count", "reply_count"),
         Index("ix_forum_thread_title_key", "title_key"),

@@ -153,7 +153,7 @@ def list_tagged_replies(actor, tag, page=1, per_page=None):
     )
     if not actor.can_moderate:
         query = query.where(Reply.is_hidden.is_(False), Thread.is_hidden.is_(False))
-    return paginate(query, page, per_page)
+    return paginate(query, page, per_page, count_apart=True)
 
 
 def get_reply(reply_id):

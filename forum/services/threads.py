@@ -133,7 +133,7 @@ def list_threads(actor, sort="latest", tag=None, page=1):
     }[sort]
     query = query.options(joinedload(Thread.author), selectinload(Thread.tags)).order_by(
         *order, Thread.id.desc())
-    return paginate(query, page, per_page)
+    return paginate(query, page, per_page, count_apart=True)
 
 
 def get_thread(actor, thread_id):
