@@ -60,6 +60,7 @@ class Generated:
     featured_reply_ids: range = range(1, FEATURED_REPLIES + 1)
     seconds: float = 0.0
     seconds_total: float = 0.0
+    seconds_upgrade: float = 0.0
     rows: dict = field(default_factory=dict)
 
     @classmethod
