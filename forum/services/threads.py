@@ -137,10 +137,14 @@ def list_threads(actor, sort="latest", tag=None, page=1):
 
 
 def get_thread(actor, thread_id):
-    """A thread with prompts, tags and author loaded in one query; NotFound if missing/hidden."""
+    """A thread with author and prompts (one query) and tags (a second); NotFound if missing/hidden.
+
+    Tags are not joined: SQLite plans the nested thread_tag/tag join by reading every
+    thread_tag row (448 ms at 10,000 threads against 0.3 ms for the selectin query).
+    """
     thread = session().execute(
         select(Thread).where(Thread.id == thread_id).options(
-            joinedload(Thread.author), joinedload(Thread.prompts), joinedload(Thread.tags))
+            joinedload(Thread.author), joinedload(Thread.prompts), selectinload(Thread.tags))
     ).unique().scalar_one_or_none()
     if thread is None or (thread.is_hidden and not actor.can_moderate):
         raise NotFound("That thread does not exist or was removed.")
