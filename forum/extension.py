@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -115,14 +115,33 @@ class Forum:
             _configure_engine(db.engine, app.config["FORUM_SQLITE_BUSY_TIMEOUT"])
 
 
+def _reads_only():
+    """Whether this transaction belongs to a GET/HEAD/OPTIONS request (which does not write)."""
+    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+
+
 def _configure_engine(engine: Engine, busy_timeout_ms: int):
-    """Turn on WAL, a busy timeout and foreign keys for every SQLite connection."""
+    """Turn on WAL, a busy timeout and foreign keys for every SQLite connection.
+
+    Transactions that may write start with BEGIN IMMEDIATE: they take the write lock first,
+    waiting up to the busy timeout, instead of pysqlite's deferred BEGIN, which upgrades a read
+    transaction to a write one and fails at once ("database is locked") under WAL when another
+    connection wrote in between.
+    """
     if engine.dialect.name != "sqlite" or getattr(engine, "_forum_configured", False):
         return
     engine._forum_configured = True
 
+    @event.listens_for(engine, "begin")
+    def _sqlite_begin(connection):
+        # On the DBAPI cursor, so query counters see the same statements as on PostgreSQL.
+        cursor = connection.connection.dbapi_connection.cursor()
+        cursor.execute("BEGIN" if _reads_only() else "BEGIN IMMEDIATE")
+        cursor.close()
+
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (above)
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys = ON")

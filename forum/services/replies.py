@@ -9,11 +9,13 @@ from forum.errors import Conflict, Forbidden, NotFound, ValidationError
 from forum.models import Prompt, Reply, ReplyRevision, ReplyTag, Tag, Thread, utcnow
 from forum.services.audit import log_action
 from forum.services.paging import paginate
+from forum.services.ratings import best_first
 from forum.services.tags import (
     get_or_create_tags, parse_tag_names, replace_tags, with_hashtags,
 )
 
 BODY_MAX = 20_000
+REPLY_SORTS = ("best", "oldest")
 
 
 def validate_body(body):
@@ -115,14 +117,27 @@ def add_reply(actor, thread_id, body, prompt_position=None, tags=()):
     return reply
 
 
-def list_replies(actor, thread, page=1, per_page=None, by_prompt=False, include_deleted=False):
+def reply_sort(thread, requested=None):
+    """The requested sort if valid, else best-first for long threads and oldest-first otherwise."""
+    if requested in REPLY_SORTS:
+        return requested
+    long_thread = thread.reply_count >= current_app.config["FORUM_BEST_FIRST_MIN_REPLIES"]
+    return "best" if long_thread else "oldest"
+
+
+def list_replies(actor, thread, page=1, per_page=None, by_prompt=False, include_deleted=False,
+                 sort=None):
     """A page of a thread's contributions with authors, prompts and tags: two queries in all.
 
-    Oldest first, or grouped by the prompt they answer (prompt order, then replies answering
-    no prompt) when by_prompt. Members see visible replies only; moderators also get hidden
-    ones, and deleted ones when include_deleted (the thread page's restore placeholders: a
-    deleted reply's html is empty; show a placeholder, never its body).
+    sort "oldest" or "best" (Bayesian score, in SQL; see services.ratings), defaulting by the
+    thread's length (reply_sort); by_prompt groups them by the prompt they answer first (prompt
+    order, then replies answering no prompt). Members see visible replies only; moderators also
+    get hidden ones, and deleted ones when include_deleted (the thread page's restore
+    placeholders: a deleted reply's html is empty; show a placeholder, never its body).
     """
+    if sort is not None and sort not in REPLY_SORTS:
+        raise ValidationError(f"Sort by one of {', '.join(REPLY_SORTS)}.", field="sort")
+    sort = reply_sort(thread, sort)
     per_page = per_page or current_app.config["FORUM_REPLIES_PER_PAGE"]
     query = (
         select(Reply).outerjoin(Prompt, Reply.prompt_id == Prompt.id)
@@ -135,6 +150,8 @@ def list_replies(actor, thread, page=1, per_page=None, by_prompt=False, include_
     if not (include_deleted and actor.can_moderate):
         query = query.where(Reply.is_deleted.is_(False))
     order = [Reply.created_at, Reply.id]
+    if sort == "best":
+        order = best_first(Reply) + order
     if by_prompt:
         order = [Prompt.position.is_(None), Prompt.position] + order
     return paginate(query.order_by(*order), page, per_page)

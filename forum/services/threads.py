@@ -11,6 +11,7 @@ from forum.errors import Forbidden, NotFound, ValidationError
 from forum.models import Prompt, Thread, ThreadTag, utcnow
 from forum.services.audit import log_action
 from forum.services.paging import Page, paginate
+from forum.services.ratings import best_first
 from forum.services.tags import find_tag, get_or_create_tags, parse_tag_names, replace_tags
 
 __all__ = ["Page"]  # re-exported: callers import Page from here
@@ -129,8 +130,7 @@ def list_threads(actor, sort="latest", tag=None, page=1):
         "newest": [Thread.created_at.desc()],
         "replies": [Thread.reply_count.desc(), Thread.last_activity_at.desc()],
         "unanswered": [Thread.created_at.desc()],
-        "top": [Thread.rating_sum.desc(), Thread.rating_count.desc()],
-    }[sort]
+    }.get(sort) or best_first(Thread)  # "top": Bayesian score, computed in SQL
     query = query.options(joinedload(Thread.author), selectinload(Thread.tags)).order_by(
         *order, Thread.id.desc())
     return paginate(query, page, per_page, count_apart=True)

@@ -13,6 +13,7 @@ from forum.web.context import current_actor
 from forum.web.discussion_common import login_needed, prompt_choices, reply_url
 from forum.web.forms import ReplyForm, ThreadForm, attach_error, form_status
 from forum.web.pages import page_arg
+from forum.web.ratings import page_ratings
 
 THREAD_VIEWS = ("order", "prompts")
 
@@ -59,12 +60,14 @@ def render_thread(thread, form=None, status=200):
         thread = thread_service.get_thread(actor, thread)
     view = request.args.get("view")
     view = view if view in THREAD_VIEWS else "order"
-    replies = reply_service.list_replies(actor, thread, page=page_arg(),
+    sort = reply_service.reply_sort(thread, request.args.get("sort"))
+    replies = reply_service.list_replies(actor, thread, page=page_arg(), sort=sort,
                                          by_prompt=view == "prompts", include_deleted=True)
+    page_ratings().preload(thread)  # the viewer's ratings on the whole page: one query
     groups = [(group[0].prompt, group) for group in (
         list(items) for _, items in groupby(replies.items, key=lambda r: r.prompt_id))]
     return render_template("forum/thread.html", thread=thread, replies=replies, view=view,
-                           groups=groups,
+                           groups=groups, reply_sort=sort,
                            reply_form=prompt_choices(form or ReplyForm(), thread.prompts)), status
 
 

@@ -1,0 +1,330 @@
+"""Star ratings: rate, change and remove, aggregates kept in step, Bayesian ranking, summaries."""
+from dataclasses import dataclass
+
+from flask import current_app, g
+from sqlalchemy import Float, bindparam, cast, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from forum.database import atomic, session
+from forum.errors import Conflict, Forbidden, NotFound, ValidationError
+from forum.models import Member, Rating, Reply, Thread, utcnow
+
+TARGET_KINDS = ("thread", "reply")
+STARS_MIN, STARS_MAX = 1, 5
+NEUTRAL_MEAN = (STARS_MIN + STARS_MAX) / 2
+STARS_MESSAGE = f"Choose a whole number of stars from {STARS_MIN} to {STARS_MAX}."
+_MODELS = {"thread": Thread, "reply": Reply}
+_COLUMNS = {"thread": Rating.thread_id, "reply": Rating.reply_id}
+_INSERT_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    """What a page or the API shows about one item's ratings (and the viewer's own rating)."""
+
+    count: int
+    total: int
+    average: float | None
+    score: float
+    needs_more: bool
+    mine: int | None = None
+
+    def as_dict(self):
+        """The JSON form: count, average, score, needs_more and the viewer's own stars."""
+        return {
+            "count": self.count,
+            "average": None if self.average is None else round(self.average, 2),
+            "score": round(self.score, 3),
+            "needs_more": self.needs_more,
+            "mine": self.mine,
+        }
+
+
+@dataclass(frozen=True)
+class Contributor:
+    """A member's rating figures over their contributions to one thread."""
+
+    member_id: int
+    display_name: str
+    contributions: int
+    count: int
+    average: float
+    score: float
+
+
+def parse_stars(value):
+    """Whole stars from 1 to 5 from a form or JSON value, or a ValidationError on "stars"."""
+    if isinstance(value, bool) or value is None:
+        raise ValidationError(STARS_MESSAGE, field="stars")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str):
+        value = value.strip()
+        if not value.isdecimal() or not value.isascii():
+            raise ValidationError(STARS_MESSAGE, field="stars")
+        value = int(value)
+    if not isinstance(value, int) or not STARS_MIN <= value <= STARS_MAX:
+        raise ValidationError(STARS_MESSAGE, field="stars")
+    return value
+
+
+def prior_weight():
+    """C in (C*m + sum) / (C + n): how many votes of the site mean each item starts with."""
+    weight = current_app.config["FORUM_RATING_PRIOR_WEIGHT"]
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
+        raise RuntimeError("FORUM_RATING_PRIOR_WEIGHT must be a number >= 0 (e.g. 5).")
+    return weight
+
+
+def site_mean():
+    """The site-wide mean rating m (one aggregate query, cached for the rest of the request)."""
+    if "forum_rating_mean" not in g:
+        total, count = session().execute(
+            select(func.coalesce(func.sum(Rating.stars), 0), func.count(Rating.id))).one()
+        g.forum_rating_mean = float(total) / count if count else NEUTRAL_MEAN
+    return g.forum_rating_mean
+
+
+def forget_site_mean():
+    """Drop the cached mean (after a rating changed, or when a new request starts)."""
+    g.pop("forum_rating_mean", None)
+
+
+def bayesian(total, count, mean=None, weight=None):
+    """The Bayesian average (C*m + sum) / (C + n) in Python, for one item's summary."""
+    mean = site_mean() if mean is None else mean
+    weight = prior_weight() if weight is None else weight
+    if weight + count == 0:
+        return mean
+    return (weight * mean + total) / (weight + count)
+
+
+def score_expression(rating_sum, rating_count, mean=None):
+    """The Bayesian average as a SQL expression (m and C bound), so ORDER BY can paginate."""
+    mean = site_mean() if mean is None else mean
+    weight = prior_weight()
+    numerator = bindparam("rating_prior_mass", weight * mean, type_=Float) + rating_sum
+    denominator = cast(bindparam("rating_prior_weight", weight, type_=Float) + rating_count,
+                       Float)
+    return func.coalesce(numerator / func.nullif(denominator, 0),
+                         bindparam("rating_mean", mean, type_=Float))
+
+
+def best_first(model):
+    """ORDER BY terms for Thread or Reply: best Bayesian score first, more ratings break ties."""
+    return [score_expression(model.rating_sum, model.rating_count).desc(),
+            model.rating_count.desc()]
+
+
+def summarize(item, mine=None):
+    """The RatingSummary of a Thread or Reply row from its stored aggregates."""
+    count, total = item.rating_count or 0, item.rating_sum or 0
+    return RatingSummary(
+        count=count, total=total, average=(total / count) if count else None,
+        score=bayesian(total, count),
+        needs_more=count < current_app.config["FORUM_RATING_MIN_COUNT"], mine=mine,
+    )
+
+
+def _check_kind(target_kind):
+    """Refuse target kinds other than "thread" and "reply"."""
+    if target_kind not in TARGET_KINDS:
+        raise ValidationError("Only threads and contributions can be rated.", field="target")
+
+
+def _load_target(db_session, actor, target_kind, target_id):
+    """The Thread or Reply to rate, or NotFound/Conflict when it is missing, hidden or deleted."""
+    if target_kind == "thread":
+        item = db_session.get(Thread, target_id)
+        thread = item
+        what = "thread"
+    else:
+        item = db_session.get(Reply, target_id)
+        thread = db_session.get(Thread, item.thread_id) if item is not None else None
+        what = "contribution"
+    if item is None:
+        raise NotFound(f"That {what} does not exist.")
+    unavailable = thread.is_hidden or (target_kind == "reply" and not item.is_visible)
+    if unavailable:
+        if not actor.can_moderate:
+            raise NotFound(f"That {what} does not exist or was removed.")
+        raise Conflict(f"Hidden or deleted items cannot be rated: this {what} is not public.")
+    return item
+
+
+def _check_not_own(item, member, target_kind):
+    """Nobody rates their own thread or contribution."""
+    if item.author_id is not None and item.author_id == member.id:
+        what = "question" if target_kind == "thread" else "contribution"
+        raise Forbidden(f"You cannot rate your own {what}.")
+
+
+def _own_rating(db_session, member_id, target_kind, target_id, lock):
+    """The member's current stars for the target (row-locked on PostgreSQL when lock), or None."""
+    query = select(Rating.stars).where(
+        Rating.member_id == member_id, _COLUMNS[target_kind] == target_id)
+    if lock:
+        query = query.with_for_update()
+    return db_session.scalar(query)
+
+
+def _insert_rating(db_session, member_id, target_kind, target_id, stars):
+    """Insert the rating in a savepoint; False when a concurrent request inserted it first."""
+    now = utcnow()
+    try:
+        with db_session.begin_nested():
+            db_session.execute(insert(Rating).values(
+                member_id=member_id, stars=stars, created_at=now, updated_at=now,
+                **{_COLUMNS[target_kind].key: target_id}))
+    except IntegrityError:
+        return False
+    return True
+
+
+def _bump(db_session, target_kind, target_id, count_delta, sum_delta):
+    """Move the stored aggregates with SQL arithmetic (never read-modify-write in Python)."""
+    if count_delta == 0 and sum_delta == 0:
+        return
+    model = _MODELS[target_kind]
+    db_session.execute(
+        update(model).where(model.id == target_id).values(
+            rating_count=model.rating_count + count_delta,
+            rating_sum=model.rating_sum + sum_delta)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _fresh_summary(db_session, target_kind, target_id, mine):
+    """The item's aggregates as this transaction just left them, as a summary."""
+    model = _MODELS[target_kind]
+    count, total = db_session.execute(
+        select(model.rating_count, model.rating_sum).where(model.id == target_id)).one()
+    return RatingSummary(
+        count=count, total=total, average=(total / count) if count else None,
+        score=bayesian(total, count),
+        needs_more=count < current_app.config["FORUM_RATING_MIN_COUNT"], mine=mine,
+    )
+
+
+def rate(actor, target_kind, target_id, stars):
+    """Give, or change, the actor's 1-5 stars for a thread or reply; returns the new summary."""
+    _check_kind(target_kind)
+    stars = parse_stars(stars)
+    member = actor.require_member()
+    with atomic() as db_session:
+        item = _load_target(db_session, actor, target_kind, target_id)
+        _check_not_own(item, member, target_kind)
+        for _attempt in range(_INSERT_ATTEMPTS):
+            old = _own_rating(db_session, member.id, target_kind, target_id, lock=True)
+            if old is not None:
+                if old != stars:
+                    db_session.execute(
+                        update(Rating).where(Rating.member_id == member.id,
+                                             _COLUMNS[target_kind] == target_id)
+                        .values(stars=stars, updated_at=utcnow())
+                        .execution_options(synchronize_session=False))
+                _bump(db_session, target_kind, target_id, 0, stars - old)
+                break
+            if _insert_rating(db_session, member.id, target_kind, target_id, stars):
+                _bump(db_session, target_kind, target_id, 1, stars)
+                break
+        else:
+            raise Conflict("Your rating is being changed by another request; try again.")
+        forget_site_mean()
+        result = _fresh_summary(db_session, target_kind, target_id, mine=stars)
+    return result
+
+
+def unrate(actor, target_kind, target_id):
+    """Remove the actor's rating of a thread or reply (nothing to remove is fine); new summary."""
+    _check_kind(target_kind)
+    member = actor.require_member()
+    with atomic() as db_session:
+        _load_target(db_session, actor, target_kind, target_id)
+        removed = db_session.scalar(
+            delete(Rating).where(Rating.member_id == member.id,
+                                 _COLUMNS[target_kind] == target_id)
+            .returning(Rating.stars).execution_options(synchronize_session=False))
+        if removed is not None:
+            _bump(db_session, target_kind, target_id, -1, -removed)
+        forget_site_mean()
+        result = _fresh_summary(db_session, target_kind, target_id, mine=None)
+    return result
+
+
+def summary(actor, target_kind, target_id):
+    """The summary of a visible thread or reply, with the actor's own stars (API reads)."""
+    _check_kind(target_kind)
+    db_session = session()
+    item = db_session.get(_MODELS[target_kind], target_id)
+    if item is None:
+        raise NotFound("That item does not exist.")
+    thread = item if target_kind == "thread" else db_session.get(Thread, item.thread_id)
+    hidden = thread.is_hidden or (target_kind == "reply" and not item.is_visible)
+    if hidden and not actor.can_moderate:
+        raise NotFound("That item does not exist or was removed.")
+    mine = None
+    if actor.member_id is not None:
+        mine = _own_rating(db_session, actor.member_id, target_kind, target_id, lock=False)
+    return summarize(item, mine=mine)
+
+
+def viewer_ratings(actor, thread_id):
+    """The actor's stars on a thread and all its replies, in ONE query: {(kind, id): stars}."""
+    member_id = actor.member_id
+    if member_id is None:
+        return {}
+    rows = session().execute(
+        select(Rating.thread_id, Rating.reply_id, Rating.stars).where(
+            Rating.member_id == member_id,
+            or_(Rating.thread_id == thread_id,
+                Rating.reply_id.in_(select(Reply.id).where(Reply.thread_id == thread_id))))
+    ).all()
+    return {("thread", t) if t is not None else ("reply", r): stars for t, r, stars in rows}
+
+
+def top_contributors(thread_id, limit=5):
+    """Members whose visible contributions to a thread are rated best, in ONE query."""
+    count = func.sum(Reply.rating_count)
+    total = func.sum(Reply.rating_sum)
+    score = score_expression(total, count)
+    rows = session().execute(
+        select(Member.id, Member.display_name, func.count(Reply.id), count, total, score)
+        .join(Reply, Reply.author_id == Member.id)
+        .where(Reply.thread_id == thread_id, Reply.is_hidden.is_(False),
+               Reply.is_deleted.is_(False), Reply.rating_count > 0)
+        .group_by(Member.id, Member.display_name)
+        .order_by(score.desc(), count.desc(), Member.id)
+        .limit(limit)
+    ).all()
+    return [Contributor(member_id=mid, display_name=name, contributions=contributions,
+                        count=int(n), average=float(s) / int(n), score=float(sc))
+            for mid, name, contributions, n, s, sc in rows]
+
+
+def recount(target_kind, target_id):
+    """(count, sum) recomputed from the rating rows: what the stored aggregates must equal."""
+    _check_kind(target_kind)
+    count, total = session().execute(
+        select(func.count(Rating.id), func.coalesce(func.sum(Rating.stars), 0))
+        .where(_COLUMNS[target_kind] == target_id)).one()
+    return int(count), int(total)
+
+
+def repair_aggregates():
+    """Reset every thread's and reply's stored aggregates from the rating rows (ops repair)."""
+    with atomic() as db_session:
+        for kind, model in _MODELS.items():
+            column = _COLUMNS[kind]
+            counts = select(func.count(Rating.id)).where(column == model.id).scalar_subquery()
+            sums = select(func.coalesce(func.sum(Rating.stars), 0)).where(
+                column == model.id).scalar_subquery()
+            db_session.execute(update(model).values(rating_count=counts, rating_sum=sums)
+                               .execution_options(synchronize_session=False))
+
+
+__all__ = [
+    "Contributor", "RatingSummary", "TARGET_KINDS", "best_first", "bayesian", "parse_stars",
+    "rate", "recount", "repair_aggregates", "score_expression", "site_mean", "summarize",
+    "summary", "top_contributors", "unrate", "viewer_ratings",
+]
