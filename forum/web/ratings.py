@@ -4,6 +4,7 @@ from flask import flash, g, jsonify, redirect, request, url_for
 from forum.errors import ForumError, NotFound
 from forum.services import ratings as rating_service
 from forum.services import replies as reply_service
+from forum.services import threads as thread_service
 from forum.web.blueprint import bp
 from forum.web.context import current_actor
 
@@ -135,10 +136,11 @@ def _respond(kind, target_id, thread_id, anchor):
                                   "field": error.field}), error.status
         if isinstance(error, NotFound) or thread_id is None:
             raise
-        from forum.web.threads import render_thread
+        from forum.web.threads import render_thread  # (threads imports this module)
 
         flash(error.message, "error")
-        return render_thread(thread_id, status=error.status)
+        thread = thread_service.get_thread(current_actor(), thread_id)
+        return render_thread(thread, status=error.status)
     if as_json:
         return jsonify(target=kind, id=target_id, rating=summary.as_dict(),
                        text=rating_text(summary), message=message)
