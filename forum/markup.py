@@ -2,8 +2,8 @@
 
 Rendering happens once, at write time (services store the result in `html` columns). Between
 Markdown and the sanitizers, "key points" written inline in the source discussion format
-(emoji-led points, "1. ... 2. ... 3. ..." steps in one paragraph) become real lists, so the
-sanitizers see the final markup.
+(emoji-led points, "1. ... 2. ... 3. ..." steps, "Title – point" runs in one paragraph) become
+real lists, so the sanitizers see the final markup.
 """
 import re
 import unicodedata
@@ -47,6 +47,11 @@ EMOJI_RE = re.compile(
 _SENTENCE_END = tuple(".!?;:)…\"'”’")
 _STEP_RE = re.compile(r"(?<!\S)(\d{1,2})[.)](?=[ \t\n]+\S)")
 _LABEL_RE = re.compile(r"^([^:.!?\n*_`\[\]<>]{2,60}):[ \t]+(?=\S)")
+_SMALL_WORDS = "to|of|and|or|the|a|an|for|with|in|on|at|by|your|their|its|from|into"
+# "Understand Their Resistance – Ask ..." : a short Title-Case label, a dash, then the point.
+_TITLED_RE = re.compile(
+    rf"(?:^|(?<=[.!?…] ))([A-Z][\w'’]*(?:[ -](?:[A-Z][\w'’]*|{_SMALL_WORDS})){{0,5}}) [–—-] (?=\S)"
+)
 HASHTAG_RE = re.compile(r"(?<![\w&/#])#([^\W_][\w-]{1,39})")
 
 _md = (
@@ -122,6 +127,22 @@ def numbered_steps(text):
     return intro, steps
 
 
+def titled_points(text):
+    """Split "Understand Them – Ask ... Connect Values – Show ..." into ("", [(label, text)]).
+
+    Each point starts with a Title-Case label of up to six words and a dash, at the start of
+    the text or after a sentence end; at least two points, the first at the very start.
+    """
+    labels = list(_TITLED_RE.finditer(text))
+    if len(labels) < 2 or labels[0].start() != 0:
+        return None
+    ends = [m.start() for m in labels[1:]] + [len(text)]
+    points = [(m.group(1), text[m.end():end].strip()) for m, end in zip(labels, ends)]
+    if any(not rest for _, rest in points):
+        return None
+    return "", points
+
+
 def _inline(source, env, level):
     """An inline token for a piece of Markdown source."""
     token = Token("inline", "", 0, content=source, level=level, block=True)
@@ -129,16 +150,20 @@ def _inline(source, env, level):
     return token
 
 
-def _item_inline(source, env, level):
-    """An inline token for one key point; a leading "Label:" is shown bold."""
-    label = _LABEL_RE.match(source)
-    if not label or len(label.group(1).split()) > 6:
-        return _inline(source, env, level)
-    token = _inline(source[label.end():], env, level)
-    head = _md.parseInline(label.group(1) + ":", env)[0].children or []
+def _item_inline(item, env, level):
+    """An inline token for one key point; a leading "Label:" (or a titled label) is bold."""
+    if isinstance(item, tuple):
+        label, rest, joint = item[0], item[1], " – "
+    else:
+        match = _LABEL_RE.match(item)
+        if not match or len(match.group(1).split()) > 6:
+            return _inline(item, env, level)
+        label, rest, joint = match.group(1) + ":", item[match.end():], " "
+    token = _inline(rest, env, level)
+    head = _md.parseInline(label, env)[0].children or []
     token.children = ([Token("strong_open", "strong", 1, markup="**")] + head
                       + [Token("strong_close", "strong", -1, markup="**"),
-                         Token("text", "", 0, content=" ")] + token.children)
+                         Token("text", "", 0, content=joint)] + token.children)
     return token
 
 
@@ -148,6 +173,8 @@ def _key_point_tokens(paragraph, env):
     split, list_tag = emoji_points(text), "ul"
     if split is None:
         split, list_tag = numbered_steps(text), "ol"
+    if split is None:
+        split, list_tag = titled_points(text), "ul"
     if split is None:
         return None
     intro, items = split

@@ -120,3 +120,18 @@ def test_rendering_returns_markup_only_through_the_sanitizer():
     result = markup.render("<b>raw</b> *x*")
     assert hasattr(result, "__html__")
     assert "<b>" not in str(result) and "&lt;b&gt;raw&lt;/b&gt;" in str(result)
+
+
+def test_titled_points_with_dashes_become_a_list_with_bold_titles():
+    """"Name The Fear – ... Link To Values – ..." reads as two key points, titles bold."""
+    html = str(markup.render(
+        "Name The Fear – Ask what worries them most. Stay curious. "
+        "Link It to Their Values – Show how one step serves what they care about."))
+    assert outline("Name The Fear – a. Link It – b.").lists == [("ul", {"class": "key-points"})]
+    assert "<li><strong>Name The Fear</strong> – Ask what worries them most. Stay curious.</li>" \
+        in html
+    assert "<li><strong>Link It to Their Values</strong> – Show how one step" in html
+    for prose in ("I met Ana – she was great. Then Bob – also fine.",
+                  "Great session - loved it.",
+                  "Just One – point here."):
+        assert outline(prose).lists == [], prose

@@ -9,13 +9,7 @@ from forum.services import replies as reply_service
 from forum.services import tags as tag_service
 from forum.services import threads as thread_service
 
-PREFIX = "/community"
-
-
-@pytest.fixture
-def people(make_user):
-    """A thread author, a contributor and a moderator."""
-    return {"ana": make_user("Ana"), "ben": make_user("Ben"), "mo": make_user("Mo", staff=True)}
+from tests.discussion_fixtures import PREFIX, people  # noqa: F401  (fixture)
 
 
 @pytest.fixture

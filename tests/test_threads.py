@@ -82,6 +82,8 @@ def test_thread_url_redirects_to_slug_url(ana, actor_for, client):
     assert response.headers["Location"].endswith(
         f"/threads/{thread.id}/how-do-you-help-a-client-who-keeps-postponing?page=1")
     assert client.get(f"{PREFIX}/threads/12345").status_code == 404
+    odd = client.get(f"{PREFIX}/threads/{thread.id}?slug=x&thread_id=9&view=prompts")
+    assert odd.status_code == 301 and odd.headers["Location"].endswith("?view=prompts")
 
 
 def _titles(html):

@@ -105,6 +105,7 @@ PAYLOADS = [
     "🧠<script>alert(1)</script> first. 🔍[x](javascript:alert(1)) second.",
     "Steps 1. <img src=x onerror=alert(1)>: a. 2. [b](javascript:alert(1)) c.",
     "Steps 1. **<svg onload=alert(1)>**: a. 2. b c.",
+    "Bad Idea – <script>alert(1)</script>. Worse Idea – [x](javascript:alert(1)).",
     # mutation XSS and parser confusion
     "<a href=\"https://ok.example\"><p><a href=\"javascript:alert(1)\">nested</a></p></a>",
     "<noscript><style></noscript><img src=x onerror=alert(1)></style></noscript>",

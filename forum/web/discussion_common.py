@@ -1,5 +1,5 @@
 """Helpers shared by the discussion pages: log-in redirects, prompt choices, reply URLs."""
-from flask import current_app, redirect, url_for
+from flask import current_app, redirect, request, url_for
 from wtforms.fields.choices import SelectChoice
 
 from forum.services import replies as reply_service
@@ -27,3 +27,8 @@ def reply_url(actor, reply):
     page = reply_service.reply_page(actor, reply)
     return url_for("forum.thread", thread_id=thread.id, slug=thread.slug,
                    page=page if page > 1 else None) + f"#reply-{reply.id}"
+
+
+def query_args(*reserved):
+    """The request's query arguments to carry over a redirect, minus the route's own names."""
+    return {key: value for key, value in request.args.items() if key not in reserved}

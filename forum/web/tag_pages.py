@@ -7,7 +7,7 @@ from forum.services import tags as tag_service
 from forum.services import threads as thread_service
 from forum.web.blueprint import bp
 from forum.web.context import current_actor
-from forum.web.discussion_common import login_needed
+from forum.web.discussion_common import login_needed, query_args
 from forum.web.discussion_forms import MergeTagForm
 from forum.web.forms import attach_error
 from forum.web.pages import page_arg
@@ -42,7 +42,7 @@ def tag(slug):
     """Threads and contributions carrying a tag (a synonym redirects to its canonical tag)."""
     tag = thread_service.tag_for_listing(slug)
     if tag.slug != slug:
-        return redirect(url_for("forum.tag", slug=tag.slug, **request.args), 301)
+        return redirect(url_for("forum.tag", slug=tag.slug, **query_args("slug")), 301)
     return render_tag(tag)
 
 

@@ -10,7 +10,7 @@ from forum.services import threads as thread_service
 from forum.web import reply_pages, tag_pages  # noqa: F401  (they register their routes on bp)
 from forum.web.blueprint import bp
 from forum.web.context import current_actor
-from forum.web.discussion_common import login_needed, prompt_choices, reply_url
+from forum.web.discussion_common import login_needed, prompt_choices, query_args, reply_url
 from forum.web.forms import ReplyForm, ThreadForm, attach_error, form_status
 from forum.web.pages import page_arg
 from forum.web.ratings import page_ratings
@@ -78,7 +78,7 @@ def thread(thread_id, slug=None):
     thread = thread_service.get_thread(current_actor(), thread_id)
     if slug != thread.slug:
         return redirect(url_for("forum.thread", thread_id=thread_id, slug=thread.slug,
-                                **request.args), 301)
+                                **query_args("thread_id", "slug")), 301)
     return render_thread(thread)
 
 
