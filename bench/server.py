@@ -44,7 +44,11 @@ class Gunicorn:
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(self.command(), env=env, stdout=log, stderr=log,
                                         start_new_session=True)
-        self._wait_ready()
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.__exit__(None, None, None)  # never leave a half-started server behind
+            raise
         return self
 
     def _wait_ready(self, timeout=120):
