@@ -207,3 +207,15 @@ def test_flagging_is_limited_per_member(limited):
         assert bo.post(f"/threads/{thread_id}/flag", data={"reason": "spam"}).status_code == 302
     assert_too_many(bo.post(f"/threads/{ids[2]}/flag", data={"reason": "spam"}), window=3600)
     assert ana.post(f"/threads/{ids[2]}/flag", data={"reason": "spam"}).status_code == 302
+
+
+def test_rating_is_limited_per_member(limited):
+    app = limited({"rating": "2 per minute"})
+    ana = logged_in(app, "Coach Ana")
+    location = ana.post("/new", data=THREAD).headers["Location"]
+    thread_id = re.search(r"/threads/(\d+)", location).group(1)
+    bo = logged_in(app, "Coach Bo")
+    for stars in ("4", "5"):
+        assert bo.post(f"/threads/{thread_id}/rating", data={"stars": stars}).status_code == 303
+    assert_too_many(bo.post(f"/threads/{thread_id}/rating", data={"stars": "3"}))
+    assert ana.post(f"/threads/{thread_id}/rating", data={"stars": "3"}).status_code != 429

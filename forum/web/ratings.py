@@ -2,6 +2,7 @@
 from flask import flash, g, jsonify, redirect, request, url_for
 
 from forum.errors import ForumError, NotFound
+from forum.limits import limit
 from forum.services import ratings as rating_service
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
@@ -149,12 +150,14 @@ def _respond(kind, target_id, thread_id, anchor):
 
 
 @bp.post("/threads/<int:thread_id>/rating")
+@limit("rating")
 def rate_thread(thread_id):
     """Rate this article: give, change (stars=1..5) or remove (remove=1) your stars."""
     return _respond("thread", thread_id, thread_id, "#rate-thread")
 
 
 @bp.post("/replies/<int:reply_id>/rating")
+@limit("rating")
 def rate_reply(reply_id):
     """Give, change or remove your stars for one contribution."""
     try:
