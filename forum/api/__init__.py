@@ -1,6 +1,6 @@
 """The JSON API under api/: bearer tokens or a session with a CSRF header."""
 from forum.api import (  # noqa: F401  (each module registers its routes)
-    account, auth, document, errors, moderation, related, search, threads,
+    account, auth, document, errors, moderation, ratings, related, search, threads,
 )
 from forum.api.spec import api_bp
 

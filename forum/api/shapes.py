@@ -2,6 +2,7 @@
 from flask import url_for
 
 from forum.api.spec import ref, schema
+from forum.services import ratings as rating_service
 
 NULLABLE_STRING = {"type": ["string", "null"]}
 TIMESTAMP = {"type": "string", "format": "date-time"}
@@ -16,7 +17,9 @@ RATING = schema("RatingSummary", {
     "description": "count of ratings, plain average (null without ratings) and the ranking score.",
     "properties": {"count": {"type": "integer", "minimum": 0},
                    "average": {"type": ["number", "null"]},
-                   "score": {"type": ["number", "null"]}},
+                   "score": {"type": "number", "description": "Bayesian average, for ranking."},
+                   "needs_more": {"type": "boolean"},
+                   "mine": {"type": ["integer", "null"], "description": "Your own stars."}},
 })
 TAG = schema("Tag", {
     "type": "object", "required": ["name", "slug"],
@@ -81,9 +84,8 @@ def member_json(member):
 
 
 def rating_json(item):
-    """The rating summary from the denormalized counters."""
-    count, total = item.rating_count or 0, item.rating_sum or 0
-    return {"count": count, "average": round(total / count, 2) if count else None, "score": None}
+    """The rating summary from the denormalized counters (services.ratings computes it)."""
+    return rating_service.summarize(item).as_dict()
 
 
 def thread_summary_json(thread):

@@ -62,8 +62,11 @@ def _path_params(rule):
 def _validation_message(error):
     """A readable message for a JSON-schema failure, naming the field."""
     where = ".".join(str(part) for part in error.absolute_path)
-    return (f"{where}: {error.message}" if where else error.message), (
-        str(error.absolute_path[0]) if error.absolute_path else None)
+    field = str(error.absolute_path[0]) if error.absolute_path else None
+    if field is None and error.validator == "required":
+        field = next((name for name in error.validator_value if name not in error.instance),
+                     None)
+    return (f"{where}: {error.message}" if where else error.message), field
 
 
 def read_body(body_schema):

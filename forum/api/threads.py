@@ -103,14 +103,15 @@ def get_thread(thread_id):
 
 @endpoint("/threads/<int:thread_id>/replies", "GET", summary="List a thread's contributions",
           tag="replies", response=REPLY_PAGE,
-          params=[query("sort", {"type": "string", "enum": ["oldest"], "default": "oldest"},
-                        "Order of the contributions."),
+          params=[query("sort", {"type": "string", "enum": list(reply_service.REPLY_SORTS)},
+                        "best or oldest; long threads default to best."),
                   query("page", PAGE, "Page number, from 1.")])
 def list_replies(thread_id, args):
     """A page of a thread's contributions."""
     actor = current_actor()
     thread = thread_service.get_thread(actor, thread_id)
-    page = reply_service.list_replies(actor, thread, page=args.get("page", 1))
+    page = reply_service.list_replies(actor, thread, page=args.get("page", 1),
+                                      sort=args.get("sort"))
     return jsonify(shapes.page_json(page, shapes.reply_json))
 
 
