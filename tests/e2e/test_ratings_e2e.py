@@ -1,4 +1,4 @@
-"""In a real browser: rating a contribution in place (fetch, no reload) and rating without JavaScript."""
+"""In a real browser: rating in place (fetch, no reload), with the keyboard only, and without JavaScript."""
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import log_in
@@ -37,3 +37,53 @@ def test_rating_works_without_javascript(new_context, problems, live_site, demo_
     expect(page.get_by_role("status").first).to_contain_text("You rated this question 5 stars.")
     expect(page.locator("#rate-thread [data-rating-figures]")).to_contain_text(
         "Your rating: 5 stars.")
+
+
+def seed_ratings(site, reply_id, stars):
+    """Ratings from other members, given through the service."""
+    from forum.services import ratings
+
+    names = [site.create_account() for _ in stars]
+    with site.app.test_request_context():
+        for name, n in zip(names, stars):
+            ratings.rate(site.actor(name), "reply", reply_id, n)
+
+
+def test_rate_a_contribution_with_the_keyboard_only(page, live_site, fresh_thread):
+    reply_id = fresh_thread["reply_ids"][0]
+    seed_ratings(live_site, reply_id, [5, 4])
+    log_in(page, live_site.create_account())
+    page.goto(fresh_thread["url"])
+    card = page.locator(f"#reply-{reply_id}")
+    figures = card.locator("[data-rating-figures]")
+    expect(figures).to_have_text("Needs more ratings (2 ratings so far).")
+    target = card.get_by_role("button", name="Rate 2 stars")
+    expect(target).to_be_visible()
+
+    page.evaluate("() => { window.notReloaded = true; }")
+    for _ in range(80):
+        if target.evaluate("el => el === document.activeElement"):
+            break
+        page.keyboard.press("Tab")
+    expect(target).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(figures).to_have_text("★ 3.7 average from 3 ratings. Your rating: 2 stars.")
+    expect(target).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate("() => window.notReloaded === true"), "the page was not reloaded"
+
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Space")
+    expect(figures).to_have_text("★ 3.3 average from 3 ratings. Your rating: 1 star.")
+    page.reload()
+    expect(card.locator("[data-rating-figures]")).to_have_text(
+        "★ 3.3 average from 3 ratings. Your rating: 1 star.")
+
+
+def test_rate_this_article_comes_after_the_contributions(page, demo_thread):
+    page.goto(demo_thread["url"])
+    order = page.evaluate(
+        "() => [...document.querySelectorAll('.contributions, #rate-thread, #related-reading')]"
+        ".map(el => el.id || el.className)")
+    assert order[:2] == ["contributions", "rate-thread"]
+    expect(page.get_by_role("heading", name="Rate this article")).to_be_visible()
