@@ -14,7 +14,7 @@ def register(page, name):
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat the password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("status")).to_contain_text(f"Welcome, {name}!")
+    expect(page.locator(".flashes")).to_contain_text(f"Welcome, {name}!")
 
 
 def test_register_log_in_start_thread_answer_a_prompt_and_edit_it(page):

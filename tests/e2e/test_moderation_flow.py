@@ -15,7 +15,7 @@ def add_reading(page, category, title, url):
     form.get_by_label("Title").fill(title)
     form.get_by_label("Web address (http/https)").fill(url)
     form.get_by_role("button", name="Add entry").click()
-    expect(page.get_by_role("status")).to_contain_text("Reading entry added.")
+    expect(page.locator(".flashes")).to_contain_text("Reading entry added.")
 
 
 def reading_titles(page):
@@ -40,7 +40,7 @@ def test_moderator_adds_reorders_and_removes_related_reading(page, live_site, fr
     page.once("dialog", lambda dialog: dialog.accept())
     page.locator(".related-entry", has_text="pick a niche").get_by_role(
         "button", name="Remove").click()
-    expect(page.get_by_role("status")).to_contain_text("Removed")
+    expect(page.locator(".flashes")).to_contain_text("Removed")
     assert reading_titles(page) == ["When should a coach raise their rates?"]
 
     visitor = page.context.browser.new_context(base_url=live_site.base_url).new_page()
@@ -57,7 +57,7 @@ def test_moderator_hides_a_contribution_with_a_reason(page, live_site, fresh_thr
     card.locator("summary", has_text="Hide").click()
     card.get_by_label("Reason").fill("Names a client")
     card.get_by_role("button", name="Hide contribution").click()
-    expect(page.get_by_role("status")).to_contain_text("hidden")
+    expect(page.locator(".flashes")).to_contain_text("hidden")
     card = page.locator(f"#reply-{fresh_thread['reply_ids'][0]}")
     expect(card).to_have_class(re.compile(r"\bhidden-item\b"))
     expect(card.get_by_text("Names a client")).to_be_visible()
@@ -76,7 +76,7 @@ def test_member_flags_and_moderator_resolves_from_the_queue(open_page, live_site
     card.locator("summary", has_text="Flag").click()
     card.get_by_label("Identifiable client information").check()
     card.get_by_role("button", name="Send flag").click()
-    expect(member.get_by_role("status")).to_contain_text("a moderator will review your flag")
+    expect(member.locator(".flashes")).to_contain_text("a moderator will review your flag")
 
     moderator = open_page()
     log_in(moderator, live_site.create_account(role="moderator"))
@@ -84,7 +84,7 @@ def test_member_flags_and_moderator_resolves_from_the_queue(open_page, live_site
     item = moderator.locator(".flag-item", has_text=fresh_thread["title"])
     expect(item).to_contain_text("Identifiable client information")
     item.get_by_role("button", name="Hide the contribution").click()
-    expect(moderator.get_by_role("status")).to_contain_text("Item hidden and its flags closed.")
+    expect(moderator.locator(".flashes")).to_contain_text("Item hidden and its flags closed.")
     expect(moderator.locator(".flag-item", has_text=fresh_thread["title"])).to_have_count(0)
 
     moderator.goto("/moderation/log")
