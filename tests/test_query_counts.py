@@ -7,7 +7,7 @@ from forum.services import related as related_service
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 
-THREAD_PAGE_MAX = 6
+THREAD_PAGE_MAX = 6 + 2  # + ratings: the site mean, top contributors (+1 viewer's stars)
 BODY = ("When a client stalls I go back to their own words.\n\n- Reflect the exact phrase\n"
         "- Ask what changed since the goal was set\n- Agree one small step\n\nIt works. #{n}")
 

@@ -116,12 +116,12 @@ def best_first(model):
             model.rating_count.desc()]
 
 
-def summarize(item, mine=None):
+def summarize(item, mine=None, mean=None):
     """The RatingSummary of a Thread or Reply row from its stored aggregates."""
     count, total = item.rating_count or 0, item.rating_sum or 0
     return RatingSummary(
         count=count, total=total, average=(total / count) if count else None,
-        score=bayesian(total, count),
+        score=bayesian(total, count, mean),
         needs_more=count < current_app.config["FORUM_RATING_MIN_COUNT"], mine=mine,
     )
 

@@ -20,6 +20,7 @@ class PageRatings:
         self._mine = {}
         self._threads_loaded = set()
         self._top = {}
+        self._mean = None
 
     def preload(self, thread):
         """Load the viewer's ratings on this thread and all its contributions (one query)."""
@@ -37,7 +38,9 @@ class PageRatings:
 
     def summary(self, kind, item):
         """The item's RatingSummary, with the viewer's own stars."""
-        return rating_service.summarize(item, mine=self.mine(kind, item))
+        if self._mean is None:  # kept here too, so a replayed page needs no query
+            self._mean = rating_service.site_mean()
+        return rating_service.summarize(item, mine=self.mine(kind, item), mean=self._mean)
 
     def refusal(self, kind, item):
         """Why the viewer may not rate this item (a short text), or None when they may."""
