@@ -1,9 +1,11 @@
-"""Moderator pages and actions: pin, lock, hide, flags queue, moderation log."""
-from flask import flash, redirect, render_template, request, url_for
+"""Moderator pages and actions: pin, lock, hide, flags queue, moderation log, members."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from forum.errors import ForumError
 from forum.limits import limit
+from forum.models import ROLES
 from forum.services import flags as flag_service
+from forum.services import members as member_service
 from forum.services import moderation as moderation_service
 from forum.services.replies import get_reply
 from forum.web.blueprint import bp
@@ -35,6 +37,12 @@ def _action_page(error, title, values, status=None):
     """Re-show an action's reason form with the error beside the field and the text kept."""
     return render_template("forum/moderation_action.html", error=error, title=title,
                            values=values, action_url=request.path), status or error.status
+
+
+def _require_builtin():
+    """404 unless the site uses the forum's own accounts."""
+    if not current_app.config["FORUM_BUILTIN_ACCOUNTS"]:
+        abort(404)
 
 
 def _client_error(error):
@@ -151,3 +159,44 @@ def moderation_log():
 def flag_reasons():
     """The flag reasons and their labels, for the flag forms."""
     return flag_service.REASON_LABELS
+
+
+def _members_page(error=None, values=None):
+    """The admins' members page, with an optional error for one account's form."""
+    return render_template(
+        "forum/members.html", accounts=member_service.list_accounts(current_actor()),
+        roles=ROLES, error=error, values=values or {},
+    ), error.status if error else 200
+
+
+@bp.get("/members")
+def members():
+    """Admins list the built-in accounts (standalone site only)."""
+    _require_builtin()
+    return _members_page()
+
+
+@bp.post("/members/<int:account_id>/<any(role,ban,unban):action>")
+def manage_member(account_id, action):
+    """Change an account's role, ban it (ending its sessions) or lift the ban (admins only)."""
+    _require_builtin()
+    actor = current_actor()
+    values = {"account_id": account_id, "role": request.form.get("role", ""),
+              "reason": request.form.get("reason", "")}
+    try:
+        if action == "role":
+            account = member_service.change_role(actor, account_id, values["role"],
+                                                 values["reason"])
+            message = f"{account.name} is now a {account.role}."
+        elif action == "ban":
+            account = member_service.ban_account(actor, account_id, values["reason"])
+            message = f"{account.name} is banned and logged out everywhere."
+        else:
+            account = member_service.unban_account(actor, account_id, values["reason"])
+            message = f"{account.name} can log in again."
+    except ForumError as error:
+        if not _client_error(error):
+            raise
+        return _members_page(error, values)
+    flash(message, "success")
+    return redirect(url_for("forum.members") + f"#account-{account_id}")

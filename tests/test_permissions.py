@@ -1,0 +1,234 @@
+"""Access control: every mutating endpoint x (anonymous, member, author, moderator, admin).
+
+Each row names an endpoint, the request, and the exact status per role. A refused request must
+leave the database exactly as it was. test_every_mutating_endpoint_is_in_the_matrix fails when
+an endpoint is added without a row here: add one.
+"""
+import pytest
+from flask import g
+from flask_login import FlaskLoginClient
+from sqlalchemy import select, text
+
+from forum.models import Base
+from forum.services import flags, moderation, related, replies, threads, tokens
+from forum.web.context import actor_for_user
+from tests.host import create_host_app
+
+ROLES = ("anonymous", "member", "author", "moderator", "admin")
+OK, MOVED, CREATED = 200, 302, 201
+ALL = lambda code: dict.fromkeys(ROLES, code)  # noqa: E731
+MODS_ONLY = {"anonymous": 401, "member": 403, "author": 403, "moderator": MOVED, "admin": MOVED}
+MEMBERS = {"anonymous": 401, "member": MOVED, "author": MOVED, "moderator": MOVED, "admin": MOVED}
+TO_LOGIN = {"anonymous": MOVED, "member": MOVED, "author": MOVED, "moderator": MOVED,
+            "admin": MOVED}
+OWNER_ONLY = {"anonymous": 401, "member": 404, "author": MOVED, "moderator": 404, "admin": 404}
+API_MEMBERS = {"anonymous": 401, "member": CREATED, "author": CREATED, "moderator": CREATED,
+               "admin": CREATED}
+
+
+@pytest.fixture(autouse=True)
+def one_login_per_request(request):
+    """Several logged-in clients share the site's app context in tests: forget the last user."""
+    if "site" not in request.fixturenames:
+        return
+    site = request.getfixturevalue("site")
+
+    @site.before_request
+    def forget_login_user():
+        g.pop("_login_user", None)
+
+
+def _switch(action):
+    """Prepare a thread so that `action` is a real change (unpin needs a pinned thread)."""
+    opposite = {"unpin": "pin", "unlock": "lock", "restore": "hide"}.get(action)
+    return (lambda ids, mo: moderation.apply_thread_switch(mo, ids["thread"], opposite, "prep")
+            ) if opposite else None
+
+
+# (name, method, path, form/json data, prepare(ids, moderator member) or None, statuses)
+MATRIX = [
+    ("new thread", "POST", "/new", {"title": "How do you open a first session?"}, None,
+     TO_LOGIN),
+    ("reply", "POST", "/threads/{thread}/replies", {"body": "Start with their goal."}, None,
+     TO_LOGIN),
+    ("login", "POST", "/login", {"name": "x", "password": "y"}, None, ALL(404)),
+    ("logout", "POST", "/logout", {}, None, ALL(404)),
+    ("register", "POST", "/register", {"name": "x"}, None, ALL(404)),
+    ("create token", "POST", "/profile", {"name": "laptop"}, None,
+     dict(ALL(CREATED), anonymous=401)),
+    ("revoke token", "POST", "/profile/tokens/{token}/revoke", {}, None, OWNER_ONLY),
+    ("api thread", "POST", "/api/threads", {"json": {"title": "How do you close a session?"}},
+     None, API_MEMBERS),
+    ("api reply", "POST", "/api/threads/{thread}/replies", {"json": {"body": "Summarise."}},
+     None, API_MEMBERS),
+] + [
+    (f"thread {action}", "POST", f"/threads/{{thread}}/{action}", {"reason": "Duplicate"},
+     _switch(action), MODS_ONLY)
+    for action in ("pin", "unpin", "lock", "unlock", "hide", "restore")
+] + [
+    ("reply hide", "POST", "/replies/{reply}/hide", {"reason": "Client named"}, None, MODS_ONLY),
+    ("reply restore", "POST", "/replies/{reply}/restore", {},
+     lambda ids, mo: moderation.apply_reply_visibility(mo, ids["reply"], True, "prep"),
+     MODS_ONLY),
+    ("flag thread", "POST", "/threads/{thread}/flag", {"reason": "spam"}, None, MEMBERS),
+    ("flag reply", "POST", "/replies/{reply}/flag", {"reason": "off-topic"}, None, MEMBERS),
+    ("resolve flag", "POST", "/moderation/flags/{flag}/resolve", {"action": "dismiss"}, None,
+     MODS_ONLY),
+    ("add related", "POST", "/threads/{thread}/related",
+     {"category": "Life Coaching", "title": "Niches?", "url": "https://example.org/"}, None,
+     MODS_ONLY),
+    ("edit related", "POST", "/related/{link}/edit",
+     {"category": "Life Coaching", "title": "Edited?", "url": "https://example.org/e"}, None,
+     MODS_ONLY),
+    ("move related", "POST", "/related/{link}/move", {"position": "1"}, None, MODS_ONLY),
+    ("delete related", "POST", "/related/{link}/delete", {}, None, MODS_ONLY),
+    ("member role", "POST", "/members/1/role", {"role": "admin"}, None, ALL(404)),
+    ("member ban", "POST", "/members/1/ban", {"reason": "x"}, None, ALL(404)),
+    ("member unban", "POST", "/members/1/unban", {}, None, ALL(404)),
+]
+
+
+@pytest.fixture
+def host(database_url):
+    """A host app whose hooks make "Mo" a moderator and "Ada" an admin."""
+    app, db, user_model = create_host_app(database_url, is_admin=lambda u: u.name == "Ada")
+    app.test_client_class = FlaskLoginClient
+    with app.app_context():
+        users = {}
+        for role, name, staff in (("member", "Bo", False), ("author", "Ana", False),
+                                  ("moderator", "Mo", True), ("admin", "Ada", False),
+                                  ("reporter", "Flo", False)):
+            users[role] = user_model(name=name, is_staff=staff)
+            db.session.add(users[role])
+        db.session.commit()
+        yield app, db, users
+        db.session.remove()
+        db.engine.dispose()
+
+
+def actor(user):
+    """The service Actor for a host user, as a request would build it."""
+    g.pop("forum_actor", None)
+    return actor_for_user(user)
+
+
+def scenario(users):
+    """Fresh items: Ana's thread and reply, Flo's flag on the reply, reading entries, Ana's token."""
+    ana, mo = actor(users["author"]), actor(users["moderator"])
+    thread = threads.start_thread(ana, "What helps a client who keeps cancelling?")
+    reply = replies.add_reply(ana, thread.id, "Ask what the cancellations protect.")
+    flag = flags.flag_reply(actor(users["reporter"]), reply.id, "spam")
+    link = related.add_link(mo, thread.id, "Life Coaching", "Reading?", url="https://a.example")
+    related.add_link(mo, thread.id, "Life Coaching", "More?", url="https://b.example")
+    token, _raw = tokens.create_token(ana, "phone")
+    g.pop("forum_actor", None)
+    return {"thread": thread.id, "reply": reply.id, "flag": flag.id, "link": link.id,
+            "token": token.id}, mo.require_moderator()
+
+
+def fingerprint(db):
+    """Every forum table's rows, to prove a refused request changed nothing.
+
+    forum_member is left out: it is the identity snapshot made on a user's first contact, not
+    content (on SQLite, pysqlite commits that row's SAVEPOINT even when the action fails).
+    """
+    return {table.name: db.session.execute(
+        select(table).order_by(*table.primary_key.columns)).all()
+        for table in Base.metadata.sorted_tables if table.name != "forum_member"}
+
+
+def send(client, method, path, data):
+    """Send a form post, or a JSON body when data has a "json" key."""
+    if "json" in data:
+        return client.open(path, method=method, json=data["json"])
+    return client.open(path, method=method, data=data)
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=[row[0] for row in MATRIX])
+def test_matrix(host, row):
+    app, db, users = host
+    name, method, path, data, prepare, expected = row
+    for role in ROLES:
+        ids, mod_member = scenario(users)
+        if prepare:
+            prepare(ids, mod_member)
+            db.session.commit()
+        client = app.test_client() if role == "anonymous" else app.test_client(user=users[role])
+        db.session.expire_all()
+        before = fingerprint(db)
+        response = send(client, method, "/community" + path.format(**ids), data)
+        db.session.expire_all()
+        assert (role, response.status_code) == (role, expected[role]), response.text[:300]
+        if response.status_code >= 400:
+            assert fingerprint(db) == before, f"{role} changed the database"
+        if role == "anonymous" and response.status_code == MOVED:
+            assert "/login" in response.headers["Location"]
+
+
+def test_every_mutating_endpoint_is_in_the_matrix(host):
+    app, _, _ = host
+    adapter = app.url_map.bind("localhost")
+    covered = set()
+    for _, method, path, _, _, _ in MATRIX:
+        endpoint, _ = adapter.match("/community" + path.format(
+            thread=1, reply=1, flag=1, link=1, token=1), method=method)
+        covered.add((endpoint, method))
+    mutating = {
+        (rule.endpoint, method) for rule in app.url_map.iter_rules()
+        for method in rule.methods & {"POST", "PUT", "PATCH", "DELETE"}
+        if rule.endpoint.startswith("forum") and "<path:" not in rule.rule
+    }
+    assert mutating - covered == set(), "add these endpoints to MATRIX in test_permissions.py"
+
+
+def test_changing_ids_in_urls_does_not_reach_other_members_items(host):
+    app, db, users = host
+    ids, _ = scenario(users)
+    other = tokens.create_token(actor(users["member"]), "bo's laptop")[0]
+    db.session.commit()
+    ana = app.test_client(user=users["author"])
+    assert ana.post(f"/community/profile/tokens/{other.id}/revoke").status_code == 404
+    for path in (f"/community/replies/{ids['reply']}/hide", f"/community/threads/{ids['thread']}/hide",
+                 f"/community/related/{ids['link']}/delete",
+                 f"/community/moderation/flags/{ids['flag']}/resolve"):
+        assert ana.post(path, data={"reason": "mine", "action": "dismiss"}).status_code == 403
+    db.session.expire_all()
+    assert db.session.execute(text(
+        "SELECT revoked_at FROM forum_api_token WHERE id = :id"), {"id": other.id}).scalar() is None
+
+
+@pytest.mark.parametrize("path, data", [
+    ("/members/{target}/role", {"role": "moderator"}),
+    ("/members/{target}/ban", {"reason": "Shared client notes"}),
+    ("/members/{target}/unban", {}),
+])
+def test_site_members_actions_by_role(site, login_site, site_client, path, data):
+    from forum.models import Account
+    from forum.services import accounts
+
+    clients = {"anonymous": site_client, "member": login_site("Bo Member"),
+               "moderator": login_site("Mo Mod", role="moderator"),
+               "admin": login_site("Ada Admin", role="admin")}
+    expected = {"anonymous": 401, "member": 403, "moderator": 403, "admin": MOVED}
+    db_session = site.extensions["sqlalchemy"].session
+    for role, client in clients.items():
+        target = accounts.create_account(f"Target {role}", "correct horse battery")
+        if path.endswith("unban"):
+            with db_session.begin():
+                db_session.get(Account, target.id).is_banned = True
+        response = client.post(path.format(target=target.id), data=data)
+        assert (role, response.status_code) == (role, expected[role])
+    assert site_client.get("/members").status_code == 401
+    assert clients["moderator"].get("/members").status_code == 403
+
+
+def test_site_moderator_role_moderates_and_member_role_does_not(site, login_site):
+    from forum.services.actors import Actor
+
+    thread = threads.start_thread(Actor(user_key="account:99", display_name="Someone"),
+                                  "Pinned questions for new coaches?")
+    assert login_site("Bo Member").post(f"/threads/{thread.id}/pin").status_code == 403
+    assert login_site("Mo Mod", role="moderator").post(
+        f"/threads/{thread.id}/pin").status_code == MOVED
+    assert login_site("Ada Admin", role="admin").post(
+        f"/threads/{thread.id}/unpin").status_code == MOVED
