@@ -1,11 +1,12 @@
 """Moderator actions on threads and replies (pin, lock, hide), each logged in its transaction."""
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from forum.database import atomic, session
 from forum.errors import Conflict, NotFound, ValidationError
 from forum.models import Member, ModerationLog, Reply, Thread
 from forum.services.audit import log_action
+from forum.services.replies import adjust_thread_counters
 from forum.services.threads import Page
 
 REASON_MAX = 500
@@ -94,10 +95,8 @@ def apply_reply_visibility(member, reply_id, hidden, reason=""):
     before = {"is_hidden": reply.is_hidden, "hidden_reason": reply.hidden_reason}
     reply.is_hidden = hidden
     reply.hidden_reason = reason if hidden else None
-    session().execute(
-        update(Thread).where(Thread.id == reply.thread_id)
-        .values(reply_count=Thread.reply_count + (-1 if hidden else 1))
-    )
+    session().flush()
+    adjust_thread_counters(reply.thread_id, -1 if hidden else 1)
     log_action(member, "reply.hide" if hidden else "reply.restore", "reply", reply.id, reason,
                before=before, after={"is_hidden": hidden, "hidden_reason": reply.hidden_reason})
     return reply

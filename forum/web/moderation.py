@@ -66,10 +66,13 @@ def moderate_thread(thread_id, action):
     return redirect(_back(_thread_url(thread_id)))
 
 
-@bp.post("/replies/<int:reply_id>/<any(hide,restore):action>")
+@bp.post("/replies/<int:reply_id>/<any(hide,unhide):action>")
 def moderate_reply(reply_id, action):
-    """Hide a contribution with a reason, or restore it (moderators only)."""
-    run = getattr(moderation_service, f"{action}_reply")
+    """Hide a contribution with a reason, or unhide it (moderators only).
+
+    (/replies/<id>/restore belongs to the author's undo of a deletion.)
+    """
+    run = moderation_service.hide_reply if action == "hide" else moderation_service.restore_reply
     reason = request.form.get("reason", "")
     try:
         reply = run(current_actor(), reply_id, reason=reason)
