@@ -1,21 +1,8 @@
 """The admins' members page on the standalone site: roles, bans that end sessions, logged."""
-import pytest
-from flask import g
 from sqlalchemy import select
 
 from forum.models import Account, ModerationLog
-
-
-@pytest.fixture(autouse=True)
-def one_login_per_request(request):
-    """Several logged-in clients share the site's app context in tests: forget the last user."""
-    if "site" not in request.fixturenames:
-        return
-    site = request.getfixturevalue("site")
-
-    @site.before_request
-    def forget_login_user():
-        g.pop("_login_user", None)
+from tests.site_logins import one_login_per_request  # noqa: F401  (autouse fixture)
 
 
 def account(site, name):

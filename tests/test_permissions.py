@@ -15,6 +15,7 @@ from forum.models import Base
 from forum.services import flags, moderation, related, replies, threads, tokens
 from forum.web.context import actor_for_user
 from tests.host import create_host_app
+from tests.site_logins import one_login_per_request  # noqa: F401  (autouse fixture)
 
 SERIAL = itertools.count()
 ROLES = ("anonymous", "member", "author", "moderator", "admin")
@@ -28,17 +29,6 @@ AUTHOR_OR_MODS = {"anonymous": 401, "member": 403, "author": MOVED, "moderator":
 API_MEMBERS = {"anonymous": 401, "member": CREATED, "author": CREATED, "moderator": CREATED,
                "admin": CREATED}
 
-
-@pytest.fixture(autouse=True)
-def one_login_per_request(request):
-    """Several logged-in clients share the site's app context in tests: forget the last user."""
-    if "site" not in request.fixturenames:
-        return
-    site = request.getfixturevalue("site")
-
-    @site.before_request
-    def forget_login_user():
-        g.pop("_login_user", None)
 
 
 def _switch(action):

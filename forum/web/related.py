@@ -4,6 +4,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from forum.errors import ForumError
 from forum.services import linkcheck
 from forum.services import related as related_service
+from forum.services import threads as thread_service
 from forum.web.blueprint import bp
 from forum.web.context import current_actor
 from forum.web.threads import render_thread
@@ -26,7 +27,8 @@ def _show_error(thread_id, form_key, error, values):
     if error.status not in (409, 422):
         raise error
     g.forum_related_failure = {"form": form_key, "error": error, "input": values}
-    return render_thread(thread_id, status=error.status)
+    return render_thread(thread_service.get_thread(current_actor(), thread_id),
+                         status=error.status)
 
 
 @bp.app_template_global("forum_related")
