@@ -26,6 +26,8 @@ MEMBERS = {"anonymous": 401, "member": MOVED, "author": MOVED, "moderator": MOVE
 OWNER_ONLY = {"anonymous": 401, "member": 404, "author": MOVED, "moderator": 404, "admin": 404}
 AUTHOR_OR_MODS = {"anonymous": 401, "member": 403, "author": MOVED, "moderator": MOVED,
                   "admin": MOVED}
+API_MODS_ONLY = dict(MODS_ONLY, moderator=OK, admin=OK)
+API_AUTHOR_OR_MODS = dict(AUTHOR_OR_MODS, author=OK, moderator=OK, admin=OK)
 API_MEMBERS = {"anonymous": 401, "member": CREATED, "author": CREATED, "moderator": CREATED,
                "admin": CREATED}
 
@@ -85,6 +87,35 @@ MATRIX = [
      MODS_ONLY),
     ("move related", "POST", "/related/{link}/move", {"position": "1"}, None, MODS_ONLY),
     ("delete related", "POST", "/related/{link}/delete", {}, None, MODS_ONLY),
+    ("api thread tags", "PATCH", "/api/threads/{thread}", {"json": {"tags": ["listening"]}},
+     None, API_AUTHOR_OR_MODS),
+    ("api edit reply", "PATCH", "/api/replies/{reply}", {"json": {"body": "Ask, then wait."}},
+     None, API_AUTHOR_OR_MODS),
+    ("api delete reply", "DELETE", "/api/replies/{reply}", {"json": None}, None,
+     dict(API_AUTHOR_OR_MODS, author=204, moderator=204, admin=204)),
+    ("api reply hide", "POST", "/api/replies/{reply}/hide", {"json": {"reason": "Client named"}},
+     None, API_MODS_ONLY),
+    ("api reply restore", "POST", "/api/replies/{reply}/restore", {"json": {}},
+     lambda ids, mo: moderation.apply_reply_visibility(mo, ids["reply"], True, "prep"),
+     API_MODS_ONLY),
+    ("api flag thread", "POST", "/api/threads/{thread}/flags", {"json": {"reason": "spam"}},
+     None, API_MEMBERS),
+    ("api flag reply", "POST", "/api/replies/{reply}/flags", {"json": {"reason": "spam"}},
+     None, API_MEMBERS),
+    ("api resolve flag", "POST", "/api/flags/{flag}/resolve", {"json": {"action": "dismiss"}},
+     None, API_MODS_ONLY),
+    ("api add related", "POST", "/api/threads/{thread}/related",
+     {"json": {"category": "Life Coaching", "title": "Niches?", "url": "https://example.org/"}},
+     None, dict(API_MODS_ONLY, moderator=CREATED, admin=CREATED)),
+    ("api move related", "PATCH", "/api/related/{link}", {"json": {"position": 1}}, None,
+     API_MODS_ONLY),
+    ("api delete related", "DELETE", "/api/related/{link}", {"json": None}, None,
+     dict(API_MODS_ONLY, moderator=204, admin=204)),
+] + [
+    (f"api thread {action}", "POST", f"/api/threads/{{thread}}/{action}",
+     {"json": {"reason": "Duplicate"}}, _switch(action), API_MODS_ONLY)
+    for action in ("pin", "unpin", "lock", "unlock", "hide", "restore")
+] + [
     ("member role", "POST", "/members/1/role", {"role": "admin"}, None, ALL(404)),
     ("member ban", "POST", "/members/1/ban", {"reason": "x"}, None, ALL(404)),
     ("member unban", "POST", "/members/1/unban", {}, None, ALL(404)),
@@ -146,6 +177,8 @@ def fingerprint(db):
 def send(client, method, path, data):
     """Send a form post, or a JSON body when data has a "json" key."""
     if "json" in data:
+        if data["json"] is None:
+            return client.open(path, method=method)
         return client.open(path, method=method, json=data["json"])
     return client.open(path, method=method, data=data)
 
