@@ -49,6 +49,7 @@ MATRIX = [
     ("login", "POST", "/login", {"name": "x", "password": "y"}, None, ALL(404)),
     ("logout", "POST", "/logout", {}, None, ALL(404)),
     ("register", "POST", "/register", {"name": "x"}, None, ALL(404)),
+    ("change password", "POST", "/account/password", {"current": "x"}, None, ALL(404)),
     ("create token", "POST", "/profile", {"name": "laptop"}, None,
      dict(ALL(CREATED), anonymous=401)),
     ("revoke token", "POST", "/profile/tokens/{token}/revoke", {}, None, OWNER_ONLY),
