@@ -20,6 +20,7 @@ def test_wheel_contains_templates_migrations_and_static(tmp_path):
     for expected in ("forum/templates/forum/thread.html", "forum/templates/forum/_layout.html",
                      "forum/migrations/env.py", "forum/migrations/script.py.mako",
                      "forum/migrations/versions/0001_initial_schema.py",
-                     "forum/static/forum.css", "forum/static/forum.js", "forum/extension.py"):
+                     "forum/static/forum.css", "forum/static/forum.js", "forum/extension.py",
+                     "forum/demo/resistant-clients.txt"):
         assert expected in names, expected
     assert not any(name.startswith("tests/") for name in names)

@@ -1,0 +1,282 @@
+"""Import and export of discussion-format articles: one thread per file, all or nothing."""
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
+
+from forum import formats, markup
+from forum.database import atomic, session
+from forum.errors import Conflict, NotFound, ValidationError
+from forum.formats import ParseError
+from forum.models import Member, RelatedLink, Reply, ReplyTag, Thread, utcnow
+from forum.services import replies as reply_service
+from forum.services import threads as thread_service
+from forum.services.audit import log_action
+from forum.services.tags import get_or_create_tags
+
+IMPORT_AUTHOR_KEY = "forum:import-author"
+CATEGORY_MAX, RELATED_TITLE_MAX = 80, 200
+MODES = ("refuse", "replace", "skip")
+
+
+@dataclass
+class ThreadPlan:
+    """What importing one article will create, validated by the same rules as the services."""
+
+    filename: str
+    article: formats.Article
+    title: str
+    lead: str
+    call_to_action: str
+    prompts: list
+    replies: list = field(default_factory=list)
+    related: list = field(default_factory=list)
+
+    @property
+    def title_key(self):
+        """The key that finds a thread with the same question."""
+        return thread_service.title_key(self.title)
+
+    @property
+    def tags(self):
+        """Every tag the contributions carry, in order of first use."""
+        seen = {}
+        for reply in self.replies:
+            for name in reply["tags"]:
+                seen.setdefault(name.casefold(), name)
+        return list(seen.values())
+
+
+@dataclass
+class ImportResult:
+    """The outcome for one file: the thread created (or the existing one when skipped)."""
+
+    plan: ThreadPlan
+    thread_id: int
+    slug: str
+    status: str  # "imported", "replaced" or "skipped"
+
+
+class TitleExists(Conflict):
+    """A thread with the article's title is already in the forum."""
+
+    def __init__(self, plan, thread_id):
+        super().__init__(f"{plan.filename}:{plan.article.title_line}: a thread with this title "
+                         f"already exists (thread {thread_id})", field="text")
+        self.thread_id = thread_id
+
+
+def _at(plan_or_name, line, error):
+    """A ParseError at a line, carrying a service ValidationError's message."""
+    name = getattr(plan_or_name, "filename", plan_or_name)
+    return ParseError(name, line, error.message)
+
+
+def _plan_prompts(article, filename):
+    """Validated prompt dicts; an error points at the prompt's line."""
+    items = [{"label": p.label, "text": p.text} for p in article.prompts]
+    try:
+        thread_service.parse_prompts(items)
+    except ValidationError as error:
+        line = article.prompts[min(len(items), thread_service.PROMPTS_MAX + 1) - 1].line
+        for prompt, item in zip(article.prompts, items):
+            try:
+                thread_service.parse_prompts([item])
+            except ValidationError:
+                line = prompt.line
+                break
+        raise _at(filename, line, error) from None
+    return [{"label": markup.clean_line(i["label"]), "text": markup.clean_line(i["text"])}
+            for i in items]
+
+
+def plan_article(article, filename):
+    """Validate a parsed article with the services' rules; errors carry file and line."""
+    try:
+        title = thread_service.validate_title(article.title)
+    except ValidationError as error:
+        raise _at(filename, article.title_line, error) from None
+    lead = markup.clean_text(article.lead).strip()
+    if len(lead) > thread_service.LEAD_MAX:
+        raise ParseError(filename, article.lead_line,
+                         f"The lead has at most {thread_service.LEAD_MAX} characters.")
+    call_to_action = markup.clean_line(article.call_to_action)
+    if len(call_to_action) > thread_service.CTA_MAX:
+        raise ParseError(filename, article.call_to_action_line,
+                         f"The call to action has at most {thread_service.CTA_MAX} characters.")
+    plan = ThreadPlan(filename=filename, article=article, title=title, lead=lead,
+                      call_to_action=call_to_action, prompts=_plan_prompts(article, filename))
+    for contribution in article.contributions:
+        try:
+            body = reply_service.validate_body(contribution.text)
+            tags = reply_service._tag_names_for(body, ())
+        except ValidationError as error:
+            raise _at(plan, contribution.line, error) from None
+        plan.replies.append({"body": body, "tags": tags, "line": contribution.line})
+    for entry in article.related:
+        category, title = markup.clean_line(entry.category), markup.clean_line(entry.title)
+        if len(category) > CATEGORY_MAX or len(title) > RELATED_TITLE_MAX:
+            raise ParseError(filename, entry.line, f"a related-reading category has at most "
+                             f"{CATEGORY_MAX} characters and a title at most "
+                             f"{RELATED_TITLE_MAX}")
+        plan.related.append({"category": category, "title": title, "line": entry.line})
+    return plan
+
+
+def plan_text(data, filename):
+    """Parse and validate one file's bytes or text: a ThreadPlan or a ParseError."""
+    return plan_article(formats.parse(data, filename), filename)
+
+
+def placeholder_member():
+    """The member imported contributions are attributed to (named by FORUM_IMPORT_AUTHOR)."""
+    db_session = session()
+    name = current_app.config["FORUM_IMPORT_AUTHOR"][:80]
+    member = db_session.scalar(select(Member).where(Member.user_key == IMPORT_AUTHOR_KEY))
+    if member is None:
+        member = Member(user_key=IMPORT_AUTHOR_KEY, display_name=name)
+        db_session.add(member)
+        db_session.flush()
+    elif member.display_name != name:
+        member.display_name = name
+    return member
+
+
+def _create_thread(plan, author, contributors):
+    """Insert the thread, its prompts, replies (with tags) and related entries of one plan."""
+    db_session = session()
+    now = utcnow()
+    times = [now + timedelta(microseconds=i) for i in range(len(plan.replies) + 1)]
+    thread = Thread(
+        title=plan.title, title_key=plan.title_key, slug=thread_service.slug_for(plan.title),
+        lead=plan.lead, lead_html=str(markup.render(plan.lead)),
+        call_to_action=plan.call_to_action, author_id=author.id, created_at=now,
+        last_activity_at=times[-1], reply_count=len(plan.replies),
+        prompts=thread_service.parse_prompts(plan.prompts),
+    )
+    db_session.add(thread)
+    db_session.flush()
+    for index, item in enumerate(plan.replies):
+        reply = Reply(thread_id=thread.id, body=item["body"], html=str(markup.render(item["body"])),
+                      author_id=contributors[index % len(contributors)].id,
+                      created_at=times[index + 1])
+        db_session.add(reply)
+        db_session.flush()
+        for tag in get_or_create_tags(item["tags"]):
+            db_session.add(ReplyTag(reply_id=reply.id, tag_id=tag.id))
+    targets = threads_by_title_key({thread_service.title_key(r["title"]) for r in plan.related})
+    for position, item in enumerate(plan.related):
+        db_session.add(RelatedLink(
+            thread_id=thread.id, position=position, category=item["category"],
+            title=item["title"], url=None, curator_id=author.id,
+            target_thread_id=targets.get(thread_service.title_key(item["title"]))))
+    return thread
+
+
+def threads_by_title_key(keys, visible_only=True):
+    """{title_key: oldest thread id} for a set of title keys (hidden threads too if asked)."""
+    if not keys:
+        return {}
+    query = select(Thread.title_key, Thread.id).where(Thread.title_key.in_(keys))
+    if visible_only:
+        query = query.where(Thread.is_hidden.is_(False))
+    return {key: thread_id for key, thread_id in session().execute(
+        query.order_by(Thread.id.desc())).all()}
+
+
+def _link_waiting_entries(threads):
+    """Point unlinked related entries whose title matches a newly imported thread at it."""
+    by_key = {thread.title_key: thread.id for thread in threads}
+    if not by_key:
+        return
+    waiting = session().scalars(select(RelatedLink).where(
+        RelatedLink.target_thread_id.is_(None), RelatedLink.url.is_(None))).all()
+    for link in waiting:
+        target = by_key.get(thread_service.title_key(link.title))
+        if target is not None:
+            link.target_thread_id = target
+
+
+def import_plans(plans, mode="refuse", actor_member=None, contributors=None):
+    """Create one thread per plan in ONE transaction: any failure creates nothing at all.
+
+    mode "refuse" fails on a title that exists, "replace" deletes the existing thread first,
+    "skip" leaves it and moves on. The thread author is the importing moderator (web) or the
+    FORUM_IMPORT_AUTHOR placeholder (CLI); contributions go to the placeholder unless
+    `contributors` (members, used in turn) are given.
+    """
+    if mode not in MODES:
+        raise ValidationError(f"mode must be one of {', '.join(MODES)}", field="mode")
+    results = []
+    with atomic():
+        placeholder = placeholder_member()
+        author = actor_member or placeholder
+        existing = threads_by_title_key({p.title_key for p in plans}, visible_only=False)
+        seen = {}
+        created = []
+        for plan in plans:
+            if plan.title_key in seen:
+                if mode == "skip":
+                    continue
+                raise ParseError(plan.filename, plan.article.title_line,
+                                 f"the same title is in {seen[plan.title_key]} too")
+            seen[plan.title_key] = plan.filename
+            old_id = existing.get(plan.title_key)
+            if old_id is not None and mode == "skip":
+                old = session().get(Thread, old_id)
+                results.append(ImportResult(plan, old_id, old.slug, "skipped"))
+                continue
+            if old_id is not None and mode == "refuse":
+                raise TitleExists(plan, old_id)
+            if old_id is not None:
+                _delete_same_title(plan, actor_member)
+            thread = _create_thread(plan, author, contributors or [placeholder])
+            created.append(thread)
+            log_action(actor_member, "import_thread", "thread", thread.id,
+                       reason=f"imported from {plan.filename}"[:1000],
+                       after={"title": plan.title, "replies": len(plan.replies),
+                              "related": len(plan.related)})
+            results.append(ImportResult(plan, thread.id, thread.slug,
+                                        "replaced" if old_id is not None else "imported"))
+        session().flush()
+        _link_waiting_entries(created)
+    return results
+
+
+def _delete_same_title(plan, actor_member):
+    """Delete the threads holding the plan's title (replies, prompts, links go with them)."""
+    ids = session().scalars(select(Thread.id).where(Thread.title_key == plan.title_key)).all()
+    for thread_id in ids:
+        log_action(actor_member, "replace_thread", "thread", thread_id,
+                   reason=f"replaced by an import of {plan.filename}"[:1000],
+                   before={"title": plan.title})
+    session().execute(delete(Thread).where(Thread.id.in_(ids)),
+                      execution_options={"synchronize_session": False})
+    session().expire_all()
+
+
+def export_article(thread_id):
+    """The Article of a thread: header, visible contributions in posting order, related reading."""
+    db_session = session()
+    thread = db_session.scalar(select(Thread).where(Thread.id == thread_id).options(
+        selectinload(Thread.prompts)))
+    if thread is None:
+        raise NotFound(f"No thread {thread_id}.")
+    bodies = db_session.scalars(select(Reply.body).where(
+        Reply.thread_id == thread_id, Reply.is_hidden.is_(False), Reply.is_deleted.is_(False))
+        .order_by(Reply.created_at, Reply.id)).all()
+    links = db_session.execute(select(RelatedLink.category, RelatedLink.title).where(
+        RelatedLink.thread_id == thread_id).order_by(RelatedLink.position, RelatedLink.id)).all()
+    return formats.Article(
+        title=thread.title, lead=thread.lead, call_to_action=thread.call_to_action,
+        prompts=[formats.Prompt(p.label, p.text, 0) for p in thread.prompts],
+        contributions=[formats.Contribution(body, 0) for body in bodies],
+        related=[formats.RelatedEntry(category, title, 0) for category, title in links],
+    )
+
+
+def export_text(thread_id):
+    """The thread written in the discussion format (header once, LF, no trailing spaces)."""
+    return formats.write(export_article(thread_id))

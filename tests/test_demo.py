@@ -1,0 +1,72 @@
+"""`flask forum load-demo`: the demo articles, members and links that `make run` starts with."""
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from forum import formats
+from forum.models import Account, Member, RelatedLink, Reply, ReplyTag, Thread
+
+DEMO = Path(__file__).resolve().parent.parent / "demo"
+
+
+def count(session, model):
+    """Rows in a table."""
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def test_demo_articles_are_valid_and_varied():
+    articles = [formats.parse((path).read_bytes(), path.name) for path in DEMO.glob("*.txt")]
+    assert 4 <= len(articles) <= 6
+    titles = {article.title for article in articles}
+    assert any("resistant client" in title for title in titles)
+    related_titles = {entry.title for article in articles for entry in article.related}
+    assert len(related_titles & titles) >= 3 and related_titles - titles
+    assert any(not article.related for article in articles)
+    texts = " ".join(c.text for article in articles for c in article.contributions)
+    for sign in ("\u200d", "#", " 1. ", " 2. "):
+        assert sign in texts
+
+
+def test_load_demo_on_the_site_creates_threads_members_and_links_once(site):
+    session = site.extensions["sqlalchemy"].session
+    runner = site.test_cli_runner()
+    result = runner.invoke(args=["forum", "load-demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    threads = session.scalars(select(Thread)).all()
+    assert len(threads) == len(list(DEMO.glob("*.txt")))
+    assert result.output.count("imported thread ") == len(threads)
+    assert "Demo accounts: Amara Okafor (moderator)" in result.output
+    assert session.scalar(select(Account.role).where(Account.name == "Amara Okafor")) == "moderator"
+    authors = session.scalars(select(Member.display_name).join(
+        Reply, Reply.author_id == Member.id).distinct()).all()
+    assert len(authors) >= 3 and "Imported contributor" not in authors
+    assert count(session, ReplyTag) > 5
+    linked = session.scalar(select(func.count()).select_from(RelatedLink).where(
+        RelatedLink.target_thread_id.is_not(None)))
+    assert linked >= 5
+    page = site.test_client().get("/")
+    assert "Working with a resistant client" in page.text
+
+    before = {model: count(session, model) for model in (Thread, Reply, Account, RelatedLink)}
+    again = runner.invoke(args=["forum", "load-demo", "--if-empty"])
+    assert again.exit_code == 0 and "demo content not loaded" in again.output
+    forced = runner.invoke(args=["forum", "load-demo"])
+    assert forced.exit_code == 0 and forced.output.count("skipped ") == len(threads)
+    assert {model: count(session, model) for model in before} == before
+
+
+def test_load_demo_in_a_host_app_uses_forum_members(app, db):
+    result = app.test_cli_runner().invoke(args=["forum", "load-demo", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    keys = db.session.scalars(select(Member.user_key)).all()
+    assert "demo:amara okafor" in keys and "Demo accounts" not in result.output
+    assert "/community/threads/" in result.output
+
+
+def test_load_demo_skips_a_non_empty_forum(app, db, tmp_path):
+    path = tmp_path / "one.txt"
+    path.write_text("A question asked before the demo was loaded?\nLead.\nShare.\n")
+    assert app.test_cli_runner().invoke(args=["forum", "import", str(path)]).exit_code == 0
+    result = app.test_cli_runner().invoke(args=["forum", "load-demo", "--if-empty"])
+    assert result.exit_code == 0 and "demo content not loaded" in result.output
+    assert count(db.session, Thread) == 1
