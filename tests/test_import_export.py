@@ -117,6 +117,14 @@ def test_related_titles_link_to_threads_whatever_the_import_order(app, db, tmp_p
     assert linked.target_thread_id == target_id
 
 
+def test_a_related_title_equal_to_the_own_title_stays_unlinked(app, db, tmp_path):
+    content = ("Can a question recommend itself as further reading?\nLead.\nShare.\n"
+               "Rate this article\nMore relevant reading\n-\n"
+               "Life CoachingCan a question recommend itself as further reading?\n")
+    assert run(app, "import", str(write(tmp_path, "self.txt", content))).exit_code == 0
+    assert db.session.scalar(select(RelatedLink.target_thread_id)) is None
+
+
 def test_contributions_go_through_the_sanitizer(app, db, tmp_path):
     content = (f"{HEADER}\n-\nTry this <script>alert(1)</script> [x](javascript:alert(2))\n")
     assert run(app, "import", str(write(tmp_path, "x.txt", content))).exit_code == 0
@@ -175,6 +183,8 @@ BAD_FILES = [
     ("emptyblock.txt", (HEADER + "\n-\n-\nSecond\n").encode(), "emptyblock.txt:6: empty contribution"),
     ("related.txt", (HEADER + "\nRate this article\nMore relevant reading\n-\nlowercase only\n")
      .encode(), "related.txt:9: cannot split"),
+    ("category.txt", (HEADER + "\nRate this article\nMore relevant reading\n-\n" + "a" * 81
+                      + "How?\n").encode(), "category.txt:9: A category has at most 80"),
     ("short-title.txt", b"Too short\nLead\n", "short-title.txt:1: A title has 10 to 200"),
     ("long-reply.txt", (HEADER + "\n-\nok\n-\n" + "x" * 20_001 + "\n").encode(),
      "long-reply.txt:9: A contribution has at most 20,000 characters"),

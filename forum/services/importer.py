@@ -11,13 +11,13 @@ from forum.database import atomic, session
 from forum.errors import Conflict, NotFound, ValidationError
 from forum.formats import ParseError
 from forum.models import Member, RelatedLink, Reply, ReplyTag, Thread, utcnow
+from forum.services import related as related_service
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 from forum.services.audit import log_action
 from forum.services.tags import get_or_create_tags
 
 IMPORT_AUTHOR_KEY = "forum:import-author"
-CATEGORY_MAX, RELATED_TITLE_MAX = 80, 200
 MODES = ("refuse", "replace", "skip")
 
 
@@ -116,11 +116,10 @@ def plan_article(article, filename):
             raise _at(plan, contribution.line, error) from None
         plan.replies.append({"body": body, "tags": tags, "line": contribution.line})
     for entry in article.related:
-        category, title = markup.clean_line(entry.category), markup.clean_line(entry.title)
-        if len(category) > CATEGORY_MAX or len(title) > RELATED_TITLE_MAX:
-            raise ParseError(filename, entry.line, f"a related-reading category has at most "
-                             f"{CATEGORY_MAX} characters and a title at most "
-                             f"{RELATED_TITLE_MAX}")
+        try:
+            category, title, _, _ = related_service.validate_entry(entry.category, entry.title)
+        except ValidationError as error:
+            raise _at(plan, entry.line, error) from None
         plan.related.append({"category": category, "title": title, "line": entry.line})
     return plan
 
@@ -167,6 +166,7 @@ def _create_thread(plan, author, contributors):
         for tag in get_or_create_tags(item["tags"]):
             db_session.add(ReplyTag(reply_id=reply.id, tag_id=tag.id))
     targets = threads_by_title_key({thread_service.title_key(r["title"]) for r in plan.related})
+    targets = {key: target for key, target in targets.items() if target != thread.id}
     for position, item in enumerate(plan.related):
         db_session.add(RelatedLink(
             thread_id=thread.id, position=position, category=item["category"],
@@ -195,7 +195,7 @@ def _link_waiting_entries(threads):
         RelatedLink.target_thread_id.is_(None), RelatedLink.url.is_(None))).all()
     for link in waiting:
         target = by_key.get(thread_service.title_key(link.title))
-        if target is not None:
+        if target is not None and target != link.thread_id:
             link.target_thread_id = target
 
 
