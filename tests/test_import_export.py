@@ -86,7 +86,8 @@ def test_import_creates_the_thread_with_replies_tags_and_related(app, db, tmp_pa
     replies = db.session.scalars(select(Reply).order_by(Reply.created_at, Reply.id)).all()
     assert [r.body.split()[0] for r in replies] == ["📝Agreement", "My", "I"]
     assert thread.reply_count == 3
-    assert "<ol" not in replies[1].html and "<p>Just listening" in replies[2].html
+    assert replies[1].body.startswith("My first session has three parts: 1. Their story")
+    assert '<ol class="key-points">' in replies[1].html and "<p>Just listening" in replies[2].html
     tags = db.session.execute(select(ReplyTag.reply_id, Tag.slug).join(Tag)).all()
     assert sorted(slug for _, slug in tags) == ["firstsession", "onboarding", "structure"]
     placeholder = db.session.get(Member, replies[0].author_id)

@@ -15,7 +15,7 @@ from forum.services import related as related_service
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 from forum.services.audit import log_action
-from forum.services.tags import get_or_create_tags
+from forum.services.tags import get_or_create_tags, with_hashtags
 
 IMPORT_AUTHOR_KEY = "forum:import-author"
 MODES = ("refuse", "replace", "skip")
@@ -111,7 +111,7 @@ def plan_article(article, filename):
     for contribution in article.contributions:
         try:
             body = reply_service.validate_body(contribution.text)
-            tags = reply_service._tag_names_for(body, ())
+            tags = with_hashtags((), body)
         except ValidationError as error:
             raise _at(plan, contribution.line, error) from None
         plan.replies.append({"body": body, "tags": tags, "line": contribution.line})
@@ -152,7 +152,7 @@ def _create_thread(plan, author, contributors):
         title=plan.title, title_key=plan.title_key, slug=thread_service.slug_for(plan.title),
         lead=plan.lead, lead_html=str(markup.render(plan.lead)),
         call_to_action=plan.call_to_action, author_id=author.id, created_at=now,
-        last_activity_at=times[-1], reply_count=len(plan.replies),
+        last_activity_at=now,
         prompts=thread_service.parse_prompts(plan.prompts),
     )
     db_session.add(thread)
@@ -165,6 +165,8 @@ def _create_thread(plan, author, contributors):
         db_session.flush()
         for tag in get_or_create_tags(item["tags"]):
             db_session.add(ReplyTag(reply_id=reply.id, tag_id=tag.id))
+    db_session.flush()
+    reply_service.recount_thread(thread.id)
     targets = threads_by_title_key({thread_service.title_key(r["title"]) for r in plan.related})
     targets = {key: target for key, target in targets.items() if target != thread.id}
     for position, item in enumerate(plan.related):
