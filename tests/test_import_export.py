@@ -276,3 +276,89 @@ def test_replace_and_skip_existing_exclude_each_other(app, tmp_path):
     path = write(tmp_path, "a.txt", SHAPES["plain"][0])
     result = run(app, "import", "--replace", "--skip-existing", str(path))
     assert result.exit_code == 2 and "not both" in result.output
+
+
+def import_page(client, **data):
+    """POST the import page (multipart, like the browser form)."""
+    return client.post("/community/import", data=data, content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize("staff, status", [(None, 401), (False, 403)])
+def test_import_page_is_for_moderators_only(app, db, make_user, client_for, staff, status):
+    client = app.test_client() if staff is None else client_for(make_user("Ana", staff=staff))
+    assert client.get("/community/import").status_code == status
+    assert import_page(client, text=SHAPES["plain"][0], action="confirm").status_code == status
+    assert count_rows(db)["Thread"] == 0
+
+
+def test_moderator_previews_a_paste_then_confirms(app, db, make_user, client_for, tmp_path):
+    assert run(app, "import", str(write(tmp_path, "t.txt", (
+        "How do you price a package of coaching sessions?\nLead.\nShare.\n")))).exit_code == 0
+    client = client_for(make_user("Mo", staff=True))
+    assert 'href="/community/import"' in client.get("/community/").text
+    preview = import_page(client, text=SHAPES["plain"][0], action="preview")
+    assert preview.status_code == 200
+    page = preview.text
+    assert "Preview: what will be created" in page and "Onboarding a new client" in page
+    assert "Clarify the contract" in page and "<dd>3</dd>" in page
+    assert "#onboarding" in page and "#firstsession" in page
+    assert "kept unlinked" in page and "thread #1" in page
+    assert count_rows(db)["Thread"] == 1
+
+    confirmed = import_page(client, text=SHAPES["plain"][0], filename="pasted text",
+                            action="confirm")
+    assert confirmed.status_code == 302
+    thread = db.session.scalar(select(Thread).where(Thread.id == 2))
+    assert confirmed.location.endswith(f"/community/threads/2/{thread.slug}")
+    moderator = db.session.scalar(select(Member).where(Member.display_name == "Mo"))
+    assert thread.author_id == moderator.id
+    assert db.session.scalar(select(ModerationLog.actor_id).where(
+        ModerationLog.action == "import_thread", ModerationLog.target_id == 2)) == moderator.id
+    assert "Imported thread #2" in client.get(confirmed.location).text
+
+
+def test_upload_preview_and_errors_with_line_numbers_keep_the_text(app, db, make_user,
+                                                                    client_for):
+    import io
+
+    client = client_for(make_user("Mo", staff=True))
+    upload = (io.BytesIO(SHAPES["repeated-header-crlf-bom-trailing-spaces"][0].encode()),
+              "onboarding.txt")
+    preview = import_page(client, file=upload, action="preview")
+    assert preview.status_code == 200 and "<dd>3</dd>" in preview.text
+    assert 'name="filename" type="hidden" value="onboarding.txt"' in preview.text
+
+    broken = HEADER + "\n-\n-\n<b>kept</b> text\n"
+    failed = import_page(client, text=broken, action="preview")
+    assert failed.status_code == 422
+    assert "pasted text:6: empty contribution" in failed.text
+    assert "&lt;b&gt;kept&lt;/b&gt; text" in failed.text and "Preview: what" not in failed.text
+    failed = import_page(client, text=broken, action="confirm")
+    assert failed.status_code == 422 and count_rows(db)["Thread"] == 0
+
+    binary = import_page(client, file=(io.BytesIO(b"\x00\x01"), "x.png"), action="preview")
+    assert binary.status_code == 422 and "x.png:1: this is a binary file" in binary.text
+
+
+def test_web_import_refuses_an_existing_title_unless_replace(app, db, make_user, client_for,
+                                                            tmp_path):
+    assert run(app, "import", str(write(tmp_path, "a.txt", SHAPES["plain"][0]))).exit_code == 0
+    client = client_for(make_user("Mo", staff=True))
+    preview = import_page(client, text=SHAPES["plain"][0], action="preview")
+    assert "exists already" in preview.text
+    refused = import_page(client, text=SHAPES["plain"][0], action="confirm")
+    assert refused.status_code == 409 and "already exists (thread 1)" in refused.text
+    replaced = import_page(client, text=SHAPES["plain"][0], replace="y", action="confirm")
+    assert replaced.status_code == 302
+    assert count_rows(db)["Thread"] == 1
+    moderator = db.session.scalar(select(Member.id).where(Member.display_name == "Mo"))
+    assert db.session.scalars(select(ModerationLog.action).where(
+        ModerationLog.actor_id == moderator).order_by(ModerationLog.id)).all() == [
+        "replace_thread", "import_thread"]
+
+
+def test_confirm_needs_a_csrf_token(app, db, make_user, client_for):
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = client_for(make_user("Mo", staff=True))
+    response = import_page(client, text=SHAPES["plain"][0], action="confirm")
+    assert response.status_code == 400 and count_rows(db)["Thread"] == 0

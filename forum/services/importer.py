@@ -188,6 +188,18 @@ def threads_by_title_key(keys, visible_only=True):
         query.order_by(Thread.id.desc())).all()}
 
 
+def preview(plan):
+    """What confirming will do: the thread holding the title now, and each related entry's link."""
+    existing = threads_by_title_key({plan.title_key}, visible_only=False).get(plan.title_key)
+    keys = {thread_service.title_key(item["title"]) for item in plan.related}
+    targets = threads_by_title_key(keys)
+    return {
+        "existing_thread_id": existing,
+        "related": [dict(item, target_thread_id=targets.get(
+            thread_service.title_key(item["title"]))) for item in plan.related],
+    }
+
+
 def _link_waiting_entries(threads):
     """Point unlinked related entries whose title matches a newly imported thread at it."""
     by_key = {thread.title_key: thread.id for thread in threads}

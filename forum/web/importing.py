@@ -1,1 +1,66 @@
-"""Moderators' import of discussion-format files from the web UI."""
+"""Moderators' import of discussion-format files from the web UI: upload or paste, preview, confirm."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, HiddenField, TextAreaField
+
+from forum import formats
+from forum.errors import ForumError
+from forum.services import importer
+from forum.web.blueprint import bp
+from forum.web.context import current_actor
+from forum.web.forms import attach_error, form_status
+
+PASTED = "pasted text"
+
+
+class ImportForm(FlaskForm):
+    """Upload a file or paste its text; "replace" allows replacing a thread with the same title."""
+
+    file = FileField("Upload an article file (UTF-8 text)")
+    text = TextAreaField("…or paste the article")
+    filename = HiddenField()
+    replace = BooleanField("Replace the thread that has the same title")
+
+
+@bp.before_app_request
+def allow_article_sized_forms():
+    """The import page takes forms up to the article size limit (Flask's default is 500 kB)."""
+    if request.endpoint == "forum.import_articles":
+        request.max_form_memory_size = formats.MAX_BYTES + 64 * 1024
+        request.max_content_length = 3 * formats.MAX_BYTES
+
+
+def _submitted_text(form):
+    """(file name, text) from the upload if one was sent, else from the text area."""
+    upload = form.file.data
+    if upload is not None and getattr(upload, "filename", ""):
+        name = upload.filename[:200]
+        text = formats.decode(formats.read_stream(upload.stream, name), name)
+        form.text.data = text
+        return name, text
+    return (form.filename.data or PASTED)[:200], form.text.data or ""
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_articles():
+    """Preview what an article will create, then import it on confirmation (moderators only)."""
+    actor = current_actor()
+    member = actor.require_moderator()
+    form = ImportForm()
+    status, plan, preview = form_status(form), None, None
+    if form.validate_on_submit():
+        try:
+            name, text = _submitted_text(form)
+            form.filename.data = name
+            plan = importer.plan_text(text, name)
+            if request.form.get("action") == "confirm":
+                mode = "replace" if form.replace.data else "refuse"
+                result = importer.import_plans([plan], mode=mode, actor_member=member)[0]
+                flash(f"Imported thread #{result.thread_id} from {name}.", "success")
+                return redirect(url_for("forum.thread", thread_id=result.thread_id,
+                                        slug=result.slug))
+            preview = importer.preview(plan)
+        except ForumError as error:
+            plan, status = None, attach_error(form, error)
+    return render_template("forum/import.html", form=form, plan=plan, preview=preview), status
