@@ -3,6 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 5000
 export FLASK_APP := wsgi
 
 .PHONY: run test e2e install bench bench-large clean
@@ -18,7 +19,7 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/flask forum upgrade
 	$(BIN)/flask forum load-demo --if-empty
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -1,10 +1,11 @@
 """`flask forum load-demo`: the demo articles, members and links that `make run` starts with."""
+import importlib.util
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from forum import formats
-from forum.models import Account, Member, RelatedLink, Reply, ReplyTag, Thread
+from forum.models import Account, Member, Rating, RelatedLink, Reply, ReplyTag, Thread
 
 DEMO = Path(__file__).resolve().parent.parent / "demo"
 
@@ -46,8 +47,15 @@ def test_load_demo_on_the_site_creates_threads_members_and_links_once(site):
     assert linked >= 5
     page = site.test_client().get("/")
     assert "Working with a resistant client" in page.text
+    if importlib.util.find_spec("forum.services.ratings"):
+        assert count(session, Rating) > 20 and "Demo ratings given" in result.output
+        assert session.scalar(select(func.count()).select_from(Thread).where(
+            Thread.rating_count >= 2)) == len(threads)
+    else:
+        assert count(session, Rating) == 0 and "no ratings service" in result.output
 
-    before = {model: count(session, model) for model in (Thread, Reply, Account, RelatedLink)}
+    before = {model: count(session, model)
+              for model in (Thread, Reply, Account, RelatedLink, Rating)}
     again = runner.invoke(args=["forum", "load-demo", "--if-empty"])
     assert again.exit_code == 0 and "demo content not loaded" in again.output
     forced = runner.invoke(args=["forum", "load-demo"])

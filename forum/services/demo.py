@@ -1,4 +1,5 @@
 """Demo content for `make run`: the demo articles imported through the importer, plus members."""
+import importlib
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -8,8 +9,9 @@ from sqlalchemy import select
 
 from forum import formats
 from forum.database import atomic, session
-from forum.models import Account, Member, Thread
+from forum.models import Account, Member, Reply, Thread
 from forum.services import accounts, importer
+from forum.services.actors import Actor
 
 # (name, role): the moderator asks the questions, everyone contributes.
 DEMO_MEMBERS = (
@@ -81,5 +83,37 @@ def load_demo(directory, if_empty=False):
     if created:
         summary.notes.append(f"Demo accounts: {', '.join(created)}; password {password} "
                              "(shown once).")
-    summary.notes.append("Ratings are not part of the demo yet (no ratings service).")
+    ratings = _ratings_service()
+    if ratings is None:
+        summary.notes.append("Ratings are not part of the demo (no ratings service installed).")
+    else:
+        given = rate_demo(ratings, [r for r in results if r.status != "skipped"], members)
+        summary.notes.append(f"Demo ratings given: {given}.")
     return summary
+
+
+def _ratings_service():
+    """forum.services.ratings when this version of the forum has it, else None."""
+    try:
+        return importlib.import_module("forum.services.ratings")
+    except ModuleNotFoundError:
+        return None
+
+
+def rate_demo(ratings, results, members):
+    """Give varied, repeatable 3-5 star ratings to the new threads and replies (never one's own)."""
+    actors = {m.id: Actor(user_key=m.user_key, display_name=m.display_name) for m in members}
+    given = 0
+    for number, result in enumerate(results):
+        thread_author = session().scalar(select(Thread.author_id).where(
+            Thread.id == result.thread_id))
+        replies = session().execute(select(Reply.id, Reply.author_id).where(
+            Reply.thread_id == result.thread_id).order_by(Reply.id)).all()
+        targets = [("thread", result.thread_id, thread_author)] + [
+            ("reply", reply_id, author_id) for reply_id, author_id in replies]
+        for index, (kind, target_id, author_id) in enumerate(targets):
+            raters = [m for m in members if m.id != author_id][:2 + (index + number) % 2]
+            for offset, member in enumerate(raters):
+                ratings.rate(actors[member.id], kind, target_id, 3 + (number + index + offset) % 3)
+                given += 1
+    return given
