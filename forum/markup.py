@@ -54,12 +54,24 @@ _TITLED_RE = re.compile(
 )
 HASHTAG_RE = re.compile(r"(?<![\w&/#])#([^\W_][\w-]{1,39})")
 
-_md = (
-    MarkdownIt("commonmark", {"html": False, "typographer": False})
-    .enable(["table", "strikethrough"])
-    .disable("image")
-)
-_md.options["maxNesting"] = 20
+# Thousands of * or _ make emphasis matching (and the HTML it yields) cost seconds; no real
+# contribution has that many, so such texts render their asterisks literally instead.
+EMPHASIS_DELIMITERS_MAX = 2_000
+
+
+def _parser(*disabled):
+    """The forum's Markdown parser: CommonMark + tables + strikethrough, no images, no raw HTML."""
+    parser = (
+        MarkdownIt("commonmark", {"html": False, "typographer": False})
+        .enable(["table", "strikethrough"])
+        .disable(["image", *disabled])
+    )
+    parser.options["maxNesting"] = 20
+    return parser
+
+
+_md = _parser()
+_md_literal_emphasis = _parser("emphasis", "strikethrough")
 
 
 def clean_text(text):
@@ -220,11 +232,13 @@ def _key_points(tokens, env):
 def _markdown_to_html(source):
     """Render Markdown with raw HTML off; headings shift down two levels below the page's h2."""
     env = {}
-    tokens = _md.parse(source, env)
+    delimiters = source.count("*") + source.count("_") + source.count("~")
+    parser = _md if delimiters <= EMPHASIS_DELIMITERS_MAX else _md_literal_emphasis
+    tokens = parser.parse(source, env)
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1]) + 2)}"
-    return _md.renderer.render(_key_points(tokens, env), _md.options, env)
+    return parser.renderer.render(_key_points(tokens, env), parser.options, env)
 
 
 def _bleach_attribute(tag, name, value):

@@ -27,6 +27,11 @@ OWNER_ONLY = {"anonymous": 401, "member": 404, "author": MOVED, "moderator": 404
 AUTHOR_OR_MODS = {"anonymous": 401, "member": 403, "author": MOVED, "moderator": MOVED,
                   "admin": MOVED}
 API_MODS_ONLY = dict(MODS_ONLY, moderator=OK, admin=OK)
+RATERS = {"anonymous": 401, "member": 303, "author": 403, "moderator": 303, "admin": 303}
+API_RATERS = {"anonymous": 401, "member": OK, "author": 403, "moderator": OK, "admin": OK}
+IMPORT_TEXT = ("How do you help a client who stalls before every deadline?\n"
+               "Deadlines bring resistance to the surface.\n"
+               "Share what has worked for you.\n-\nAsk what finishing would cost them.\n")
 API_AUTHOR_OR_MODS = dict(AUTHOR_OR_MODS, author=OK, moderator=OK, admin=OK)
 API_MEMBERS = {"anonymous": 401, "member": CREATED, "author": CREATED, "moderator": CREATED,
                "admin": CREATED}
@@ -120,6 +125,18 @@ MATRIX = [
     ("member role", "POST", "/members/1/role", {"role": "admin"}, None, ALL(404)),
     ("member ban", "POST", "/members/1/ban", {"reason": "x"}, None, ALL(404)),
     ("member unban", "POST", "/members/1/unban", {}, None, ALL(404)),
+    ("import preview", "POST", "/import", {"text": IMPORT_TEXT}, None,
+     dict(MODS_ONLY, moderator=OK, admin=OK)),
+    ("rate thread", "POST", "/threads/{thread}/rating", {"stars": "4"}, None, RATERS),
+    ("rate reply", "POST", "/replies/{reply}/rating", {"stars": "4"}, None, RATERS),
+    ("api rate thread", "PUT", "/api/threads/{thread}/rating", {"json": {"stars": 4}}, None,
+     API_RATERS),
+    ("api rate reply", "PUT", "/api/replies/{reply}/rating", {"json": {"stars": 4}}, None,
+     API_RATERS),
+    ("api unrate thread", "DELETE", "/api/threads/{thread}/rating", {"json": None}, None,
+     dict(API_RATERS, author=OK)),
+    ("api unrate reply", "DELETE", "/api/replies/{reply}/rating", {"json": None}, None,
+     dict(API_RATERS, author=OK)),
 ]
 
 
@@ -222,11 +239,7 @@ def test_every_mutating_endpoint_is_in_the_matrix(host):
         for method in rule.methods & {"POST", "PUT", "PATCH", "DELETE"}
         if rule.endpoint.startswith("forum") and "<path:" not in rule.rule
     }
-    # Rating endpoints landed minutes before the deadline: rows still to be written.
-    pending = {("forum.rate_thread", "POST"), ("forum.rate_reply", "POST"),
-               ("forum_api.rate_thread", "PUT"), ("forum_api.unrate_thread", "DELETE"),
-               ("forum_api.rate_reply", "PUT"), ("forum_api.unrate_reply", "DELETE")}
-    assert mutating - covered - pending == set(), (
+    assert mutating - covered == set(), (
         "add these endpoints to MATRIX in test_permissions.py")
 
 

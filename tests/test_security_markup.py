@@ -31,10 +31,11 @@ SHAPES = {
 def test_pathological_markdown_renders_within_a_second(shape):
     source = SHAPES[shape][:N]
     assert validate_body(source)  # accepted: the longest a contribution may be
-    # CPU time, not wall time: the budget is the render's own work, whatever else the machine runs.
-    start = time.process_time()
+    # This thread's CPU time, not wall time: the budget is the render's own work, whatever else
+    # the machine (or a live server thread of another test) runs.
+    start = time.thread_time()
     html = markup.render(source)
-    assert time.process_time() - start < 1.0
+    assert time.thread_time() - start < 1.0
     assert "<script" not in html
 
 

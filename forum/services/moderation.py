@@ -2,6 +2,7 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from forum import markup
 from forum.database import atomic, session
 from forum.errors import Conflict, NotFound, ValidationError
 from forum.models import Member, ModerationLog, Reply, Thread
@@ -26,7 +27,7 @@ REASON_REQUIRED = ("hide",)
 
 def clean_reason(reason, required=False):
     """The trimmed reason text, or a ValidationError when it is required and empty or too long."""
-    reason = " ".join(str(reason or "").split())
+    reason = markup.clean_line(reason)
     if required and not reason:
         raise ValidationError("Give a reason: other moderators will read it.", field="reason")
     if len(reason) > REASON_MAX:
