@@ -108,3 +108,49 @@ def test_api_bodies_never_cause_a_server_error(client, make_user, actor_for, thr
     for answer in answers:
         assert answer.status_code < 500, answer.text
         assert answer.is_json
+
+
+ARTICLE_LINES = [
+    "How do you rebuild momentum with a stalled client?", "",
+    "Momentum fades after the first month; how do you restart it?",
+    "- Reconnect: Ask what changed since the last session.", "- Reframe: Name one small step.",
+    "What has worked for you? Share below.", "-", "I ask about energy first. #momentum",
+    "Small wins, written down, work for me.", "Rate this article", "More relevant reading",
+    "Life CoachingHow do you restart a stalled engagement?", "---", "- ", ":", "#", "\t",
+    "\ufeff", "\x00", "\u202e", "x" * 300, "\r",
+]
+article_texts = st.lists(st.one_of(st.sampled_from(ARTICLE_LINES), st.text(max_size=40)),
+                         max_size=25).map("\n".join)
+
+
+def forum_counts(db):
+    """Row counts of every table an import writes to."""
+    from sqlalchemy import func, select
+
+    from forum.models import RelatedLink, Reply, ReplyTag, Tag, Thread
+
+    return [db.session.scalar(select(func.count()).select_from(model))
+            for model in (Thread, Reply, Tag, ReplyTag, RelatedLink)]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[
+    HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.one_of(article_texts, article_texts.map(str.encode), st.binary(max_size=300)))
+def test_importer_fails_only_with_its_own_error_and_never_half_imports(app, db, data):
+    from forum.errors import ForumError
+    from forum.services import importer
+
+    before = forum_counts(db)
+    try:
+        plan = importer.plan_text(data, "fuzz.txt")
+        importer.import_plans([plan], mode="skip")
+    except ForumError as error:
+        assert "fuzz.txt" in error.message  # names the file (and line) at fault
+        db.session.rollback()
+        assert forum_counts(db) == before  # nothing half-imported
+        return
+    after = forum_counts(db)
+    if after[0] != before[0]:  # imported: the thread arrives with all its contributions
+        assert after[0] == before[0] + 1
+        assert after[1] == before[1] + len(plan.replies)
+        assert after[4] == before[4] + len(plan.related)
