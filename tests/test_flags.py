@@ -5,13 +5,7 @@ from sqlalchemy import select
 from forum.errors import Conflict, Forbidden, NotFound, ValidationError
 from forum.models import Flag, ModerationLog, Reply, Thread
 from forum.services import flags, replies, threads
-
-
-@pytest.fixture
-def people(make_user, actor_for):
-    """Two members and a moderator."""
-    users = {"ana": make_user("Ana"), "bo": make_user("Bo"), "mo": make_user("Mo", staff=True)}
-    return users, {name: actor_for(user) for name, user in users.items()}
+from tests.moderation_fixtures import people  # noqa: F401  (fixture)
 
 
 @pytest.fixture

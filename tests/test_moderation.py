@@ -7,13 +7,7 @@ from sqlalchemy import func, select
 from forum.errors import Conflict, Forbidden, NotFound, ValidationError
 from forum.models import ModerationLog, Thread
 from forum.services import moderation, replies, threads
-
-
-@pytest.fixture
-def people(make_user, actor_for):
-    """A member author, another member and a moderator, as host users and actors."""
-    users = {"ana": make_user("Ana"), "bo": make_user("Bo"), "mo": make_user("Mo", staff=True)}
-    return users, {name: actor_for(user) for name, user in users.items()}
+from tests.moderation_fixtures import people  # noqa: F401  (fixture)
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The append-only moderation log: every moderator action writes one entry, in its own transaction."""
+"""The append-only moderation log: every moderator action writes one entry, inside its own transaction."""
 import json
 
 from forum.database import session
