@@ -1,4 +1,4 @@
-"""The append-only moderation log: every moderator action writes one entry, inside its own transaction."""
+"""The append-only moderation log: one entry per moderator action, in that action's transaction."""
 import json
 
 from forum.database import session
