@@ -3,6 +3,8 @@ from contextlib import contextmanager
 
 from flask import current_app
 
+from forum.errors import NotFound
+
 
 def session():
     """The host's Flask-SQLAlchemy scoped session, which the forum's models share."""
@@ -19,3 +21,11 @@ def atomic():
     except BaseException:
         db_session.rollback()
         raise
+
+
+def get_or_not_found(model, item_id, message):
+    """The row of model with this primary key, or NotFound(message): the one lookup services share."""
+    row = session().get(model, item_id)
+    if row is None:
+        raise NotFound(message)
+    return row

@@ -1,8 +1,8 @@
 """Admins manage built-in accounts: list them, change roles, ban and unban (all logged)."""
 from sqlalchemy import select
 
-from forum.database import atomic, session
-from forum.errors import Conflict, Forbidden, NotFound, ValidationError
+from forum.database import atomic, get_or_not_found, session
+from forum.errors import Conflict, Forbidden, ValidationError
 from forum.models import ROLES, Account
 from forum.services.accounts import end_sessions
 from forum.services.audit import log_action
@@ -25,9 +25,7 @@ def list_accounts(actor):
 
 def _other_account(actor, account_id, doing):
     """The account to change, refusing a missing one and the admin's own account."""
-    account = session().get(Account, account_id)
-    if account is None:
-        raise NotFound("That account does not exist.")
+    account = get_or_not_found(Account, account_id, "That account does not exist.")
     if actor.user_key == f"account:{account.id}":
         raise Conflict(f"You cannot {doing} your own account; ask another administrator.")
     return account

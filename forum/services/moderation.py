@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from forum import markup
-from forum.database import atomic, session
+from forum.database import atomic, get_or_not_found, session
 from forum.errors import Conflict, NotFound, ValidationError
 from forum.models import Member, ModerationLog, Reply, Thread
 from forum.services.audit import log_action
@@ -37,10 +37,7 @@ def clean_reason(reason, required=False):
 
 def _thread_for_update(thread_id):
     """The thread row, or NotFound."""
-    thread = session().get(Thread, thread_id)
-    if thread is None:
-        raise NotFound("That thread does not exist.")
-    return thread
+    return get_or_not_found(Thread, thread_id, "That thread does not exist.")
 
 
 def _reply_for_update(reply_id):

@@ -6,7 +6,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import joinedload
 
 from forum import markup
-from forum.database import atomic, session
+from forum.database import atomic, get_or_not_found, session
 from forum.errors import NotFound, ValidationError
 from forum.models import RelatedLink, Reply, ReplyTag, Tag, Thread, ThreadTag
 from forum.services.audit import log_action
@@ -81,10 +81,7 @@ def list_links(actor, thread_id):
 
 def get_link(link_id):
     """An entry by id, or NotFound."""
-    link = session().get(RelatedLink, link_id)
-    if link is None:
-        raise NotFound("That reading entry does not exist.")
-    return link
+    return get_or_not_found(RelatedLink, link_id, "That reading entry does not exist.")
 
 
 def _count(thread_id):

@@ -4,7 +4,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from forum import markup
-from forum.database import atomic, session
+from forum.database import atomic, get_or_not_found, session
 from forum.errors import Conflict, Forbidden, NotFound, ValidationError
 from forum.models import Prompt, Reply, ReplyRevision, ReplyTag, Tag, Thread, utcnow
 from forum.services.audit import log_action
@@ -175,10 +175,7 @@ def list_tagged_replies(actor, tag, page=1, per_page=None):
 
 def get_reply(reply_id):
     """A reply by id, or NotFound."""
-    reply = session().get(Reply, reply_id)
-    if reply is None:
-        raise NotFound("That contribution does not exist.")
-    return reply
+    return get_or_not_found(Reply, reply_id, "That contribution does not exist.")
 
 
 def _reply_for_change(db_session, actor, member, reply_id, verb):
