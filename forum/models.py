@@ -2,6 +2,7 @@
 from datetime import datetime, timezone
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     DateTime,
@@ -129,6 +130,10 @@ class Thread(Base):
     tags: Mapped[list["Tag"]] = relationship(
         secondary="forum_thread_tag", order_by="Tag.slug", lazy="raise"
     )
+    related_links: Mapped[list["RelatedLink"]] = relationship(
+        foreign_keys="RelatedLink.thread_id", order_by="(RelatedLink.position, RelatedLink.id)",
+        lazy="raise", viewonly=True,
+    )
 
 
 class Prompt(Base):
@@ -231,12 +236,14 @@ class ReplyTag(Base):
     """A tag on a reply (chosen, or from a hashtag in the text)."""
 
     __tablename__ = "forum_reply_tag"
+    # A tag's contributions, newest first, are read backwards off this index (keyset paging).
+    __table_args__ = (Index("ix_forum_reply_tag_tag_reply", "tag_id", "reply_id"),)
 
     reply_id: Mapped[int] = mapped_column(
         ForeignKey("forum_reply.id", ondelete="CASCADE"), primary_key=True
     )
     tag_id: Mapped[int] = mapped_column(
-        ForeignKey("forum_tag.id", ondelete="CASCADE"), primary_key=True, index=True
+        ForeignKey("forum_tag.id", ondelete="CASCADE"), primary_key=True
     )
 
 
@@ -262,6 +269,17 @@ class Rating(Base):
     stars: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class RatingTotal(Base):
+    """All ratings' count and sum in one row (id 1), kept by database triggers, for the mean m."""
+
+    __tablename__ = "forum_rating_total"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    rating_count: Mapped[int] = mapped_column(BigInteger)
+    rating_sum: Mapped[int] = mapped_column(BigInteger)
 
 
 class RelatedLink(Base):

@@ -28,6 +28,11 @@ def pytest_report_header(config):
     return f"forum databases: sqlite{', postgresql' if POSTGRES_URL else ' only (' + SKIP_POSTGRES + ')'}"
 
 
+MIGRATION_SEEDS = [
+    "INSERT INTO forum_rating_total (id, rating_count, rating_sum) VALUES (1, 0, 0)",
+]
+
+
 def _forum_tables():
     return [table.name for table in reversed(Base.metadata.sorted_tables)]
 
@@ -74,6 +79,8 @@ def database_url(request, tmp_path):
     with engine.begin() as connection:
         connection.execute(text(
             f"TRUNCATE {', '.join(_forum_tables() + ['host_user'])} RESTART IDENTITY CASCADE"))
+        for statement in MIGRATION_SEEDS:  # the rows migrations create, as a new database has
+            connection.execute(text(statement))
     engine.dispose()
     return url
 

@@ -2,10 +2,10 @@
 import re
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from forum.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError
-from forum.models import Rating, Reply, Thread
+from forum.models import Rating, RatingTotal, Reply, Thread
 from forum.services import ratings, replies, threads
 
 TITLE = "Dealing with a stalled client: how do you restart momentum?"
@@ -148,6 +148,35 @@ def test_best_first_uses_the_bayesian_score_in_sql_and_paginates(app, board, ran
     assert ratings.site_mean() == pytest.approx(27 / 8)
     with pytest.raises(ValidationError):
         replies.list_replies(actor, thread, sort="random")
+
+
+def test_site_total_follows_every_change_to_the_ratings(db, board, ranked, actor_for):
+    """m comes from a trigger-kept total: it must equal count/sum over the rating rows after a
+    rating, a change, a removal, a row written without the service and a cascading delete."""
+    def kept():
+        db.session.expire_all()
+        row = db.session.execute(select(RatingTotal.rating_count, RatingTotal.rating_sum)).one()
+        actual = db.session.execute(
+            select(func.count(Rating.id), func.coalesce(func.sum(Rating.stars), 0))).one()
+        assert tuple(row) == tuple(actual)
+        return tuple(row)
+
+    assert kept() == (8, 27)
+    rater = actor_for(board["raters"][5])
+    ratings.rate(rater, "thread", board["thread"], 5)
+    assert kept() == (9, 32)
+    ratings.rate(rater, "thread", board["thread"], 2)
+    assert kept() == (9, 29)
+    ratings.unrate(rater, "thread", board["thread"])
+    assert kept() == (8, 27)
+    db.session.add(Rating(member_id=rater.require_member().id, reply_id=board["first"], stars=4))
+    db.session.commit()
+    assert kept() == (9, 31)
+    db.session.execute(delete(Reply).where(Reply.id == ranked["tested"]))  # its 4 ratings cascade
+    db.session.commit()
+    assert kept()[0] == 5
+    ratings.forget_site_mean()
+    assert ratings.site_mean() == pytest.approx(kept()[1] / 5)
 
 
 def test_long_threads_default_to_best_first(app, client, board, ranked):

@@ -46,9 +46,9 @@ def related_json(link):
 def list_related(thread_id):
     """The thread's reading entries in display order."""
     actor = current_actor()
-    thread_service.get_thread(actor, thread_id)
+    thread = thread_service.get_thread(actor, thread_id)
     return jsonify({"items": [related_json(link)
-                              for link in related_service.list_links(actor, thread_id)]})
+                              for link in related_service.list_links(actor, thread)]})
 
 
 @endpoint("/threads/<int:thread_id>/related", "POST", summary="Add related reading (moderators)",

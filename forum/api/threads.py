@@ -97,7 +97,7 @@ def get_thread(thread_id):
     """A thread with prompts, tags, rating summary and related reading in display order."""
     actor = current_actor()
     thread = thread_service.get_thread(actor, thread_id)
-    related = [related_json(link) for link in related_service.list_links(actor, thread_id)]
+    related = [related_json(link) for link in related_service.list_links(actor, thread)]
     return jsonify(dict(shapes.thread_json(thread), related=related))
 
 

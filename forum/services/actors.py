@@ -37,6 +37,10 @@ class Actor:
             self._looked_up = True
         return self._member
 
+    def remember_member(self, member):
+        """Keep the Member row (or None) that a query fetched along with other data."""
+        self._member, self._looked_up = member, True
+
     @property
     def member_id(self):
         """The Member id, or None for anonymous users and members who never acted."""

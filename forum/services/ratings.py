@@ -2,12 +2,12 @@
 from dataclasses import dataclass
 
 from flask import current_app, g
-from sqlalchemy import Float, bindparam, cast, delete, func, insert, or_, select, update
+from sqlalchemy import Float, and_, bindparam, cast, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from forum.database import atomic, session
 from forum.errors import Conflict, Forbidden, NotFound, ValidationError
-from forum.models import Member, Rating, Reply, Thread, utcnow
+from forum.models import Member, Rating, RatingTotal, Reply, Thread, utcnow
 
 TARGET_KINDS = ("thread", "reply")
 STARS_MIN, STARS_MAX = 1, 5
@@ -16,6 +16,7 @@ STARS_MESSAGE = f"Choose a whole number of stars from {STARS_MIN} to {STARS_MAX}
 _MODELS = {"thread": Thread, "reply": Reply}
 _COLUMNS = {"thread": Rating.thread_id, "reply": Rating.reply_id}
 _INSERT_ATTEMPTS = 3
+TOTAL_COLUMNS = (RatingTotal.rating_sum, RatingTotal.rating_count)
 
 
 @dataclass(frozen=True)
@@ -77,12 +78,24 @@ def prior_weight():
 
 
 def site_mean():
-    """The site-wide mean rating m (one aggregate query, cached for the rest of the request)."""
+    """The site-wide mean rating m, cached for the rest of the request.
+
+    Read from the one-row forum_rating_total that triggers keep (a primary-key read, or none when
+    get_thread already fetched the row); computed from the ratings only if that row is missing.
+    """
     if "forum_rating_mean" not in g:
-        total, count = session().execute(
-            select(func.coalesce(func.sum(Rating.stars), 0), func.count(Rating.id))).one()
-        g.forum_rating_mean = float(total) / count if count else NEUTRAL_MEAN
+        row = session().execute(select(*TOTAL_COLUMNS).where(RatingTotal.id == 1)).one_or_none()
+        if row is None:
+            row = session().execute(
+                select(func.coalesce(func.sum(Rating.stars), 0), func.count(Rating.id))).one()
+        note_site_total(*row)
     return g.forum_rating_mean
+
+
+def note_site_total(rating_sum, rating_count):
+    """Cache m from the rating total that another query fetched along (None: nothing known)."""
+    if rating_count is not None:
+        g.forum_rating_mean = float(rating_sum) / rating_count if rating_count else NEUTRAL_MEAN
 
 
 def forget_site_mean():
@@ -270,17 +283,23 @@ def summary(actor, target_kind, target_id):
 
 
 def viewer_ratings(actor, thread_id):
-    """The actor's stars on a thread and all its replies, in ONE query: {(kind, id): stars}."""
-    member_id = actor.member_id
-    if member_id is None:
+    """The actor's stars on a thread and all its replies: {(kind, id): stars}.
+
+    ONE query, which also finds the actor's Member row (a page needs it anyway, to tell the
+    viewer's own contributions), instead of a lookup by user key followed by a ratings query.
+    """
+    if actor.user_key is None:
         return {}
+    on_this_thread = or_(Rating.thread_id == thread_id,
+                         Rating.reply_id.in_(select(Reply.id).where(Reply.thread_id == thread_id)))
     rows = session().execute(
-        select(Rating.thread_id, Rating.reply_id, Rating.stars).where(
-            Rating.member_id == member_id,
-            or_(Rating.thread_id == thread_id,
-                Rating.reply_id.in_(select(Reply.id).where(Reply.thread_id == thread_id))))
+        select(Member, Rating.thread_id, Rating.reply_id, Rating.stars)
+        .outerjoin(Rating, and_(Rating.member_id == Member.id, on_this_thread))
+        .where(Member.user_key == actor.user_key)
     ).all()
-    return {("thread", t) if t is not None else ("reply", r): stars for t, r, stars in rows}
+    actor.remember_member(rows[0][0] if rows else None)
+    return {("thread", t) if t is not None else ("reply", r): stars
+            for _member, t, r, stars in rows if stars is not None}
 
 
 def top_contributors(thread_id, limit=5):
@@ -312,8 +331,12 @@ def recount(target_kind, target_id):
 
 
 def repair_aggregates():
-    """Reset every thread's and reply's stored aggregates from the rating rows (ops repair)."""
+    """Reset every thread's and reply's stored aggregates, and the site total, from the rating
+    rows (ops repair)."""
     with atomic() as db_session:
+        db_session.execute(update(RatingTotal).where(RatingTotal.id == 1).values(
+            rating_count=select(func.count(Rating.id)).scalar_subquery(),
+            rating_sum=select(func.coalesce(func.sum(Rating.stars), 0)).scalar_subquery()))
         for kind, model in _MODELS.items():
             column = _COLUMNS[kind]
             counts = select(func.count(Rating.id)).where(column == model.id).scalar_subquery()
@@ -325,6 +348,6 @@ def repair_aggregates():
 
 __all__ = [
     "Contributor", "RatingSummary", "TARGET_KINDS", "best_first", "bayesian", "parse_stars",
-    "rate", "recount", "repair_aggregates", "score_expression", "site_mean", "summarize",
+    "rate", "recount", "repair_aggregates", "score_expression", "site_mean", "note_site_total", "summarize",
     "summary", "top_contributors", "unrate", "viewer_ratings",
 ]

@@ -2,7 +2,7 @@
 import difflib
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, inspect, select, update
 from sqlalchemy.orm import joinedload
 
 from forum import markup
@@ -66,13 +66,18 @@ def validate_entry(category, title, url=None, target_thread_id=None, thread_id=N
     return category, title, url, target_thread_id
 
 
-def list_links(actor, thread_id):
-    """The thread's entries in order; entries pointing at hidden threads only for moderators."""
-    links = session().scalars(
-        select(RelatedLink).where(RelatedLink.thread_id == thread_id)
-        .options(joinedload(RelatedLink.target_thread))
-        .order_by(RelatedLink.position, RelatedLink.id)
-    ).all()
+def list_links(actor, thread):
+    """A thread's entries in order; those pointing at hidden threads only for moderators.
+
+    get_thread loads them with the thread, so on a page this costs no query of its own.
+    """
+    if "related_links" in inspect(thread).unloaded:
+        links = session().scalars(
+            select(RelatedLink).where(RelatedLink.thread_id == thread.id)
+            .options(joinedload(RelatedLink.target_thread))
+            .order_by(RelatedLink.position, RelatedLink.id)).all()
+    else:
+        links = thread.related_links
     if actor.can_moderate:
         return links
     return [link for link in links
@@ -219,7 +224,7 @@ def _tag_ids(thread_ids):
 def suggestions(actor, thread, links=None, limit=SUGGESTIONS):
     """Up to `limit` visible threads ranked by shared tags, then title similarity; not listed yet."""
     actor.require_moderator()
-    links = list_links(actor, thread.id) if links is None else links
+    links = list_links(actor, thread) if links is None else links
     listed = {link.target_thread_id for link in links} | {thread.id}
     own_tags = _tag_ids([thread.id])[thread.id]
     sharing = set()

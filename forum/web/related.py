@@ -35,7 +35,7 @@ def _show_error(thread_id, form_key, error, values):
 def related_view(thread):
     """What the reading list needs: entries, and for moderators suggestions and categories."""
     actor = current_actor()
-    links = related_service.list_links(actor, thread.id)
+    links = related_service.list_links(actor, thread)
     view = {"links": links, "moderator": actor.can_moderate, "suggestions": [],
             "categories": [], "broken": set(), "failure": g.get("forum_related_failure")}
     if actor.can_moderate:
