@@ -1,10 +1,12 @@
 """Tags: limits, hashtags, case-insensitive slugs, suggestions, tag pages, merging, retagging."""
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
 
 from forum.models import ModerationLog, Reply, ReplyTag, Tag, ThreadTag
+from forum.services import moderation
 from forum.services import replies as reply_service
 from forum.services import tags as tag_service
 from forum.services import threads as thread_service
@@ -101,18 +103,23 @@ def test_tag_page_lists_threads_and_replies_across_threads(people, thread, actor
     assert client.get(f"{PREFIX}/tags/unknown-tag").status_code == 404
 
 
-def test_tag_page_paginates_replies_with_their_own_page_parameter(people, thread, actor_for,
-                                                                  client, app):
-    """?replies_page=2 pages through the tagged replies."""
+def test_tag_page_pages_through_replies_newest_first_with_a_cursor(people, thread, actor_for,
+                                                                   client, app):
+    """?replies_before=<id> continues below the last contribution shown; hidden ones never show."""
     app.config["FORUM_THREADS_PER_PAGE"] = 2
     ben = actor_for(people["ben"])
-    for n in range(3):
-        reply_service.add_reply(ben, thread.id, f"Tagged answer {n}", tags="paging")
+    made = [reply_service.add_reply(ben, thread.id, f"Tagged answer {n}", tags="paging")
+            for n in range(5)]
+    moderation.hide_reply(actor_for(people["mo"]), made[3].id, reason="Off topic")
     first = client.get(f"{PREFIX}/tags/paging").text
-    assert "Tagged answer 2" in first and "Tagged answer 0" not in first
-    assert "replies_page=2" in first
-    second = client.get(f"{PREFIX}/tags/paging?replies_page=2").text
-    assert "Tagged answer 0" in second and "Tagged answer 2" not in second
+    assert "Tagged answer 4" in first and "Tagged answer 2" in first
+    assert "Tagged answer 3" not in first and "Tagged answer 1" not in first
+    older = re.search(r'href="([^"]*replies_before=(\d+))"', first)
+    assert older and int(older.group(2)) == made[2].id
+    second = client.get(older.group(1).replace("&amp;", "&")).text
+    assert "Tagged answer 1" in second and "Tagged answer 0" in second
+    assert "Tagged answer 2" not in second and "replies_before" not in second  # the end
+    assert "Newest" in second
 
 
 def test_moderator_merges_a_tag_and_the_old_name_keeps_resolving(people, thread, actor_for,

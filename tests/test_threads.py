@@ -124,8 +124,11 @@ def test_lists_paginate_with_real_urls(ana, actor_for, client, app):
     second = client.get(f"{PREFIX}/?sort=newest&page=2").text
     assert _titles(second) == ["Practice question number 2", "Practice question number 1"]
     assert 'rel="prev"' in second and 'rel="next"' in second
-    assert _titles(client.get(f"{PREFIX}/?sort=newest&page=3").text) == [
-        "Practice question number 0"]
+    last = client.get(f"{PREFIX}/?sort=newest&page=3").text
+    assert _titles(last) == ["Practice question number 0"]
+    assert 'rel="next"' not in last and "<span>Page 3</span>" in last  # uncounted: no "of N"
+    four = thread_service.list_threads(actor_for(ana), sort="newest", page=2, counted=False)
+    assert (four.total, four.has_next, len(four.items)) == (None, True, 2)
 
 
 def test_by_prompt_view_groups_replies_under_each_prompt(ana, make_user, actor_for, client):

@@ -13,17 +13,18 @@ class Page:
     items: list
     page: int
     per_page: int
-    total: int
+    total: int | None  # None: not counted (lists over a big table, see paginate)
+    more: bool = False  # when not counted: whether a row exists after this page
 
     @property
     def pages(self):
-        """Number of pages (at least one, so an empty list still has page 1)."""
-        return max(1, -(-self.total // self.per_page))
+        """Number of pages (at least one, so an empty list still has page 1); None if uncounted."""
+        return None if self.total is None else max(1, -(-self.total // self.per_page))
 
     @property
     def has_next(self):
         """Whether a later page exists."""
-        return self.page < self.pages
+        return self.more if self.total is None else self.page < self.pages
 
     @property
     def has_prev(self):
@@ -31,7 +32,7 @@ class Page:
         return self.page > 1
 
 
-def paginate(query, page, per_page, count_apart=False):
+def paginate(query, page, per_page, count_apart=False, counted=True):
     """Run an ORM select for one page; the total comes from a window count in the same query.
 
     `query` selects one entity (with its loader options and ORDER BY). Only a page past the end
@@ -39,8 +40,16 @@ def paginate(query, page, per_page, count_apart=False):
     count_apart: for lists over a whole big table (thread list, tag page) the window count
     would make the database read, join and sort every row before the LIMIT; a separate COUNT
     (an index-only scan) lets the page query stop after one page of the index instead.
+    counted=False: no total at all, one row more tells whether a next page exists. Over a big
+    table even the separate COUNT reads every visible row: 8 ms for 100,000 threads and 13-22 ms
+    for one tag's 4,000 on PostgreSQL, more than the page query and its rendering together.
     """
     page = max(1, int(page or 1))
+    if not counted:
+        rows = session().execute(
+            query.limit(per_page + 1).offset((page - 1) * per_page)).unique().scalars().all()
+        return Page(items=rows[:per_page], page=page, per_page=per_page, total=None,
+                    more=len(rows) > per_page)
     if count_apart:
         total = _count(query)
         items = session().execute(
@@ -57,6 +66,33 @@ def paginate(query, page, per_page, count_apart=False):
     else:
         total = _count(query)
     return Page(items=[row[0] for row in rows], page=page, per_page=per_page, total=total)
+
+
+@dataclass
+class Slice:
+    """One keyset page of a newest-first list: its rows and where the next (older) one starts."""
+
+    items: list
+    before: int | None
+    next_before: int | None
+
+
+def slice_before(query, key, before, per_page):
+    """Rows of `query` with `key` below `before` (all when None), highest key first; one query.
+
+    `key` is a column equal to the rows' id (a link table's column, so its index is used).
+    Keyset paging: the database walks an index on `key` from the cursor and stops after one
+    page, at any depth, where OFFSET would read and drop every earlier row. There is no total:
+    counting 20,000 tagged contributions, each checked for visibility, took 13-60 ms on
+    PostgreSQL at a million replies, against 2 ms for the page itself.
+    """
+    before = before if isinstance(before, int) and before > 0 else None
+    page_query = query.order_by(key.desc())
+    if before is not None:
+        page_query = page_query.where(key < before)
+    rows = session().execute(page_query.limit(per_page + 1)).unique().scalars().all()
+    return Slice(items=rows[:per_page], before=before,
+                 next_before=rows[per_page - 1].id if len(rows) > per_page else None)
 
 
 def _count(query):

@@ -13,16 +13,13 @@ from forum.web.forms import attach_error
 from forum.web.pages import page_arg
 
 
-def _int_arg(name):
-    """A positive page number from the query string (1 when absent or bad)."""
-    return max(1, request.args.get(name, 1, type=int) or 1)
-
-
 def render_tag(tag, merge_form=None, status=200):
-    """The tag page: its threads (?page=) and its contributions across threads (?replies_page=)."""
+    """The tag page: its threads (?page=) and its contributions across threads, older ones from
+    ?replies_before=<contribution id> on."""
     actor = current_actor()
-    threads = thread_service.list_threads(actor, tag=tag, page=page_arg())
-    replies = reply_service.list_tagged_replies(actor, tag, page=_int_arg("replies_page"))
+    threads = thread_service.list_threads(actor, tag=tag, page=page_arg(), counted=False)
+    replies = reply_service.list_tagged_replies(
+        actor, tag, before=request.args.get("replies_before", type=int))
     return render_template(
         "forum/tag.html", tag=tag, threads=threads, replies=replies,
         synonyms=tag_service.synonyms(tag) if actor.can_moderate else [],

@@ -27,7 +27,8 @@ def index():
     tag = None
     if request.args.get("tag"):
         tag = thread_service.tag_for_listing(request.args["tag"])
-    threads = thread_service.list_threads(current_actor(), sort=sort, tag=tag, page=page_arg())
+    threads = thread_service.list_threads(current_actor(), sort=sort, tag=tag, page=page_arg(),
+                                          counted=False)
     return render_template("forum/index.html", threads=threads, sort=sort, tag=tag,
                            sorts=thread_service.THREAD_SORTS)
 
