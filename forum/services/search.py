@@ -26,6 +26,7 @@ WORD_RE = re.compile(r"\w+", re.UNICODE)
 PHRASE_RE = re.compile(r'"([^"]*)"|(\S+)')
 SNIPPET_WORDS = 30
 CANDIDATES = 1000
+COMMON_MATCHES = 20_000
 
 
 @dataclass
@@ -86,8 +87,8 @@ def _live_filter(kind, tag_id):
 def _ranked_ids(phrases, kind, tag_id, limit, offset):
     """(kind, item id) of one page of matches, best first, and the number of candidates.
 
-    The CANDIDATES most recent live matches are ranked (the index hands them over in id
-    order, so the cost of ranking stays bounded however common the words are).
+    The CANDIDATES most recent live matches are ranked, so ranking costs the same however
+    common the words are. Count and page come from one query.
     """
     dialect = session().get_bind().dialect.name
     live = (f"JOIN forum_thread t ON t.id = s.thread_id "
@@ -98,24 +99,42 @@ def _ranked_ids(phrases, kind, tag_id, limit, offset):
         params["q"] = fts5_query(phrases)
         match, rank, order = ("forum_search MATCH :q", "bm25(forum_search, 4.0, 1.0)",
                               "s.rowid DESC")
-        ranked = "SELECT kind, item_id FROM c ORDER BY rank, item_id DESC"
+        ranked = "SELECT kind, item_id, {total} FROM c ORDER BY rank, item_id DESC"
     else:
         params["q"] = websearch_query(phrases)
         query = "websearch_to_tsquery('english', :q)"
         # the document travels to the outer query, so only the candidates get ranked
-        match, rank, order = f"s.document @@ {query}", "s.document", "s.id DESC"
-        ranked = (f"SELECT kind, item_id FROM c ORDER BY ts_rank_cd(rank, {query}) DESC, "
-                  "item_id DESC")
+        match, rank = f"s.document @@ {query}", "s.document"
+        order = "s.id DESC" if _common(query, params["q"]) else "s.id + 0 DESC"
+        ranked = (f"SELECT kind, item_id, {{total}} FROM c "
+                  f"ORDER BY ts_rank_cd(rank, {query}) DESC, item_id DESC")
     candidates = (f"SELECT s.kind, s.item_id, {rank} AS rank FROM forum_search s "
                   + live.format(match=match) + f" ORDER BY {order} LIMIT :cap")
     params = {key: value for key, value in params.items() if f":{key}" in candidates}
     cte = f"WITH c AS ({candidates}) "
-    total = session().execute(text(cte + "SELECT count(*) FROM c"), params).scalar()
     rows = session().execute(
-        text(f"{cte}{ranked} LIMIT :limit OFFSET :offset")
+        text(cte + ranked.format(total="count(*) OVER () AS total") + " LIMIT :limit OFFSET :offset")
         .bindparams(bindparam("limit"), bindparam("offset")),
         dict(params, limit=limit, offset=offset)).all()
+    if rows:
+        total = rows[0].total
+    else:  # nothing matched, or a page past the end
+        total = session().execute(text(cte + "SELECT count(*) FROM c"), params).scalar() \
+            if offset else 0
     return [(row.kind, row.item_id) for row in rows], total
+
+
+def _common(tsquery, q):
+    """Whether at least COMMON_MATCHES documents match (PostgreSQL; 8-12 ms at a million rows).
+
+    Common words: the newest matches are found fastest by walking the primary key backwards
+    (7 ms for a word in 90% of documents). Rarer words: from the GIN index, then sorted by id
+    ("s.id + 0" keeps the planner off that walk: it assumes matches are spread evenly, and
+    for a word found only in older posts the walk read 924,500 rows, 1.7 s, against 43 ms).
+    """
+    return session().execute(text(
+        f"SELECT count(*) FROM (SELECT 1 FROM forum_search WHERE document @@ {tsquery} "
+        "LIMIT :common) AS found"), {"q": q, "common": COMMON_MATCHES}).scalar() >= COMMON_MATCHES
 
 
 def _matches(word, terms):
