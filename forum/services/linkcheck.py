@@ -2,7 +2,6 @@
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-import httpx
 from flask import current_app
 from sqlalchemy import or_, select
 
@@ -34,6 +33,8 @@ def is_broken(link):
 
 def _describe(error):
     """A short, readable text for a failed fetch."""
+    import httpx  # here, not at the top: web workers show broken links but never fetch
+
     if isinstance(error, httpx.TimeoutException):
         return "Timed out"
     if isinstance(error, httpx.TooManyRedirects):
@@ -45,6 +46,8 @@ def _describe(error):
 
 def fetch(client, url):
     """HEAD the URL, falling back to GET when HEAD is refused or fails; follows redirects."""
+    import httpx
+
     try:
         response = client.head(url)
         if response.status_code not in RETRY_WITH_GET:
@@ -60,6 +63,8 @@ def fetch(client, url):
 
 def check_urls(urls, timeout, concurrency):
     """{url: CheckResult} for each distinct URL, fetched at most `concurrency` at a time."""
+    import httpx
+
     urls = sorted(set(urls))
     if not urls:
         return {}
