@@ -135,6 +135,7 @@ def create_app(config=None):
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         FORUM_URL_PREFIX="/",
         FORUM_BUILTIN_ACCOUNTS=True,
+        FORUM_PAGE_CACHE_BYTES=8 * 1024 * 1024,  # its own pages only: nothing host-specific
     )
     app.config.update(forum_settings_from_env())
     app.config.update(config or {})

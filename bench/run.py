@@ -62,8 +62,30 @@ def database_url(args):
     return url
 
 
+SERVERS = {  # name -> settings on top of the standalone site's production ones
+    "default": {},
+    "one-page": {"FORUM_REPLIES_PER_PAGE": "200"},
+    "uncached": {"FORUM_PAGE_CACHE_BYTES": "0"},
+    "one-page-uncached": {"FORUM_REPLIES_PER_PAGE": "200", "FORUM_PAGE_CACHE_BYTES": "0"},
+}
+
+
+def uncached(endpoint):
+    """The same anonymous page on a server whose page cache is off: every request renders."""
+    server = "one-page-uncached" if endpoint.server == "one-page" else "uncached"
+    return Endpoint(f"{endpoint.name}-uncached", endpoint.path, server=server,
+                    note=(endpoint.note + "; " if endpoint.note else "") + "page cache off")
+
+
 def endpoints(generated):
-    """Everything measured, in report order (references first, writes last)."""
+    """Everything measured, in report order (references, pages, the same pages uncached, calls)."""
+    pages, calls = _endpoints(generated)
+    return pages + [uncached(e) for e in pages if not e.name.startswith(("hello", "render"))] \
+        + calls
+
+
+def _endpoints(generated):
+    """(anonymous pages with the references first, authenticated calls and writes)."""
     thread = f"/threads/{generated.featured_thread_id}/{generated.featured_slug}"
     write_threads = list(generated.thread_ids)[:50]
     reply_ids = range(generated.featured_reply_ids[0], generated.featured_reply_ids[-1] + 1)
@@ -79,6 +101,7 @@ def endpoints(generated):
         Endpoint("thread-list-deep", "/?page=200", note="page 200 (OFFSET 3980)"),
         Endpoint("tag", f"/tags/{generated.tag_slug}"),
         Endpoint("search", "/search?q=momentum"),
+    ], [
         Endpoint("api-thread", f"/api/threads/{generated.featured_thread_id}",
                  auth="bearer"),
         Endpoint("post-reply", f"/threads/{write_threads[0]}/replies", method="POST",
@@ -131,7 +154,7 @@ def serve_and_measure(url, generated, args, log):
     log_path = ROOT / "instance" / "bench-gunicorn.log"
     bearer = writer_token(url)
     rows, memory = {}, {}
-    for server_name, extra in (("default", {}), ("one-page", {"FORUM_REPLIES_PER_PAGE": "200"})):
+    for server_name, extra in SERVERS.items():
         mine = [e for e in todo if e.server == server_name]
         if not mine:
             continue

@@ -34,6 +34,7 @@ class ForumState:
     display_name: Callable
     is_moderator: Callable
     is_admin: Callable
+    page_cache: object = None  # web.page_cache.PageCache, made on first use
 
 
 class Forum:

@@ -282,6 +282,17 @@ class RatingTotal(Base):
     rating_sum: Mapped[int] = mapped_column(BigInteger)
 
 
+class ContentVersion(Base):
+    """A number that every write to what pages show moves on (triggers; row id 1): cached
+    anonymous pages are stored under it, so none outlives a write."""
+
+    __tablename__ = "forum_content_version"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
 class RelatedLink(Base):
     """A "More relevant reading" entry: category, title, and an internal thread or a URL."""
 

@@ -15,6 +15,12 @@ SETTINGS = {
     ),
     "FORUM_THREADS_PER_PAGE": (20, "Threads per page on the thread list, tag and search pages."),
     "FORUM_REPLIES_PER_PAGE": (50, "Contributions per page on a thread page."),
+    "FORUM_PAGE_CACHE_BYTES": (
+        0,
+        "Bytes of rendered pages each worker keeps for visitors who are not logged in; a page is "
+        "served from it until any content changes (every write moves a version kept by database "
+        "triggers). 0 turns it off; the standalone site uses 8 MB.",
+    ),
     "FORUM_MAX_TAGS": (5, "Most tags on one thread or one contribution."),
     "FORUM_RATING_MIN_COUNT": (
         3,

@@ -30,6 +30,7 @@ def pytest_report_header(config):
 
 MIGRATION_SEEDS = [
     "INSERT INTO forum_rating_total (id, rating_count, rating_sum) VALUES (1, 0, 0)",
+    "INSERT INTO forum_content_version (id, version) VALUES (1, 0)",
 ]
 
 

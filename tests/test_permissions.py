@@ -185,11 +185,13 @@ def fingerprint(db):
     """Every forum table's rows, to prove a refused request changed nothing.
 
     forum_member is left out: it is the identity snapshot made on a user's first contact, not
-    content (on SQLite, pysqlite commits that row's SAVEPOINT even when the action fails).
+    content (on SQLite, pysqlite commits that row's SAVEPOINT even when the action fails), and
+    so is forum_content_version, which its trigger moves on when that row is written.
     """
     return {table.name: db.session.execute(
         select(table).order_by(*table.primary_key.columns)).all()
-        for table in Base.metadata.sorted_tables if table.name != "forum_member"}
+        for table in Base.metadata.sorted_tables
+        if table.name not in ("forum_member", "forum_content_version")}
 
 
 def send(client, method, path, data):

@@ -4,6 +4,7 @@ from forum.web import (  # noqa: F401  (each module registers its routes on bp)
     feeds,
     importing,
     moderation,
+    page_cache,
     profile,
     ratings,
     related,

@@ -1,0 +1,108 @@
+"""Rendered pages for anonymous visitors, kept in each worker until any content changes.
+
+A page is stored under the content version read before it is rendered; every write to what
+pages show moves the version on (database triggers, migration 0006), so the first visitor after
+a write gets a fresh render and older copies are dropped. Served and stored only for visitors
+who are not logged in and send no session or remember-me cookie and no Authorization header;
+stored only from 200 text/html responses that set no cookie. Off unless FORUM_PAGE_CACHE_BYTES
+is above 0 (the standalone site turns it on).
+"""
+import threading
+
+from cachetools import LRUCache
+from flask import current_app, g, request, session
+
+from forum.services.content_version import content_version
+from forum.web.blueprint import bp
+from forum.web.context import current_actor
+
+HEADER = "X-Forum-Cache"
+ENTRY_OVERHEAD = 256  # bytes counted per entry beyond its body (key, tuple, content type)
+
+
+class PageCache:
+    """Bodies by request key for one content version, at most max_bytes (least recent go first)."""
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self._version = None
+        self._entries = LRUCache(maxsize=max_bytes,
+                                 getsizeof=lambda entry: len(entry[0]) + ENTRY_OVERHEAD)
+        self._lock = threading.Lock()  # gthread workers share one cache between threads
+
+    def _move_to(self, version):
+        """Forget every page of an older version (none of them can be served again)."""
+        if version != self._version:
+            self._entries.clear()
+            self._version = version
+
+    def get(self, version, key):
+        """(body, content type) stored for this version and key, or None."""
+        with self._lock:
+            self._move_to(version)
+            return self._entries.get(key)
+
+    def put(self, version, key, body, content_type):
+        """Keep a page rendered at `version` (dropped at once if a newer version is known)."""
+        if len(body) + ENTRY_OVERHEAD > self.max_bytes:
+            return
+        with self._lock:
+            if self._version is not None and version < self._version:
+                return
+            self._move_to(version)
+            self._entries[key] = (body, content_type)
+
+
+def _cache():
+    """This app's PageCache (rebuilt when the size setting changes)."""
+    state = current_app.extensions["forum"]
+    size = current_app.config["FORUM_PAGE_CACHE_BYTES"]
+    if state.page_cache is None or state.page_cache.max_bytes != size:
+        state.page_cache = PageCache(size)
+    return state.page_cache
+
+
+def _request_key():
+    """The cache key of this request, or None when it may be neither served nor stored."""
+    config = current_app.config
+    if config["FORUM_PAGE_CACHE_BYTES"] <= 0 or request.method not in ("GET", "HEAD"):
+        return None
+    cookies = (config["SESSION_COOKIE_NAME"], config.get("REMEMBER_COOKIE_NAME", "remember_token"))
+    if request.authorization or any(name in request.cookies for name in cookies):
+        return None
+    if current_actor().is_authenticated:
+        return None
+    return request.host + request.full_path
+
+
+@bp.before_request
+def serve_cached_page():
+    """Answer from the cache when this page was rendered at the current content version."""
+    key = _request_key()
+    if key is None:
+        return None
+    version = content_version()
+    if version is None:
+        return None
+    entry = _cache().get(version, key)
+    if entry is None:
+        g.forum_page_cache_slot = (version, key)
+        return None
+    response = current_app.response_class(entry[0], content_type=entry[1])
+    response.headers[HEADER] = "hit"
+    return response
+
+
+@bp.after_request
+def keep_page(response):
+    """Store a fresh anonymous page under the version read before it was rendered."""
+    slot = g.pop("forum_page_cache_slot", None)
+    if slot is None:
+        return response
+    response.headers[HEADER] = "miss"
+    storable = (response.status_code == 200 and response.mimetype == "text/html"
+                and not response.is_streamed and "Set-Cookie" not in response.headers
+                and not session.modified)
+    if storable:
+        _cache().put(*slot, response.get_data(), response.content_type)
+    return response
