@@ -15,6 +15,7 @@ from bench.app import QUERY_HEADER
 
 WRK_SCRIPT = Path(__file__).resolve().parent / "wrk" / "report.lua"
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')  # the log-in form's token
 
 
 @dataclass
@@ -61,7 +62,7 @@ def _open(opener, request):
 def login(base_url, name, password, page="/"):
     """Log in through the real form and return the cookie and a CSRF token for later POSTs."""
     opener, jar = _no_redirects()
-    token = CSRF_META.search(_open(opener, base_url + "/login").read().decode()).group(1)
+    token = CSRF_FIELD.search(_open(opener, base_url + "/login").read().decode()).group(1)
     data = urllib.parse.urlencode({"name": name, "password": password, "csrf_token": token})
     response = _open(opener, urllib.request.Request(base_url + "/login", data=data.encode()))
     if response.status != 302:

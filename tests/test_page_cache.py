@@ -15,8 +15,8 @@ from tests.discussion_fixtures import PREFIX, people  # noqa: F401  (fixture)
 
 @pytest.fixture
 def board(app, people, actor_for):
-    """Cache on; Ana's thread with Ben's tagged reply; the thread page's address."""
-    app.config["FORUM_PAGE_CACHE_BYTES"] = 2 * 1024 * 1024
+    """Cache on, CSRF on (as in production); Ana's thread with Ben's tagged reply; its address."""
+    app.config.update(FORUM_PAGE_CACHE_BYTES=2 * 1024 * 1024, WTF_CSRF_ENABLED=True)
     ana, ben, mo = (actor_for(people[name]) for name in ("ana", "ben", "mo"))
     thread = thread_service.start_thread(
         ana, "Dealing with a stalled client: how do you restart momentum?",
@@ -42,8 +42,10 @@ def test_a_repeated_anonymous_page_is_served_from_the_cache(board, client, count
     assert state == "hit" and counted[0] == 1  # the content version, nothing else
     assert "I ask what changed since we set the goal." in page
     assert _get(client, board.path + "?view=prompts")[0] == "miss"  # its own key
-    assert _get(client, f"{PREFIX}/")[0] == "miss"
-    assert _get(client, f"{PREFIX}/")[0] == "hit"
+    for page in (f"{PREFIX}/", f"{PREFIX}/tags/listening", f"{PREFIX}/search?q=goal"):
+        first = client.get(page)
+        assert first.headers[HEADER] == "miss" and "Set-Cookie" not in first.headers, page
+        assert _get(client, page)[0] == "hit"
 
 
 def _reply(board, db):

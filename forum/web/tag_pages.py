@@ -23,7 +23,7 @@ def render_tag(tag, merge_form=None, status=200):
     return render_template(
         "forum/tag.html", tag=tag, threads=threads, replies=replies,
         synonyms=tag_service.synonyms(tag) if actor.can_moderate else [],
-        merge_form=merge_form or MergeTagForm()), status
+        merge_form=merge_form or (MergeTagForm() if actor.can_moderate else None)), status
 
 
 @bp.get("/tags/suggest")

@@ -69,7 +69,15 @@ def render_thread(thread, form=None, status=200):
         list(items) for _, items in groupby(replies.items, key=lambda r: r.prompt_id))]
     return render_template("forum/thread.html", thread=thread, replies=replies, view=view,
                            groups=groups, reply_sort=sort,
-                           reply_form=prompt_choices(form or ReplyForm(), thread.prompts)), status
+                           reply_form=_reply_form(actor, form, thread)), status
+
+
+def _reply_form(actor, form, thread):
+    """The reply form for members (or the one that failed); None for visitors, because making
+    a form makes its CSRF token, which would start a session for every visitor."""
+    if form is None and not actor.is_authenticated:
+        return None
+    return prompt_choices(form or ReplyForm(), thread.prompts)
 
 
 @bp.get("/threads/<int:thread_id>")
