@@ -256,6 +256,7 @@ def generate(connection, scale, seed=SEED, log=print):
                 f"({time.perf_counter() - started:.1f} s)")
     writer.reset_sequences(["forum_member", "forum_tag", "forum_thread", "forum_prompt",
                             "forum_reply", "forum_rating"])
+    writer.refresh_rating_total()
     generated = Generated.describe(scale)
     assert generated.featured_slug == featured_row[3]
     generated.seconds = time.perf_counter() - started

@@ -24,6 +24,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     os.environ.update(DATABASE_URL=database_url(args), SECRET_KEY="bench-profile",
                       FORUM_RATELIMIT_ENABLED="false", BENCH_COUNT_QUERIES="1",
+                      FORUM_PAGE_CACHE_BYTES="0",  # profile the rendering, not cache hits
                       BENCH_REFERENCE_THREAD="1")
     from pyinstrument import Profiler
 

@@ -194,6 +194,7 @@ def main(argv=None):
     rows, memory = serve_and_measure(url, generated, args, log)
     results.add_ratios(rows)
     peak = max((w["peak_rss_mb"] for ws in memory.values() for w in ws), default=None)
+    after = max((w["rss_mb"] for ws in memory.values() for w in ws), default=None)
     report = {
         "db": args.db, "scale": scale.__dict__, "machine": results.machine(),
         "versions": results.versions(url) | {"wrk": load.wrk_version()},
@@ -207,12 +208,14 @@ def main(argv=None):
                        "rows": generated.rows, "reused": args.reuse},
         "measure_seconds": round(time.perf_counter() - started, 1),
         "endpoints": rows, "worker_memory": memory, "peak_worker_rss_mb": peak,
+        "worker_rss_after_run_mb": after,
         "explain": plans,
     }
     path = results.write(report, args.db)
     print()
     print(results.table(rows))
-    print(f"\npeak worker RSS: {peak} MB   results: {path.relative_to(ROOT)}")
+    print(f"\nworker RSS after the run: {after} MB (high-water mark {peak} MB)   "
+          f"results: {path.relative_to(ROOT)}")
     failed = explain.failures(plans, args.db)
     if failed:
         print(f"EXPLAIN: full scans of big tables on {', '.join(failed)}", file=sys.stderr)

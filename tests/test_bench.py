@@ -21,6 +21,9 @@ CONSISTENCY = {
     "reply ratings": "SELECT count(*) FROM forum_reply r WHERE r.rating_count <> (SELECT "
                      "count(*) FROM forum_rating x WHERE x.reply_id = r.id) OR r.rating_sum <> "
                      "(SELECT coalesce(sum(stars), 0) FROM forum_rating x WHERE x.reply_id = r.id)",
+    "site rating total": "SELECT count(*) FROM forum_rating_total t WHERE t.rating_count <> "
+                         "(SELECT count(*) FROM forum_rating) OR t.rating_sum <> "
+                         "(SELECT coalesce(sum(stars), 0) FROM forum_rating)",
 }
 
 
@@ -100,3 +103,14 @@ def test_ratios_are_relative_to_render_only():
                                {"name": "search", "rps": None}])
     assert [row["ratio_to_render_only"] for row in rows] == [1.0, 0.55, None]
     assert "55%" in results.table([dict(rows[1], p50_ms=1.0, p99_ms=2.0, queries=6, errors=0)])
+
+
+def test_load_generator_finds_the_log_in_forms_csrf_token(site, login_site):
+    """The writer logs in through the real form: its token must be found as production renders
+    it (visitors' pages carry none), and the member page's token for later POSTs."""
+    from bench import load
+
+    site.config["WTF_CSRF_ENABLED"] = True
+    assert load.CSRF_FIELD.search(site.test_client().get("/login").text)
+    site.config["WTF_CSRF_ENABLED"] = False
+    assert load.CSRF_META.search(login_site("Writer").get("/").text)
