@@ -87,8 +87,8 @@ def _live_filter(kind, tag_id):
 def _ranked_ids(phrases, kind, tag_id, limit, offset):
     """(kind, item id) of one page of matches, best first, and the number of candidates.
 
-    The CANDIDATES most recent live matches are ranked, so ranking costs the same however
-    common the words are. Count and page come from one query.
+    The CANDIDATES most recent matches (less hidden ones on PostgreSQL) are ranked, so
+    ranking costs the same however common the words are. Count and page come from one query.
     """
     dialect = session().get_bind().dialect.name
     live = (f"JOIN forum_thread t ON t.id = s.thread_id "
@@ -97,19 +97,24 @@ def _ranked_ids(phrases, kind, tag_id, limit, offset):
     params = {"false": False, "tag_id": tag_id, "cap": CANDIDATES}
     if dialect == "sqlite":
         params["q"] = fts5_query(phrases)
-        match, rank, order = ("forum_search MATCH :q", "bm25(forum_search, 4.0, 1.0)",
-                              "s.rowid DESC")
+        candidates = ("SELECT s.kind, s.item_id, bm25(forum_search, 4.0, 1.0) AS rank "
+                      "FROM forum_search s " + live.format(match="forum_search MATCH :q")
+                      + " ORDER BY s.rowid DESC LIMIT :cap")
         ranked = "SELECT kind, item_id, {total} FROM c ORDER BY rank, item_id DESC"
     else:
         params["q"] = websearch_query(phrases)
         query = "websearch_to_tsquery('english', :q)"
-        # the document travels to the outer query, so only the candidates get ranked
-        match, rank = f"s.document @@ {query}", "s.document"
-        order = "s.id DESC" if _common(query, params["q"]) else "s.id + 0 DESC"
+        order = "id DESC" if _common(query, params["q"]) else "id + 0 DESC"
+        # The newest matches by id alone (no joins, no document) first; only those are then
+        # checked for visibility and carry their document out to be ranked: 199 -> 58 ms on
+        # one core for a word in 8,333 documents, where joining and sorting every match first
+        # read every document.
+        newest = (f"SELECT id FROM forum_search WHERE document @@ {query} "
+                  f"ORDER BY {order} LIMIT :cap")
+        candidates = (f"SELECT s.kind, s.item_id, s.document AS rank FROM ({newest}) AS m "
+                      "JOIN forum_search s ON s.id = m.id " + live.format(match="TRUE"))
         ranked = (f"SELECT kind, item_id, {{total}} FROM c "
                   f"ORDER BY ts_rank_cd(rank, {query}) DESC, item_id DESC")
-    candidates = (f"SELECT s.kind, s.item_id, {rank} AS rank FROM forum_search s "
-                  + live.format(match=match) + f" ORDER BY {order} LIMIT :cap")
     params = {key: value for key, value in params.items() if f":{key}" in candidates}
     cte = f"WITH c AS ({candidates}) "
     rows = session().execute(
