@@ -2,8 +2,9 @@
 from dataclasses import dataclass
 
 from flask import current_app, g
-from sqlalchemy import Float, and_, bindparam, cast, delete, func, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Float, and_, bindparam, cast, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from forum.database import atomic, session
 from forum.errors import Conflict, Forbidden, NotFound, ValidationError
@@ -182,36 +183,41 @@ def _own_rating(db_session, member_id, target_kind, target_id, lock):
 
 
 def _insert_rating(db_session, member_id, target_kind, target_id, stars):
-    """Insert the rating in a savepoint; False when a concurrent request inserted it first."""
+    """Insert the rating; False when a concurrent request inserted it first.
+
+    INSERT ... ON CONFLICT DO NOTHING (both databases), where a savepoint around a plain
+    INSERT cost two more statements per rating.
+    """
     now = utcnow()
-    try:
-        with db_session.begin_nested():
-            db_session.execute(insert(Rating).values(
-                member_id=member_id, stars=stars, created_at=now, updated_at=now,
-                **{_COLUMNS[target_kind].key: target_id}))
-    except IntegrityError:
-        return False
-    return True
+    dialect_insert = (sqlite_insert if db_session.get_bind().dialect.name == "sqlite"
+                      else postgresql_insert)
+    inserted = db_session.execute(
+        dialect_insert(Rating).values(
+            member_id=member_id, stars=stars, created_at=now, updated_at=now,
+            **{_COLUMNS[target_kind].key: target_id})
+        .on_conflict_do_nothing(index_elements=[Rating.member_id, _COLUMNS[target_kind]])
+        .returning(Rating.id)).first()
+    return inserted is not None
 
 
 def _bump(db_session, target_kind, target_id, count_delta, sum_delta):
-    """Move the stored aggregates with SQL arithmetic (never read-modify-write in Python)."""
-    if count_delta == 0 and sum_delta == 0:
-        return
+    """Move the stored aggregates with SQL arithmetic (never read-modify-write in Python);
+    returns them as this transaction leaves them: (count, sum)."""
     model = _MODELS[target_kind]
-    db_session.execute(
+    if count_delta == 0 and sum_delta == 0:
+        return tuple(db_session.execute(
+            select(model.rating_count, model.rating_sum).where(model.id == target_id)).one())
+    return tuple(db_session.execute(
         update(model).where(model.id == target_id).values(
             rating_count=model.rating_count + count_delta,
             rating_sum=model.rating_sum + sum_delta)
+        .returning(model.rating_count, model.rating_sum)
         .execution_options(synchronize_session=False)
-    )
+    ).one())
 
 
-def _fresh_summary(db_session, target_kind, target_id, mine):
-    """The item's aggregates as this transaction just left them, as a summary."""
-    model = _MODELS[target_kind]
-    count, total = db_session.execute(
-        select(model.rating_count, model.rating_sum).where(model.id == target_id)).one()
+def _summary_of(count, total, mine):
+    """The summary of an item whose aggregates a write just returned."""
     return RatingSummary(
         count=count, total=total, average=(total / count) if count else None,
         score=bayesian(total, count),
@@ -236,15 +242,15 @@ def rate(actor, target_kind, target_id, stars):
                                              _COLUMNS[target_kind] == target_id)
                         .values(stars=stars, updated_at=utcnow())
                         .execution_options(synchronize_session=False))
-                _bump(db_session, target_kind, target_id, 0, stars - old)
+                figures = _bump(db_session, target_kind, target_id, 0, stars - old)
                 break
             if _insert_rating(db_session, member.id, target_kind, target_id, stars):
-                _bump(db_session, target_kind, target_id, 1, stars)
+                figures = _bump(db_session, target_kind, target_id, 1, stars)
                 break
         else:
             raise Conflict("Your rating is being changed by another request; try again.")
         forget_site_mean()
-        result = _fresh_summary(db_session, target_kind, target_id, mine=stars)
+        result = _summary_of(*figures, mine=stars)
     return result
 
 
@@ -258,10 +264,9 @@ def unrate(actor, target_kind, target_id):
             delete(Rating).where(Rating.member_id == member.id,
                                  _COLUMNS[target_kind] == target_id)
             .returning(Rating.stars).execution_options(synchronize_session=False))
-        if removed is not None:
-            _bump(db_session, target_kind, target_id, -1, -removed)
+        figures = _bump(db_session, target_kind, target_id, -1 if removed else 0, -(removed or 0))
         forget_site_mean()
-        result = _fresh_summary(db_session, target_kind, target_id, mine=None)
+        result = _summary_of(*figures, mine=None)
     return result
 
 

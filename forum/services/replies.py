@@ -315,13 +315,18 @@ def reply_history(actor, reply_id):
 
 
 
-def reply_page(actor, reply, per_page=None):
-    """The page of its thread (in reading order) on which a reply appears, for redirects."""
+def reply_location(actor, reply, per_page=None):
+    """(thread slug, page number in reading order) of the page showing a reply, for redirects:
+    ONE query; NotFound when the thread is hidden from the actor."""
     per_page = per_page or current_app.config["FORUM_REPLIES_PER_PAGE"]
-    query = select(func.count()).select_from(Reply).where(
+    earlier = select(func.count()).select_from(Reply).where(
         Reply.thread_id == reply.thread_id,
         (Reply.created_at < reply.created_at)
         | ((Reply.created_at == reply.created_at) & (Reply.id < reply.id)))
     if not actor.can_moderate:
-        query = query.where(Reply.is_hidden.is_(False), Reply.is_deleted.is_(False))
-    return session().scalar(query) // per_page + 1
+        earlier = earlier.where(Reply.is_hidden.is_(False), Reply.is_deleted.is_(False))
+    row = session().execute(select(Thread.slug, Thread.is_hidden, earlier.scalar_subquery())
+                            .where(Thread.id == reply.thread_id)).one_or_none()
+    if row is None or (row[1] and not actor.can_moderate):
+        raise NotFound("That thread does not exist or was removed.")
+    return row[0], row[2] // per_page + 1

@@ -3,7 +3,6 @@ from flask import current_app, redirect, request, url_for
 from wtforms.fields.choices import SelectChoice
 
 from forum.services import replies as reply_service
-from forum.services import threads as thread_service
 from forum.web.blueprint import render_error
 
 
@@ -23,9 +22,8 @@ def prompt_choices(form, prompts):
 
 def reply_url(actor, reply):
     """The canonical URL of a reply: its thread's page that shows it, with its anchor."""
-    thread = thread_service.get_thread(actor, reply.thread_id)
-    page = reply_service.reply_page(actor, reply)
-    return url_for("forum.thread", thread_id=thread.id, slug=thread.slug,
+    slug, page = reply_service.reply_location(actor, reply)
+    return url_for("forum.thread", thread_id=reply.thread_id, slug=slug,
                    page=page if page > 1 else None) + f"#reply-{reply.id}"
 
 
