@@ -38,6 +38,8 @@ def test_posting_a_reply_shows_it_and_bumps_counters(people, thread, client_for,
     assert "answers prompt 1: Listen first" in page
     row = _thread_row(db, thread.id)
     assert row.reply_count == 1 and row.last_activity_at >= before
+    newest = db.session.scalars(select(Reply).where(Reply.thread_id == thread.id)).one()
+    assert row.last_activity_at == newest.created_at  # stored in the column's own format
 
 
 @pytest.mark.parametrize("body, message", [

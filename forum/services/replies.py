@@ -1,6 +1,6 @@
 """Contributions: add, list, edit (with revisions), soft delete/restore, tags, thread counters."""
 from flask import current_app
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, literal, select, update
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from forum import markup
@@ -30,7 +30,7 @@ def validate_body(body):
     return body
 
 
-def adjust_thread_counters(thread_id, delta=0):
+def adjust_thread_counters(thread_id, delta=0, newest=None):
     """Keep a thread's reply_count and last_activity_at right, inside the caller's transaction.
 
     Call it in the same transaction whenever a reply starts or stops being visible to members
@@ -41,8 +41,10 @@ def adjust_thread_counters(thread_id, delta=0):
     own creation when none is left), computed by the database in the same UPDATE.
     Moderation (hide/unhide) calls this too: `adjust_thread_counters(reply.thread_id, -1)`
     when hiding a reply that was visible, `+1` when un-hiding one that is not deleted.
+    newest: the creation time of a reply just added, which is then the latest activity, so the
+    UPDATE need not read every visible reply of the thread again.
     """
-    latest = (
+    latest = literal(newest, Thread.last_activity_at.type) if newest is not None else (
         select(func.max(func.coalesce(Reply.edited_at, Reply.created_at)))
         .where(Reply.thread_id == thread_id, Reply.is_hidden.is_(False),
                Reply.is_deleted.is_(False))
@@ -105,15 +107,16 @@ def add_reply(actor, thread_id, body, prompt_position=None, tags=()):
         if thread.is_locked:
             raise Conflict("This thread is locked: it accepts no new contributions.",
                            field="body")
+        created_at = utcnow()
         reply = Reply(thread_id=thread_id, author_id=member.id,
                       prompt_id=_prompt_id(db_session, thread_id, prompt_position), body=body,
-                      html=str(markup.render(body)), created_at=utcnow())
+                      html=str(markup.render(body)), created_at=created_at)
         db_session.add(reply)
         db_session.flush()
         for tag in get_or_create_tags(tag_names):
             db_session.add(ReplyTag(reply_id=reply.id, tag_id=tag.id))
         db_session.flush()
-        adjust_thread_counters(thread_id, +1)
+        adjust_thread_counters(thread_id, +1, newest=created_at)
     return reply
 
 
