@@ -6,6 +6,7 @@ from sqlalchemy import update
 
 from forum.models import Member, Thread
 from forum.services import moderation, ratings, related, tags
+from forum.services.content_version import content_version
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 from forum.web.page_cache import HEADER, PageCache
@@ -105,6 +106,17 @@ def test_every_write_shows_on_the_next_anonymous_view(write, board, client, db):
     state, page = _get(client, board.path)
     assert state == "miss"
     assert (text in page) is shown
+
+
+def test_a_write_moves_the_version_on_once_per_transaction_on_postgresql(board, db):
+    """A thread with prompts and tags writes many rows in one transaction; PostgreSQL moves
+    the version on once for all of them (SQLite, whose writers queue anyway, once per row)."""
+    before = content_version()
+    thread_service.start_thread(board.ana, "How do you close a coaching engagement well?",
+                                prompts="Look back: What changed?\nLook ahead: What next?",
+                                tags="closure, endings")
+    moved = content_version() - before
+    assert moved == 1 if db.engine.dialect.name == "postgresql" else moved > 1
 
 
 def test_members_and_cookie_holders_never_get_or_fill_the_cache(board, client, client_for,
