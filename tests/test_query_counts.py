@@ -106,3 +106,21 @@ def test_thread_list_and_tag_page_queries_do_not_grow(client, count_queries, for
     assert _queries(client, count_queries, "/community/?page=2") == list_few
     assert _queries(client, count_queries, "/community/tags/goals") == tag_few
     assert list_few <= 4 and tag_few <= 7  # tag page: tag, then threads and contributions
+
+
+def test_tag_page_for_a_member_does_not_grow_with_the_threads_shown(make_user, actor_for,
+                                                                     client_for, count_queries,
+                                                                     forum_with):
+    """A member's stars on tagged contributions from many threads come in one query, not one
+    per thread."""
+    reader = make_user("Reader")
+    first = forum_with(1)
+    reply = reply_service.list_replies(actor_for(reader), first).items[0]
+    ratings.rate(actor_for(reader), "reply", reply.id, 4)
+    client = client_for(reader)
+    few = _queries(client, count_queries, "/community/tags/rapport")
+    for number in range(6):
+        forum_with(1, title=f"Practice question number {number} about rapport")
+    assert _queries(client, count_queries, "/community/tags/rapport") == few
+    page = client.get("/community/tags/rapport").text
+    assert page.count('aria-pressed="true"') == 1  # their 4 stars, shown on the right card

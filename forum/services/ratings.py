@@ -287,19 +287,23 @@ def summary(actor, target_kind, target_id):
     return summarize(item, mine=mine)
 
 
-def viewer_ratings(actor, thread_id):
-    """The actor's stars on a thread and all its replies: {(kind, id): stars}.
+def viewer_ratings(actor, thread_id=None, reply_ids=None):
+    """The actor's stars on a thread and all its replies, or on the replies with these ids (a
+    list page's contributions from many threads): {(kind, id): stars}.
 
     ONE query, which also finds the actor's Member row (a page needs it anyway, to tell the
     viewer's own contributions), instead of a lookup by user key followed by a ratings query.
     """
     if actor.user_key is None:
         return {}
-    on_this_thread = or_(Rating.thread_id == thread_id,
-                         Rating.reply_id.in_(select(Reply.id).where(Reply.thread_id == thread_id)))
+    if reply_ids is not None:
+        wanted = Rating.reply_id.in_(list(reply_ids))
+    else:
+        wanted = or_(Rating.thread_id == thread_id,
+                     Rating.reply_id.in_(select(Reply.id).where(Reply.thread_id == thread_id)))
     rows = session().execute(
         select(Member, Rating.thread_id, Rating.reply_id, Rating.stars)
-        .outerjoin(Rating, and_(Rating.member_id == Member.id, on_this_thread))
+        .outerjoin(Rating, and_(Rating.member_id == Member.id, wanted))
         .where(Member.user_key == actor.user_key)
     ).all()
     actor.remember_member(rows[0][0] if rows else None)

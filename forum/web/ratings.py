@@ -19,6 +19,7 @@ class PageRatings:
         self.actor = actor
         self._mine = {}
         self._threads_loaded = set()
+        self._replies_loaded = set()
         self._top = {}
         self._mean = None
 
@@ -28,8 +29,17 @@ class PageRatings:
             self._threads_loaded.add(thread.id)
             self._mine.update(rating_service.viewer_ratings(self.actor, thread.id))
 
+    def preload_replies(self, replies):
+        """Load the viewer's ratings on contributions from many threads (one query)."""
+        ids = {reply.id for reply in replies} - self._replies_loaded
+        if ids:
+            self._replies_loaded |= ids
+            self._mine.update(rating_service.viewer_ratings(self.actor, reply_ids=ids))
+
     def mine(self, kind, item):
         """The viewer's stars for a thread or reply, or None."""
+        if kind == "reply" and item.id in self._replies_loaded:
+            return self._mine.get((kind, item.id))
         thread_id = item.id if kind == "thread" else item.thread_id
         if thread_id not in self._threads_loaded:
             self._threads_loaded.add(thread_id)

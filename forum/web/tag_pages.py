@@ -11,6 +11,7 @@ from forum.web.discussion_common import login_needed, query_args
 from forum.web.discussion_forms import MergeTagForm
 from forum.web.forms import attach_error
 from forum.web.pages import page_arg
+from forum.web.ratings import page_ratings
 
 
 def render_tag(tag, merge_form=None, status=200):
@@ -20,6 +21,7 @@ def render_tag(tag, merge_form=None, status=200):
     threads = thread_service.list_threads(actor, tag=tag, page=page_arg(), counted=False)
     replies = reply_service.list_tagged_replies(
         actor, tag, before=request.args.get("replies_before", type=int))
+    page_ratings().preload_replies(replies.items)  # the viewer's stars on them: one query
     return render_template(
         "forum/tag.html", tag=tag, threads=threads, replies=replies,
         synonyms=tag_service.synonyms(tag) if actor.can_moderate else [],
