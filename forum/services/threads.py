@@ -9,10 +9,9 @@ from forum import markup
 from forum.database import atomic, session
 from forum.errors import Forbidden, NotFound, ValidationError
 from forum.models import Prompt, RatingTotal, RelatedLink, Thread, ThreadTag, utcnow
+from forum.services import ratings
 from forum.services.audit import log_action
 from forum.services.paging import Page, paginate
-from forum.services import ratings
-from forum.services.ratings import best_first
 from forum.services.tags import find_tag, get_or_create_tags, parse_tag_names, replace_tags
 
 __all__ = ["Page"]  # re-exported: callers import Page from here
@@ -132,7 +131,7 @@ def list_threads(actor, sort="latest", tag=None, page=1, counted=True):
         "newest": [Thread.created_at.desc()],
         "replies": [Thread.reply_count.desc(), Thread.last_activity_at.desc()],
         "unanswered": [Thread.created_at.desc()],
-    }.get(sort) or best_first(Thread)  # "top": Bayesian score, computed in SQL
+    }.get(sort) or ratings.best_first(Thread)  # "top": Bayesian score, computed in SQL
     query = query.options(joinedload(Thread.author), selectinload(Thread.tags)).order_by(
         *order, Thread.id.desc())
     return paginate(query, page, per_page, count_apart=True, counted=counted)
