@@ -32,11 +32,11 @@ def test_check_reports_a_stale_table(tmp_path, monkeypatch, capsys):
 
 def test_every_forum_name_the_code_reads_is_in_operations_md():
     sources = [*(ROOT / "forum").rglob("*.py"), ROOT / "wsgi.py"]
-    names = {name for path in sources
-             for name in re.findall(r"\bFORUM_[A-Z][A-Z_]*[A-Z]\b", path.read_text(encoding="utf-8"))}
+    pattern = re.compile(r"\bFORUM_[A-Z][A-Z_]*[A-Z]\b")
+    names = {name for path in sources for name in pattern.findall(path.read_text(encoding="utf-8"))}
     assert set(SETTINGS) <= names, "a setting nothing reads"
     missing = sorted(name for name in names if f"`{name}`" not in OPERATIONS)
-    assert not missing, f"add to forum/settings.py (or the environment table) and run make docs: {missing}"
+    assert not missing, f"add to forum/settings.py (or the env table), run make docs: {missing}"
 
 
 def test_rate_limit_table_gives_each_default():
