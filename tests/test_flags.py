@@ -5,7 +5,6 @@ from sqlalchemy import select
 from forum.errors import Conflict, Forbidden, NotFound, ValidationError
 from forum.models import Flag, ModerationLog, Reply, Thread
 from forum.services import flags, replies, threads
-from tests.moderation_fixtures import users_and_actors  # noqa: F401  (fixture)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from sqlalchemy import func, select
 from forum.errors import Conflict, Forbidden, NotFound, ValidationError
 from forum.models import ModerationLog, Thread
 from forum.services import moderation, replies, threads
-from tests.moderation_fixtures import users_and_actors  # noqa: F401  (fixture)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 from forum.web.page_cache import HEADER, PageCache
 
-from tests.discussion_fixtures import PREFIX, host_users  # noqa: F401  (fixture)
+from tests.discussion_fixtures import PREFIX
 
 
 @pytest.fixture

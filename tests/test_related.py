@@ -5,7 +5,6 @@ from sqlalchemy import select
 from forum.errors import Forbidden, NotFound, ValidationError
 from forum.models import ModerationLog, RelatedLink
 from forum.services import related, replies, threads
-from tests.moderation_fixtures import users_and_actors  # noqa: F401  (fixture)
 
 
 @pytest.fixture

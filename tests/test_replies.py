@@ -6,7 +6,7 @@ from forum.models import ModerationLog, Reply, ReplyRevision, Thread
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 
-from tests.discussion_fixtures import PREFIX, host_users  # noqa: F401  (fixture)
+from tests.discussion_fixtures import PREFIX
 
 
 @pytest.fixture
