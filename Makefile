@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test e2e install bench bench-large clean
+.PHONY: run test e2e install bench bench-large docs clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -33,6 +33,10 @@ bench: $(STAMP)
 
 bench-large: $(STAMP)
 	$(BIN)/python -m bench.run --large $(BENCH_ARGS)
+
+# Rewrite the settings table in docs/operations.md from forum/settings.py.
+docs: $(STAMP)
+	$(BIN)/python -m forum.settings_doc
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

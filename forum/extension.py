@@ -69,7 +69,7 @@ class Forum:
         if unknown:
             raise RuntimeError(
                 f"Unknown forum setting(s) {', '.join(sorted(unknown))}; "
-                f"the settings are listed in forum/settings.py and the README."
+                f"the settings are listed in forum/settings.py and docs/operations.md."
             )
         for key, value in self.settings.items():
             app.config[key] = value

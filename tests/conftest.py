@@ -13,6 +13,12 @@ from forum.models import Base
 from forum.web.context import actor_for_user
 from tests.host import create_host_app
 
+pytest_plugins = [  # fixtures shared by several test files
+    "tests.discussion_fixtures",
+    "tests.moderation_fixtures",
+    "tests.site_logins",
+]
+
 POSTGRES_URL = os.environ.get("FORUM_TEST_POSTGRES_URL")
 SKIP_POSTGRES = "PostgreSQL tests skipped: set FORUM_TEST_POSTGRES_URL to run them"
 

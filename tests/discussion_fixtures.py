@@ -5,6 +5,6 @@ PREFIX = "/community"
 
 
 @pytest.fixture
-def people(make_user):
+def host_users(make_user):
     """A thread author (Ana), another member (Ben) and a moderator (Mo)."""
     return {"ana": make_user("Ana"), "ben": make_user("Ben"), "mo": make_user("Mo", staff=True)}

@@ -1,9 +1,10 @@
-"""A fixture for tests that drive several logged-in clients of the standalone site at once."""
+"""A fixture for tests that drive several logged-in clients of the standalone site at once:
+`pytestmark = pytest.mark.usefixtures("one_login_per_request")` in their module."""
 import pytest
 from flask import g
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def one_login_per_request(request):
     """Several logged-in clients share the site's app context in tests: forget the last user."""
     if "site" not in request.fixturenames:

@@ -5,13 +5,12 @@ from sqlalchemy import select
 from forum.errors import Conflict, Forbidden, NotFound, ValidationError
 from forum.models import Flag, ModerationLog, Reply, Thread
 from forum.services import flags, replies, threads
-from tests.moderation_fixtures import people  # noqa: F401  (fixture)
 
 
 @pytest.fixture
-def thread(people):
+def thread(users_and_actors):
     """A thread by Ana with one contribution by Bo."""
-    _, actors = people
+    _, actors = users_and_actors
     item = threads.start_thread(actors["ana"], "What do you do when a session runs over?")
     replies.add_reply(actors["bo"], item.id, "Name the time, then agree the next step.")
     return item
@@ -21,8 +20,8 @@ def reply_of(db, thread):
     return db.session.scalar(select(Reply).where(Reply.thread_id == thread.id))
 
 
-def test_one_open_flag_per_member_and_item(people, thread, db):
-    _, actors = people
+def test_one_open_flag_per_member_and_item(users_and_actors, thread, db):
+    _, actors = users_and_actors
     reply = reply_of(db, thread)
     flags.flag_reply(actors["ana"], reply.id, "client-info")
     with pytest.raises(Conflict) as caught:
@@ -37,27 +36,27 @@ def test_one_open_flag_per_member_and_item(people, thread, db):
     ("rude", "", "reason"), ("", "", "reason"), ("other", "   ", "text"),
     ("other", "x" * 1001, "text"),
 ])
-def test_bad_flags_are_refused(people, thread, db, reason, text, field):
-    _, actors = people
+def test_bad_flags_are_refused(users_and_actors, thread, db, reason, text, field):
+    _, actors = users_and_actors
     with pytest.raises(ValidationError) as caught:
         flags.flag_thread(actors["bo"], thread.id, reason, text)
     assert caught.value.field == field
     assert db.session.scalars(select(Flag)).all() == []
 
 
-def test_flagging_missing_or_anonymous(people, thread):
+def test_flagging_missing_or_anonymous(users_and_actors, thread):
     from forum.errors import Unauthorized
     from forum.services.actors import ANONYMOUS
 
-    _, actors = people
+    _, actors = users_and_actors
     with pytest.raises(NotFound):
         flags.flag_reply(actors["bo"], 9999, "spam")
     with pytest.raises(Unauthorized):
         flags.flag_thread(ANONYMOUS, thread.id, "spam")
 
 
-def test_queue_oldest_first_and_one_click_actions(people, thread, db, client_for):
-    users, actors = people
+def test_queue_oldest_first_and_one_click_actions(users_and_actors, thread, db, client_for):
+    users, actors = users_and_actors
     reply = reply_of(db, thread)
     flags.flag_reply(actors["ana"], reply.id, "client-info")
     flags.flag_thread(actors["bo"], thread.id, "other", "Asks for a competitor's rates")
@@ -85,8 +84,8 @@ def test_queue_oldest_first_and_one_click_actions(people, thread, db, client_for
     assert again.status_code == 409 and "already handled" in again.text
 
 
-def test_dismiss_only_closes_that_flag(people, thread, db):
-    _, actors = people
+def test_dismiss_only_closes_that_flag(users_and_actors, thread, db):
+    _, actors = users_and_actors
     reply = reply_of(db, thread)
     one = flags.flag_reply(actors["ana"], reply.id, "spam")
     two = flags.flag_reply(actors["mo"], reply.id, "spam")
@@ -101,8 +100,8 @@ def test_dismiss_only_closes_that_flag(people, thread, db):
         flags.resolve_flag(actors["mo"], two.id, "delete")
 
 
-def test_flag_form_errors_keep_text(people, thread, client_for, db):
-    users, _ = people
+def test_flag_form_errors_keep_text(users_and_actors, thread, client_for, db):
+    users, _ = users_and_actors
     bo = client_for(users["bo"])
     page = bo.get(f"/community/threads/{thread.id}", follow_redirects=True).text
     assert f'action="/community/threads/{thread.id}/flag"' in page

@@ -1,8 +1,10 @@
 """The admins' members page on the standalone site: roles, bans that end sessions, logged."""
+import pytest
 from sqlalchemy import select
 
 from forum.models import Account, ModerationLog
-from tests.site_logins import one_login_per_request  # noqa: F401  (autouse fixture)
+
+pytestmark = pytest.mark.usefixtures("one_login_per_request")
 
 
 def account(site, name):

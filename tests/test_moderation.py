@@ -7,13 +7,12 @@ from sqlalchemy import func, select
 from forum.errors import Conflict, Forbidden, NotFound, ValidationError
 from forum.models import ModerationLog, Thread
 from forum.services import moderation, replies, threads
-from tests.moderation_fixtures import people  # noqa: F401  (fixture)
 
 
 @pytest.fixture
-def thread(people):
+def thread(users_and_actors):
     """A thread by Ana with two contributions by Bo."""
-    _, actors = people
+    _, actors = users_and_actors
     item = threads.start_thread(actors["ana"], "How do you restart a stalled client?",
                                 "Momentum fades after month two.", tags="momentum")
     replies.add_reply(actors["bo"], item.id, "Ask what changed since the start.")
@@ -25,8 +24,8 @@ def log_rows(db):
     return db.session.scalars(select(ModerationLog).order_by(ModerationLog.id)).all()
 
 
-def test_pin_lock_hide_restore_are_logged_with_before_and_after(people, thread, db):
-    _, actors = people
+def test_pin_lock_hide_restore_are_logged_with_before_and_after(users_and_actors, thread, db):
+    _, actors = users_and_actors
     mo = actors["mo"]
     assert moderation.pin_thread(mo, thread.id).is_pinned
     assert moderation.lock_thread(mo, thread.id, reason="Resolved").is_locked
@@ -53,8 +52,8 @@ def test_pin_lock_hide_restore_are_logged_with_before_and_after(people, thread, 
     (lambda mo, t: moderation.hide_reply(mo, 9999, reason="spam"), NotFound),
     (lambda mo, t: moderation.lock_thread(mo, t, reason="x" * 501), ValidationError),
 ])
-def test_bad_moderation_changes_nothing_and_logs_nothing(people, thread, db, call, error):
-    _, actors = people
+def test_bad_moderation_changes_nothing_and_logs_nothing(users_and_actors, thread, db, call, error):
+    _, actors = users_and_actors
     with pytest.raises(error):
         call(actors["mo"], thread.id)
     db.session.expire_all()
@@ -63,8 +62,8 @@ def test_bad_moderation_changes_nothing_and_logs_nothing(people, thread, db, cal
     assert log_rows(db) == []
 
 
-def test_members_cannot_moderate(people, thread, db):
-    _, actors = people
+def test_members_cannot_moderate(users_and_actors, thread, db):
+    _, actors = users_and_actors
     with pytest.raises(Forbidden):
         moderation.pin_thread(actors["ana"], thread.id)
     with pytest.raises(Forbidden):
@@ -73,8 +72,8 @@ def test_members_cannot_moderate(people, thread, db):
 
 
 def test_hidden_reply_keeps_reply_count_and_shows_badge_only_to_moderators(
-        people, thread, client_for, db):
-    users, actors = people
+        users_and_actors, thread, client_for, db):
+    users, actors = users_and_actors
     first = replies.list_replies(actors["mo"], thread).items[0]
     moderation.hide_reply(actors["mo"], first.id, reason="Names a client")
     db.session.expire_all()
@@ -93,8 +92,9 @@ def test_hidden_reply_keeps_reply_count_and_shows_badge_only_to_moderators(
     assert [row.action for row in log_rows(db)] == ["reply.hide", "reply.restore"]
 
 
-def test_hidden_thread_is_404_for_members_and_badged_for_moderators(people, thread, client_for):
-    users, actors = people
+def test_hidden_thread_is_404_for_members_and_badged_for_moderators(
+        users_and_actors, thread, client_for):
+    users, actors = users_and_actors
     moderation.hide_thread(actors["mo"], thread.id, reason="Off-topic")
     assert client_for(users["ana"]).get(f"/community/threads/{thread.id}").status_code == 404
     assert "How do you restart" not in client_for(users["bo"]).get("/community/").text
@@ -102,16 +102,17 @@ def test_hidden_thread_is_404_for_members_and_badged_for_moderators(people, thre
     assert page.status_code == 200 and "Hidden" in page.text and "Off-topic" in page.text
 
 
-def test_locked_thread_refuses_new_contributions(people, thread, client_for):
-    users, actors = people
+def test_locked_thread_refuses_new_contributions(users_and_actors, thread, client_for):
+    users, actors = users_and_actors
     client_for(users["mo"]).post(f"/community/threads/{thread.id}/lock")
     response = client_for(users["bo"]).post(f"/community/threads/{thread.id}/replies",
                                             data={"body": "One more idea"})
     assert response.status_code == 409 and "locked" in response.text
 
 
-def test_moderator_buttons_pin_and_log_page_filters(people, thread, client_for, make_user):
-    users, actors = people
+def test_moderator_buttons_pin_and_log_page_filters(
+        users_and_actors, thread, client_for, make_user):
+    users, actors = users_and_actors
     mo = client_for(users["mo"])
     page = mo.get(f"/community/threads/{thread.id}", follow_redirects=True).text
     assert f'action="/community/threads/{thread.id}/pin"' in page
@@ -129,16 +130,17 @@ def test_moderator_buttons_pin_and_log_page_filters(people, thread, client_for, 
     assert "thread.pin</code>" in by_mo and "thread.lock</code>" not in by_mo
 
 
-def test_hide_without_reason_reshows_form_and_changes_nothing(people, thread, client_for, db):
-    users, _ = people
+def test_hide_without_reason_reshows_form_and_changes_nothing(
+        users_and_actors, thread, client_for, db):
+    users, _ = users_and_actors
     response = client_for(users["mo"]).post(f"/community/threads/{thread.id}/hide",
                                             data={"reason": ""})
     assert response.status_code == 422 and "Give a reason" in response.text
     assert log_rows(db) == []
 
 
-def test_log_has_no_edit_or_delete_path(people, thread, client_for, app):
-    users, actors = people
+def test_log_has_no_edit_or_delete_path(users_and_actors, thread, client_for, app):
+    users, actors = users_and_actors
     moderation.pin_thread(actors["mo"], thread.id)
     mo = client_for(users["mo"])
     for method in ("put", "patch", "delete"):

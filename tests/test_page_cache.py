@@ -11,14 +11,14 @@ from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 from forum.web.page_cache import HEADER, PageCache
 
-from tests.discussion_fixtures import PREFIX, people  # noqa: F401  (fixture)
+from tests.discussion_fixtures import PREFIX
 
 
 @pytest.fixture
-def board(app, people, actor_for):
+def board(app, host_users, actor_for):
     """Cache on, CSRF on (as in production); Ana's thread with Ben's tagged reply; its address."""
     app.config.update(FORUM_PAGE_CACHE_BYTES=2 * 1024 * 1024, WTF_CSRF_ENABLED=True)
-    ana, ben, mo = (actor_for(people[name]) for name in ("ana", "ben", "mo"))
+    ana, ben, mo = (actor_for(host_users[name]) for name in ("ana", "ben", "mo"))
     thread = thread_service.start_thread(
         ana, "Dealing with a stalled client: how do you restart momentum?",
         lead="A client agreed to goals and then stopped acting on them.",
@@ -120,9 +120,9 @@ def test_a_write_moves_the_version_on_once_per_transaction_on_postgresql(board, 
 
 
 def test_members_and_cookie_holders_never_get_or_fill_the_cache(board, client, client_for,
-                                                                 people):
+                                                                 host_users):
     _get(client, board.path)
-    member = client_for(people["ben"]).get(board.path)
+    member = client_for(host_users["ben"]).get(board.path)
     assert HEADER not in member.headers and 'name="body"' in member.text  # their reply form
     client.set_cookie("session", "anything")
     assert HEADER not in client.get(board.path).headers

@@ -15,7 +15,8 @@ from forum.models import Base
 from forum.services import flags, moderation, related, replies, threads, tokens
 from forum.web.context import actor_for_user
 from tests.host import create_host_app
-from tests.site_logins import one_login_per_request  # noqa: F401  (autouse fixture)
+
+pytestmark = pytest.mark.usefixtures("one_login_per_request")
 
 SERIAL = itertools.count()
 ROLES = ("anonymous", "member", "author", "moderator", "admin")

@@ -8,16 +8,9 @@ from forum.services import related, replies, threads
 
 
 @pytest.fixture
-def people(make_user, actor_for):
-    """A member and a moderator, as host users and actors."""
-    users = {"ana": make_user("Ana"), "mo": make_user("Mo", staff=True)}
-    return users, {name: actor_for(user) for name, user in users.items()}
-
-
-@pytest.fixture
-def thread(people):
+def thread(users_and_actors):
     """A thread about resistant clients, tagged motivation."""
-    _, actors = people
+    _, actors = users_and_actors
     return threads.start_thread(actors["ana"], "How do you coach a resistant client?",
                                 "They agree in sessions and do nothing after.",
                                 tags="motivation, trust")
@@ -34,8 +27,8 @@ def log_actions(db):
         ModerationLog.id))]
 
 
-def test_add_edit_move_delete_keep_positions_contiguous_and_log(people, thread, db):
-    _, actors = people
+def test_add_edit_move_delete_keep_positions_contiguous_and_log(users_and_actors, thread, db):
+    _, actors = users_and_actors
     mo = actors["mo"]
     other = threads.start_thread(actors["ana"], "How do you pick a coaching niche?")
     a = related.add_link(mo, thread.id, "Life Coaching", "Choosing a niche?",
@@ -61,8 +54,8 @@ def test_add_edit_move_delete_keep_positions_contiguous_and_log(people, thread, 
         "related.edit", "related.delete"]
 
 
-def test_add_at_position_zero_goes_to_top(people, thread, db):
-    _, actors = people
+def test_add_at_position_zero_goes_to_top(users_and_actors, thread, db):
+    _, actors = users_and_actors
     related.add_link(actors["mo"], thread.id, "Life Coaching", "First?", url="https://a.example")
     related.add_link(actors["mo"], thread.id, "Life Coaching", "Top?", url="https://b.example",
                      position=0)
@@ -77,9 +70,9 @@ def test_add_at_position_zero_goes_to_top(people, thread, db):
     ({"target_thread_id": 9999, "url": None}, "target_thread_id", "no thread number 9999"),
     ({"target_thread_id": "abc", "url": None}, "target_thread_id", "by its number"),
 ])
-def test_refused_entries_change_nothing_and_log_nothing(people, thread, db, kwargs, field,
+def test_refused_entries_change_nothing_and_log_nothing(users_and_actors, thread, db, kwargs, field,
                                                         message):
-    _, actors = people
+    _, actors = users_and_actors
     values = dict({"category": "Life Coaching", "title": "A fine question?",
                    "url": "https://example.org/"}, **kwargs)
     with pytest.raises(ValidationError) as caught:
@@ -88,8 +81,8 @@ def test_refused_entries_change_nothing_and_log_nothing(people, thread, db, kwar
     assert entries(db, thread.id) == [] and log_actions(db) == []
 
 
-def test_moving_past_the_ends_is_refused(people, thread, db):
-    _, actors = people
+def test_moving_past_the_ends_is_refused(users_and_actors, thread, db):
+    _, actors = users_and_actors
     first = related.add_link(actors["mo"], thread.id, "A Cat", "One?", url="https://a.example")
     last = related.add_link(actors["mo"], thread.id, "A Cat", "Two?", url="https://b.example")
     for call in (lambda: related.move_link_by(actors["mo"], first.id, -1),
@@ -102,16 +95,16 @@ def test_moving_past_the_ends_is_refused(people, thread, db):
     assert log_actions(db) == ["related.add", "related.add"]
 
 
-def test_members_cannot_curate(people, thread):
-    _, actors = people
+def test_members_cannot_curate(users_and_actors, thread):
+    _, actors = users_and_actors
     with pytest.raises(Forbidden):
         related.add_link(actors["ana"], thread.id, "Cat", "Title?", url="https://a.example")
     with pytest.raises(NotFound):
         related.add_link(actors["mo"], 9999, "Cat", "Title?", url="https://a.example")
 
 
-def test_suggestions_rank_shared_tags_then_title_and_skip_listed(people, thread, db):
-    _, actors = people
+def test_suggestions_rank_shared_tags_then_title_and_skip_listed(users_and_actors, thread, db):
+    _, actors = users_and_actors
     ana, mo = actors["ana"], actors["mo"]
     by_reply_tag = threads.start_thread(ana, "What do you do when a client goes quiet?")
     replies.add_reply(ana, by_reply_tag.id, "Check in gently. #motivation")
@@ -127,8 +120,8 @@ def test_suggestions_rank_shared_tags_then_title_and_skip_listed(people, thread,
     assert len(related.suggestions(mo, thread, limit=1)) == 1
 
 
-def test_thread_page_shows_entries_read_only_to_members(people, thread, client_for, db):
-    users, actors = people
+def test_thread_page_shows_entries_read_only_to_members(users_and_actors, thread, client_for, db):
+    users, actors = users_and_actors
     other = threads.start_thread(actors["ana"], "How do you pick a coaching niche?")
     related.add_link(actors["mo"], thread.id, "Life Coaching", "Choosing a niche?",
                      target_thread_id=other.id)
@@ -146,8 +139,8 @@ def test_thread_page_shows_entries_read_only_to_members(people, thread, client_f
     assert "Add a reading entry" not in page and "/related/" not in page
 
 
-def test_moderator_form_errors_keep_input(people, thread, client_for, db):
-    users, _ = people
+def test_moderator_form_errors_keep_input(users_and_actors, thread, client_for, db):
+    users, _ = users_and_actors
     mo = client_for(users["mo"])
     response = mo.post(f"/community/threads/{thread.id}/related", data={
         "category": "Life Coaching", "title": "Kept title?", "url": "javascript:alert(1)"})
@@ -165,9 +158,9 @@ def test_moderator_form_errors_keep_input(people, thread, client_for, db):
     assert '<option value="Life Coaching">' in page and 'list="related-categories"' in page
 
 
-def test_reading_list_queries_do_not_grow_with_entries(people, thread, client_for, db,
+def test_reading_list_queries_do_not_grow_with_entries(users_and_actors, thread, client_for, db,
                                                        count_queries):
-    users, actors = people
+    users, actors = users_and_actors
     mo = client_for(users["mo"])
     url = f"/community/threads/{thread.id}/how-do-you-coach-a-resistant-client"
     targets = [threads.start_thread(actors["ana"], f"Another practice question {n}?",

@@ -9,11 +9,11 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
-import requests
 from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.exc import OperationalError
 
@@ -146,9 +146,9 @@ def gunicorn_site(database_url, workers=3):
         deadline = time.monotonic() + 60
         while True:
             try:
-                if requests.get(base + "/", timeout=20).status_code == 200:
+                if httpx.get(base + "/", timeout=20).status_code == 200:
                     break
-            except (requests.ConnectionError, requests.Timeout):
+            except httpx.TransportError:  # refused, reset or timed out while workers boot
                 pass
             assert server.poll() is None, server.stdout.read().decode()
             assert time.monotonic() < deadline, "gunicorn did not start in 60 s"
@@ -168,18 +168,18 @@ def gunicorn_site(database_url, workers=3):
 def test_several_workers_mixed_load_no_5xx_and_no_lost_write(database_url):
     """120 mixed requests from 6 threads: zero 5xx, and every acknowledged write is stored."""
     rng = random.Random(8)
-    with gunicorn_site(database_url) as base:
+    with gunicorn_site(database_url) as base, ExitStack() as clients:
         members = []
         for number in range(4):
-            member = requests.Session()
-            response = member.post(base + "/register", allow_redirects=False, timeout=30, data={
+            member = clients.enter_context(httpx.Client(follow_redirects=True))
+            response = member.post(base + "/register", follow_redirects=False, timeout=30, data={
                 "name": f"Coach {number}", "password": "load test password",
                 "confirm": "load test password"})
             assert response.status_code == 302, response.text
             members.append(member)
         threads, replies, statuses = [], [], []
         for member in members:
-            made = member.post(base + "/new", data=THREAD, allow_redirects=False, timeout=30)
+            made = member.post(base + "/new", data=THREAD, follow_redirects=False, timeout=30)
             threads.append(int(re.search(r"/threads/(\d+)", made.headers["Location"]).group(1)))
 
         def one(step):
@@ -191,12 +191,12 @@ def test_several_workers_mixed_load_no_5xx_and_no_lost_write(database_url):
             elif roll < 0.9:
                 response = member.post(f"{base}/threads/{rng.choice(threads)}/replies",
                                        data={"body": f"Load reply {step}.", "tags": "load"},
-                                       allow_redirects=False, timeout=30)
+                                       follow_redirects=False, timeout=30)
                 if response.status_code == 302:
                     replies.append(int(response.headers["Location"].split("#reply-")[1]))
             else:
                 response = member.post(base + "/new", data=dict(
-                    THREAD, title=f"Load question number {step}?"), allow_redirects=False,
+                    THREAD, title=f"Load question number {step}?"), follow_redirects=False,
                     timeout=30)
                 if response.status_code == 302:
                     threads.append(int(re.search(r"/threads/(\d+)",

@@ -6,14 +6,14 @@ from forum.models import ModerationLog, Reply, ReplyRevision, Thread
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 
-from tests.discussion_fixtures import PREFIX, people  # noqa: F401  (fixture)
+from tests.discussion_fixtures import PREFIX
 
 
 @pytest.fixture
-def thread(people, actor_for):
+def thread(host_users, actor_for):
     """A thread with two prompts, started by Ana."""
     return thread_service.start_thread(
-        actor_for(people["ana"]), "How do you restart a stalled client?",
+        actor_for(host_users["ana"]), "How do you restart a stalled client?",
         "Momentum fades after the first month.",
         "Listen first: Ask what changed.\nSmall steps: Agree on one action.",
         "What has worked for you? Share your experiences.")
@@ -25,10 +25,10 @@ def _thread_row(db, thread_id):
     return db.session.get(Thread, thread_id)
 
 
-def test_posting_a_reply_shows_it_and_bumps_counters(people, thread, client_for, db):
+def test_posting_a_reply_shows_it_and_bumps_counters(host_users, thread, client_for, db):
     """A member's Markdown reply appears on the thread page; reply_count and activity move."""
     before = _thread_row(db, thread.id).last_activity_at
-    client = client_for(people["ben"])
+    client = client_for(host_users["ben"])
     response = client.post(f"{PREFIX}/threads/{thread.id}/replies",
                            data={"body": "**Listen** before advising.", "prompt": "0",
                                  "tags": "listening"})
@@ -46,9 +46,9 @@ def test_posting_a_reply_shows_it_and_bumps_counters(people, thread, client_for,
     ("", "empty"), ("   \n\t  ", "empty"), ("x" * 20_001, "at most 20,000"),
 ])
 def test_bad_reply_shows_error_beside_field_keeps_text_and_writes_nothing(
-        people, thread, client_for, db, body, message):
+        host_users, thread, client_for, db, body, message):
     """Empty, whitespace-only and over-long bodies are refused with the text kept."""
-    client = client_for(people["ben"])
+    client = client_for(host_users["ben"])
     response = client.post(f"{PREFIX}/threads/{thread.id}/replies",
                            data={"body": body, "tags": "kept-tag"})
     assert response.status_code == 422
@@ -60,28 +60,28 @@ def test_bad_reply_shows_error_beside_field_keeps_text_and_writes_nothing(
     assert db.session.scalar(select(func.count()).select_from(Reply)) == 0
 
 
-def test_reply_to_missing_thread_is_404_and_keeps_text(people, client_for, db):
+def test_reply_to_missing_thread_is_404_and_keeps_text(host_users, client_for, db):
     """A thread that does not exist gets a 404 that still shows what was typed."""
-    response = client_for(people["ben"]).post(f"{PREFIX}/threads/999/replies",
+    response = client_for(host_users["ben"]).post(f"{PREFIX}/threads/999/replies",
                                               data={"body": "My careful answer"})
     assert response.status_code == 404
     assert "My careful answer" in response.text
     assert db.session.scalar(select(func.count()).select_from(Reply)) == 0
 
 
-def test_unknown_prompt_is_refused_beside_the_prompt_field(people, thread, client_for):
+def test_unknown_prompt_is_refused_beside_the_prompt_field(host_users, thread, client_for):
     """Answering a prompt the thread does not have is an error on the prompt field."""
-    response = client_for(people["ben"]).post(
+    response = client_for(host_users["ben"]).post(
         f"{PREFIX}/threads/{thread.id}/replies", data={"body": "Hello there", "prompt": "7"})
     assert response.status_code == 422
     assert 'id="prompt-error"' in response.text
 
 
-def test_locked_thread_refuses_replies_and_says_why(people, thread, client_for, db):
+def test_locked_thread_refuses_replies_and_says_why(host_users, thread, client_for, db):
     """A locked thread shows why instead of the form and refuses posts (text kept)."""
     db.session.get(Thread, thread.id).is_locked = True
     db.session.commit()
-    client = client_for(people["ben"])
+    client = client_for(host_users["ben"])
     assert "locked" in client.get(f"{PREFIX}/threads/{thread.id}/x", follow_redirects=True).text
     response = client.post(f"{PREFIX}/threads/{thread.id}/replies", data={"body": "Too late?"})
     assert response.status_code == 409
@@ -95,11 +95,11 @@ def test_anonymous_cannot_post(thread, client):
     assert response.status_code == 401
 
 
-def test_edit_keeps_a_revision_rerenders_and_shows_edited(people, thread, client_for, actor_for,
+def test_edit_keeps_a_revision_rerenders_and_shows_edited(host_users, thread, client_for, actor_for,
                                                           db):
     """Editing stores who/when/previous text, re-renders HTML, and the card says "edited"."""
-    reply = reply_service.add_reply(actor_for(people["ben"]), thread.id, "First *draft*")
-    client = client_for(people["ben"])
+    reply = reply_service.add_reply(actor_for(host_users["ben"]), thread.id, "First *draft*")
+    client = client_for(host_users["ben"])
     form = client.get(f"{PREFIX}/replies/{reply.id}/edit")
     assert form.status_code == 200 and "First *draft*" in form.text
     response = client.post(f"{PREFIX}/replies/{reply.id}/edit",
@@ -114,12 +114,13 @@ def test_edit_keeps_a_revision_rerenders_and_shows_edited(people, thread, client
     assert revision.created_at is not None
 
 
-def test_only_moderators_see_the_history(people, thread, client_for, actor_for):
+def test_only_moderators_see_the_history(host_users, thread, client_for, actor_for):
     """The history page lists the previous text for moderators; others get 403."""
-    reply = reply_service.add_reply(actor_for(people["ben"]), thread.id, "Old wording here")
-    reply_service.edit_reply(actor_for(people["ben"]), reply.id, "New wording here")
-    assert client_for(people["ben"]).get(f"{PREFIX}/replies/{reply.id}/history").status_code == 403
-    page = client_for(people["mo"]).get(f"{PREFIX}/replies/{reply.id}/history")
+    reply = reply_service.add_reply(actor_for(host_users["ben"]), thread.id, "Old wording here")
+    reply_service.edit_reply(actor_for(host_users["ben"]), reply.id, "New wording here")
+    history = client_for(host_users["ben"]).get(f"{PREFIX}/replies/{reply.id}/history")
+    assert history.status_code == 403
+    page = client_for(host_users["mo"]).get(f"{PREFIX}/replies/{reply.id}/history")
     assert page.status_code == 200
     assert "Old wording here" in page.text and "New wording here" in page.text
 
@@ -130,11 +131,11 @@ def test_only_moderators_see_the_history(people, thread, client_for, actor_for):
     ("mo", "edit", 302), ("mo", "delete", 302), ("mo", "tags", 302),
     ("ana", "restore", 403), ("ben", "restore", 403), ("ana", "history", 403),
 ])
-def test_access_matrix_for_changing_a_reply(people, thread, client_for, actor_for, db,
+def test_access_matrix_for_changing_a_reply(host_users, thread, client_for, actor_for, db,
                                             who, action, status):
     """Only the author (and moderators) edit/delete/retag; restore and history: moderators."""
-    reply = reply_service.add_reply(actor_for(people["ben"]), thread.id, "Ben's own words")
-    client = client_for(people[who])
+    reply = reply_service.add_reply(actor_for(host_users["ben"]), thread.id, "Ben's own words")
+    client = client_for(host_users[who])
     data = {"edit": {"body": "Changed words"}, "tags": {"tags": "retagged"}}.get(action, {})
     if action == "history":
         response = client.get(f"{PREFIX}/replies/{reply.id}/history")
@@ -147,9 +148,9 @@ def test_access_matrix_for_changing_a_reply(people, thread, client_for, actor_fo
         assert row.body == "Ben's own words" and not row.is_deleted
 
 
-def test_anonymous_cannot_change_replies(people, thread, client, actor_for, db):
+def test_anonymous_cannot_change_replies(host_users, thread, client, actor_for, db):
     """Anonymous edit/delete attempts change nothing."""
-    reply = reply_service.add_reply(actor_for(people["ben"]), thread.id, "Stays as is")
+    reply = reply_service.add_reply(actor_for(host_users["ben"]), thread.id, "Stays as is")
     assert client.post(f"{PREFIX}/replies/{reply.id}/edit", data={"body": "x"}).status_code == 401
     assert client.post(f"{PREFIX}/replies/{reply.id}/delete").status_code == 401
     db.session.expire_all()
@@ -157,27 +158,28 @@ def test_anonymous_cannot_change_replies(people, thread, client, actor_for, db):
 
 
 def test_soft_delete_removes_text_everywhere_and_restore_brings_it_back(
-        people, thread, client_for, actor_for, db, client):
+        host_users, thread, client_for, actor_for, db, client):
     """A deleted reply's text is gone for everyone; a moderator restores it; counters follow."""
-    ben = actor_for(people["ben"])
+    ben = actor_for(host_users["ben"])
     kept = reply_service.add_reply(ben, thread.id, "An answer that stays")
     gone = reply_service.add_reply(ben, thread.id, "A secret #oversharing answer",
                                    tags="confidential")
     assert _thread_row(db, thread.id).reply_count == 2
     last_before = _thread_row(db, thread.id).last_activity_at
 
-    response = client_for(people["ben"]).post(f"{PREFIX}/replies/{gone.id}/delete")
+    response = client_for(host_users["ben"]).post(f"{PREFIX}/replies/{gone.id}/delete")
     assert response.status_code == 302
     row = _thread_row(db, thread.id)
     assert row.reply_count == 1 and row.last_activity_at <= last_before
     url = f"{PREFIX}/threads/{thread.id}/{thread.slug}"
-    for viewer in (client, client_for(people["ana"]), client_for(people["mo"])):
+    for viewer in (client, client_for(host_users["ana"]), client_for(host_users["mo"])):
         page = viewer.get(url).text
         assert "A secret" not in page and "An answer that stays" in page
     assert "A secret" not in client.get(f"{PREFIX}/tags/confidential").text
-    assert "was deleted" in client_for(people["mo"]).get(url).text
+    assert "was deleted" in client_for(host_users["mo"]).get(url).text
 
-    assert client_for(people["mo"]).post(f"{PREFIX}/replies/{gone.id}/restore").status_code == 302
+    restored = client_for(host_users["mo"]).post(f"{PREFIX}/replies/{gone.id}/restore")
+    assert restored.status_code == 302
     assert "A secret" in client.get(url).text
     assert _thread_row(db, thread.id).reply_count == 2
     actions = db.session.scalars(select(ModerationLog.action)).all()
@@ -185,10 +187,11 @@ def test_soft_delete_removes_text_everywhere_and_restore_brings_it_back(
     assert kept.id != gone.id
 
 
-def test_moderator_delete_and_edit_of_others_are_logged(people, thread, actor_for, db):
+def test_moderator_delete_and_edit_of_others_are_logged(host_users, thread, actor_for, db):
     """Moderator actions on someone else's reply write the moderation log."""
-    reply = reply_service.add_reply(actor_for(people["ben"]), thread.id, "Client name: Jane Doe")
-    mo = actor_for(people["mo"])
+    reply = reply_service.add_reply(actor_for(host_users["ben"]), thread.id,
+                                    "Client name: Jane Doe")
+    mo = actor_for(host_users["mo"])
     reply_service.edit_reply(mo, reply.id, "Client name removed", reason="client info")
     reply_service.delete_reply(mo, reply.id, reason="still too specific")
     entries = db.session.scalars(select(ModerationLog).order_by(ModerationLog.id)).all()
@@ -196,9 +199,9 @@ def test_moderator_delete_and_edit_of_others_are_logged(people, thread, actor_fo
         ("reply.edit", reply.id, "client info"), ("reply.delete", reply.id, "still too specific")]
 
 
-def test_counters_through_add_edit_delete_restore_and_hide(people, thread, actor_for, db):
+def test_counters_through_add_edit_delete_restore_and_hide(host_users, thread, actor_for, db):
     """reply_count counts replies members can see; last activity follows the latest of them."""
-    ben, mo = actor_for(people["ben"]), actor_for(people["mo"])
+    ben, mo = actor_for(host_users["ben"]), actor_for(host_users["mo"])
     first = reply_service.add_reply(ben, thread.id, "one")
     second = reply_service.add_reply(ben, thread.id, "two")
     assert _thread_row(db, thread.id).last_activity_at == db.session.get(Reply, second.id).created_at
@@ -224,17 +227,17 @@ def test_counters_through_add_edit_delete_restore_and_hide(people, thread, actor
     assert _thread_row(db, thread.id).reply_count == 0
 
 
-def test_deleted_reply_cannot_be_edited_by_its_author(people, thread, actor_for, client_for):
+def test_deleted_reply_cannot_be_edited_by_its_author(host_users, thread, actor_for, client_for):
     """After deleting, the author's edit page is gone (404)."""
-    reply = reply_service.add_reply(actor_for(people["ben"]), thread.id, "soon gone")
-    reply_service.delete_reply(actor_for(people["ben"]), reply.id)
-    assert client_for(people["ben"]).get(f"{PREFIX}/replies/{reply.id}/edit").status_code == 404
+    reply = reply_service.add_reply(actor_for(host_users["ben"]), thread.id, "soon gone")
+    reply_service.delete_reply(actor_for(host_users["ben"]), reply.id)
+    assert client_for(host_users["ben"]).get(f"{PREFIX}/replies/{reply.id}/edit").status_code == 404
 
 
-def test_odd_characters_are_stored_safely_and_shown_harmlessly(people, thread, client_for, db):
+def test_odd_characters_are_stored_safely_and_shown_harmlessly(host_users, thread, client_for, db):
     """NUL bytes, RTL overrides and zero-width characters do not break either database."""
     body = "Start\x00 \u202eevil\u202c text\u200b with zero\u200dwidth and 👩\u200d💻"
-    client = client_for(people["ben"])
+    client = client_for(host_users["ben"])
     response = client.post(f"{PREFIX}/threads/{thread.id}/replies", data={"body": body})
     assert response.status_code == 302
     stored = db.session.scalars(select(Reply.body)).one()
@@ -243,11 +246,11 @@ def test_odd_characters_are_stored_safely_and_shown_harmlessly(people, thread, c
     assert "\u202e" not in page and "\x00" not in page and "evil" in page
 
 
-def test_every_change_needs_a_csrf_token(people, thread, client_for, actor_for, app, db):
+def test_every_change_needs_a_csrf_token(host_users, thread, client_for, actor_for, app, db):
     """With CSRF on, posts without a token change nothing (400)."""
-    reply = reply_service.add_reply(actor_for(people["ben"]), thread.id, "Protected words")
+    reply = reply_service.add_reply(actor_for(host_users["ben"]), thread.id, "Protected words")
     app.config["WTF_CSRF_ENABLED"] = True
-    client = client_for(people["ben"])
+    client = client_for(host_users["ben"])
     for url, data in ((f"{PREFIX}/replies/{reply.id}/edit", {"body": "forged"}),
                       (f"{PREFIX}/replies/{reply.id}/delete", {}),
                       (f"{PREFIX}/replies/{reply.id}/tags", {"tags": "forged"}),

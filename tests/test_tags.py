@@ -11,13 +11,13 @@ from forum.services import replies as reply_service
 from forum.services import tags as tag_service
 from forum.services import threads as thread_service
 
-from tests.discussion_fixtures import PREFIX, people  # noqa: F401  (fixture)
+from tests.discussion_fixtures import PREFIX
 
 
 @pytest.fixture
-def thread(people, actor_for):
+def thread(host_users, actor_for):
     """A thread tagged "Active Listening"."""
-    return thread_service.start_thread(actor_for(people["ana"]),
+    return thread_service.start_thread(actor_for(host_users["ana"]),
                                        "What opens up a resistant client?",
                                        tags="Active Listening")
 
@@ -28,9 +28,9 @@ def _reply_slugs(db, reply_id):
                                      .where(ReplyTag.reply_id == reply_id)))
 
 
-def test_tags_are_case_insensitive_slugs(people, thread, actor_for, db):
+def test_tags_are_case_insensitive_slugs(host_users, thread, actor_for, db):
     """"active listening", "ACTIVE-LISTENING" and "#Active_Listening" are one tag."""
-    ben = actor_for(people["ben"])
+    ben = actor_for(host_users["ben"])
     reply = reply_service.add_reply(ben, thread.id, "Mirror their words.",
                                     tags="active listening, ACTIVE-LISTENING, #Active_Listening")
     assert _reply_slugs(db, reply.id) == ["active-listening"]
@@ -38,9 +38,9 @@ def test_tags_are_case_insensitive_slugs(people, thread, actor_for, db):
     assert tag_service.slugify("Écoute Active!") == "ecoute-active"
 
 
-def test_hashtags_in_the_text_become_tags_within_the_limit(people, thread, actor_for, db):
+def test_hashtags_in_the_text_become_tags_within_the_limit(host_users, thread, actor_for, db):
     """#hashtags are added to chosen tags, up to FORUM_MAX_TAGS in all."""
-    ben = actor_for(people["ben"])
+    ben = actor_for(host_users["ben"])
     reply = reply_service.add_reply(
         ben, thread.id, "Just listen. #listeningforthewin #Trust `#code` #a", tags="empathy")
     assert _reply_slugs(db, reply.id) == ["empathy", "listeningforthewin", "trust"]
@@ -55,9 +55,9 @@ def test_hashtags_in_the_text_become_tags_within_the_limit(people, thread, actor
     ("x", "at least 2 letters or digits"),
     ("y" * 41, "2 to 40 characters"),
 ])
-def test_bad_reply_tags_show_error_beside_field(people, thread, client_for, db, tags, message):
+def test_bad_reply_tags_show_error_beside_field(host_users, thread, client_for, db, tags, message):
     """Too many tags, punctuation-only or too short/long tags: 422 beside the tags field."""
-    response = client_for(people["ben"]).post(
+    response = client_for(host_users["ben"]).post(
         f"{PREFIX}/threads/{thread.id}/replies", data={"body": "My kept words", "tags": tags})
     assert response.status_code == 422
     assert 'id="tags-error"' in response.text and message in response.text
@@ -65,9 +65,9 @@ def test_bad_reply_tags_show_error_beside_field(people, thread, client_for, db, 
     assert db.session.scalar(select(func.count()).select_from(Reply)) == 0
 
 
-def test_suggestions_as_you_type(people, thread, actor_for, client):
+def test_suggestions_as_you_type(host_users, thread, actor_for, client):
     """GET tags/suggest?q= answers JSON with matching tags, most used first."""
-    ben = actor_for(people["ben"])
+    ben = actor_for(host_users["ben"])
     reply_service.add_reply(ben, thread.id, "one", tags="accountability")
     reply_service.add_reply(ben, thread.id, "two", tags="accountability, active-goals")
     response = client.get(f"{PREFIX}/tags/suggest?q=AC")
@@ -78,16 +78,16 @@ def test_suggestions_as_you_type(people, thread, actor_for, client):
     assert client.get(f"{PREFIX}/tags/suggest?q=%3Cscript%3E").get_json() == {"tags": []}
 
 
-def test_tag_fields_offer_suggestions_without_requiring_javascript(people, thread, client_for):
+def test_tag_fields_offer_suggestions_without_requiring_javascript(host_users, thread, client_for):
     """The tags field is plain text with a datalist the script fills; the form works without."""
-    page = client_for(people["ben"]).get(f"{PREFIX}/threads/{thread.id}/{thread.slug}").text
+    page = client_for(host_users["ben"]).get(f"{PREFIX}/threads/{thread.id}/{thread.slug}").text
     assert 'data-tag-suggest="/community/tags/suggest"' in page
     assert 'list="tags-suggestions"' in page and '<datalist id="tags-suggestions">' in page
 
 
-def test_tag_page_lists_threads_and_replies_across_threads(people, thread, actor_for, client):
+def test_tag_page_lists_threads_and_replies_across_threads(host_users, thread, actor_for, client):
     """A tag page shows the threads and the individual replies carrying the tag."""
-    ana, ben = actor_for(people["ana"]), actor_for(people["ben"])
+    ana, ben = actor_for(host_users["ana"]), actor_for(host_users["ben"])
     other = thread_service.start_thread(ana, "How do you close a coaching engagement?")
     reply_service.add_reply(ben, thread.id, "Strengths first. #strength-based")
     reply_service.add_reply(ben, other.id, "Review their strengths at the end.",
@@ -103,14 +103,14 @@ def test_tag_page_lists_threads_and_replies_across_threads(people, thread, actor
     assert client.get(f"{PREFIX}/tags/unknown-tag").status_code == 404
 
 
-def test_tag_page_pages_through_replies_newest_first_with_a_cursor(people, thread, actor_for,
+def test_tag_page_pages_through_replies_newest_first_with_a_cursor(host_users, thread, actor_for,
                                                                    client, app):
     """?replies_before=<id> continues below the last contribution shown; hidden ones never show."""
     app.config["FORUM_THREADS_PER_PAGE"] = 2
-    ben = actor_for(people["ben"])
+    ben = actor_for(host_users["ben"])
     made = [reply_service.add_reply(ben, thread.id, f"Tagged answer {n}", tags="paging")
             for n in range(5)]
-    moderation.hide_reply(actor_for(people["mo"]), made[3].id, reason="Off topic")
+    moderation.hide_reply(actor_for(host_users["mo"]), made[3].id, reason="Off topic")
     first = client.get(f"{PREFIX}/tags/paging").text
     assert "Tagged answer 4" in first and "Tagged answer 2" in first
     assert "Tagged answer 3" not in first and "Tagged answer 1" not in first
@@ -122,14 +122,14 @@ def test_tag_page_pages_through_replies_newest_first_with_a_cursor(people, threa
     assert "Newest" in second
 
 
-def test_moderator_merges_a_tag_and_the_old_name_keeps_resolving(people, thread, actor_for,
+def test_moderator_merges_a_tag_and_the_old_name_keeps_resolving(host_users, thread, actor_for,
                                                                  client_for, client, db):
     """Merging moves threads and replies to the target, logs it, and the old slug redirects."""
-    ben = actor_for(people["ben"])
+    ben = actor_for(host_users["ben"])
     reply = reply_service.add_reply(ben, thread.id, "Reflect back.", tags="listening, reflect")
-    other = thread_service.start_thread(actor_for(people["ana"]), "Another question on listening",
-                                        tags="listening")
-    response = client_for(people["mo"]).post(
+    other = thread_service.start_thread(actor_for(host_users["ana"]),
+                                        "Another question on listening", tags="listening")
+    response = client_for(host_users["mo"]).post(
         f"{PREFIX}/tags/listening/merge", data={"into": "Active Listening", "reason": "duplicate"})
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/tags/active-listening")
@@ -151,12 +151,12 @@ def test_moderator_merges_a_tag_and_the_old_name_keeps_resolving(people, thread,
     assert [t["slug"] for t in tag_service.suggest_tags("listen")] == ["active-listening"]
 
 
-def test_merge_errors_and_permissions(people, thread, actor_for, client_for, db):
+def test_merge_errors_and_permissions(host_users, thread, actor_for, client_for, db):
     """Members cannot merge; merging into itself or a missing tag is an error beside the field."""
-    member = client_for(people["ben"])
+    member = client_for(host_users["ben"])
     assert member.post(f"{PREFIX}/tags/active-listening/merge",
                        data={"into": "other"}).status_code == 403
-    mo = client_for(people["mo"])
+    mo = client_for(host_users["mo"])
     same = mo.post(f"{PREFIX}/tags/active-listening/merge", data={"into": "ACTIVE listening"})
     assert same.status_code == 422 and 'id="into-error"' in same.text
     missing = mo.post(f"{PREFIX}/tags/active-listening/merge", data={"into": "nowhere-tag"})
@@ -164,11 +164,11 @@ def test_merge_errors_and_permissions(people, thread, actor_for, client_for, db)
     assert db.session.scalar(select(func.count()).select_from(ModerationLog)) == 0
 
 
-def test_retagging_by_author_is_quiet_and_by_moderator_is_logged(people, thread, actor_for,
+def test_retagging_by_author_is_quiet_and_by_moderator_is_logged(host_users, thread, actor_for,
                                                                 client_for, db):
     """Authors retag their own reply; moderators retag any thread or reply, with a log entry."""
-    reply = reply_service.add_reply(actor_for(people["ben"]), thread.id, "Answer", tags="first")
-    ben = client_for(people["ben"])
+    reply = reply_service.add_reply(actor_for(host_users["ben"]), thread.id, "Answer", tags="first")
+    ben = client_for(host_users["ben"])
     assert ben.get(f"{PREFIX}/replies/{reply.id}/tags").status_code == 200
     assert ben.post(f"{PREFIX}/replies/{reply.id}/tags",
                     data={"tags": "second, third"}).status_code == 302
@@ -176,7 +176,7 @@ def test_retagging_by_author_is_quiet_and_by_moderator_is_logged(people, thread,
     assert db.session.scalar(select(func.count()).select_from(ModerationLog)) == 0
     assert ben.post(f"{PREFIX}/threads/{thread.id}/tags", data={"tags": "x1"}).status_code == 403
 
-    mo = client_for(people["mo"])
+    mo = client_for(host_users["mo"])
     assert mo.post(f"{PREFIX}/replies/{reply.id}/tags",
                    data={"tags": "fourth", "reason": "clearer"}).status_code == 302
     assert mo.post(f"{PREFIX}/threads/{thread.id}/tags",

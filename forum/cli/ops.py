@@ -34,7 +34,7 @@ def backup_command(path):
     engine = current_app.extensions["forum"].db.engine
     if engine.dialect.name != "sqlite":
         fail("`flask forum backup` copies SQLite databases. For PostgreSQL use pg_dump and "
-             "pg_restore: see \"Backup and restore\" in the README.")
+             "pg_restore: see \"Backup and restore\" in docs/operations.md.")
     source_path = engine.url.database
     if not source_path or source_path == ":memory:" or not Path(source_path).exists():
         fail(f"There is no SQLite database file to back up ({source_path or 'in memory'}).")
