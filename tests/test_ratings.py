@@ -344,6 +344,7 @@ def test_csrf_token_is_required(app, client_for, db, board):
 def test_script_is_served_and_uses_no_inline_code(client, board):
     script = client.get("/community/static/ratings.js")
     assert script.status_code == 200 and "forum.submitForm" in script.text
+    script.close()
     page = client.get(thread_url(board) + "/x", follow_redirects=True)
     assert "onclick" not in page.text and "<script>" not in page.text
 

@@ -36,6 +36,7 @@ def test_every_kind_of_forum_response_has_the_headers(site_client, login_site):
                      site_client.get("/static/forum.css")):
         assert_forum_headers(response)
         assert "Strict-Transport-Security" not in response.headers
+        response.close()  # the stylesheet's response holds its file open until closed
 
 
 def test_hsts_only_over_https(site):
@@ -60,6 +61,7 @@ def test_host_pages_keep_their_own_headers(database_url):
         for name in ("Content-Security-Policy", "X-Frame-Options", "Referrer-Policy",
                      "X-Content-Type-Options"):
             assert name not in host.headers
+        db.session.remove()
         db.engine.dispose()
 
 
@@ -76,12 +78,14 @@ def test_host_configures_or_overrides_the_headers(database_url):
         response = app.test_client().get("/community/")
         assert response.headers["Content-Security-Policy"] == policy
         assert response.headers["Referrer-Policy"] == "no-referrer"
+        db.session.remove()
         db.engine.dispose()
     app, db, _ = create_host_app(database_url, security_headers=False)
     with app.app_context():
         response = app.test_client().get("/community/")
         assert "Content-Security-Policy" not in response.headers
         assert "X-Frame-Options" not in response.headers
+        db.session.remove()
         db.engine.dispose()
 
 

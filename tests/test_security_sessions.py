@@ -59,6 +59,7 @@ def test_secure_cookies_when_configured(database_url, make_account):
             base_url="https://forum.example")
         for name in ("session", "remember_token"):
             assert "; Secure" in set_cookie_header(response, name)
+        app.extensions["sqlalchemy"].session.remove()
         app.extensions["sqlalchemy"].engine.dispose()
 
 
@@ -82,6 +83,7 @@ def test_login_renews_the_session(database_url):
         # The pre-login CSRF token is void too: it cannot log the victim out.
         assert victim.post("/logout", data={"csrf_token": token}).status_code == 400
         assert logged_in_as(victim, "Coach Ana")
+        app.extensions["sqlalchemy"].session.remove()
         app.extensions["sqlalchemy"].engine.dispose()
 
 
