@@ -1,6 +1,6 @@
 # One command to run the site, one to run the tests.
 PY ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 5000
