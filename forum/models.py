@@ -183,11 +183,6 @@ class Reply(Base):
         secondary="forum_reply_tag", order_by="Tag.slug", lazy="raise"
     )
 
-    @property
-    def is_visible(self):
-        """Whether members who are not moderators may see this reply."""
-        return not (self.is_hidden or self.is_deleted)
-
 
 class ReplyRevision(Base):
     """The text of a reply before one edit: who edited, when, and what it said."""

@@ -6,6 +6,7 @@ from forum.api import shapes
 from forum.api.spec import endpoint, schema
 from forum.database import session
 from forum.models import Tag, Thread, ThreadTag
+from forum.services.visibility import live_thread
 from forum.web.context import current_actor
 
 ME = schema("Me", {
@@ -34,7 +35,7 @@ def list_tags():
     rows = session().execute(
         select(Tag.name, Tag.slug, count)
         .outerjoin(ThreadTag, ThreadTag.tag_id == Tag.id)
-        .outerjoin(Thread, (Thread.id == ThreadTag.thread_id) & Thread.is_hidden.is_(False))
+        .outerjoin(Thread, (Thread.id == ThreadTag.thread_id) & live_thread())
         .where(Tag.canonical_id.is_(None))
         .group_by(Tag.id, Tag.name, Tag.slug).order_by(count.desc(), Tag.slug)).all()
     return jsonify({"items": [{"name": name, "slug": slug, "thread_count": n}

@@ -13,6 +13,7 @@ from forum.models import Reply
 from forum.services import related as related_service
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
+from forum.services.visibility import can_see
 from forum.web.context import current_actor
 
 PAGE = {"type": "integer", "minimum": 1, "maximum": 100_000}
@@ -59,7 +60,7 @@ def visible_reply(reply_id):
     """A reply the current actor may read (its thread visible too), or NotFound."""
     actor = current_actor()
     reply = load_reply(reply_id)
-    if not reply.is_visible and not actor.can_moderate:
+    if not can_see(actor, reply):
         raise NotFound("That contribution does not exist or was removed.")
     thread_service.get_thread(actor, reply.thread_id)
     return reply

@@ -16,6 +16,7 @@ from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 from forum.services.audit import log_action
 from forum.services.tags import get_or_create_tags, with_hashtags
+from forum.services.visibility import live_reply, live_thread
 
 IMPORT_AUTHOR_KEY = "forum:import-author"
 MODES = ("refuse", "replace", "skip")
@@ -183,7 +184,7 @@ def threads_by_title_key(keys, visible_only=True):
         return {}
     query = select(Thread.title_key, Thread.id).where(Thread.title_key.in_(keys))
     if visible_only:
-        query = query.where(Thread.is_hidden.is_(False))
+        query = query.where(live_thread())
     return {key: thread_id for key, thread_id in session().execute(
         query.order_by(Thread.id.desc())).all()}
 
@@ -279,7 +280,7 @@ def export_article(thread_id):
     if thread is None:
         raise NotFound(f"No thread {thread_id}.")
     bodies = db_session.scalars(select(Reply.body).where(
-        Reply.thread_id == thread_id, Reply.is_hidden.is_(False), Reply.is_deleted.is_(False))
+        Reply.thread_id == thread_id, live_reply())
         .order_by(Reply.created_at, Reply.id)).all()
     links = db_session.execute(select(RelatedLink.category, RelatedLink.title).where(
         RelatedLink.thread_id == thread_id).order_by(RelatedLink.position, RelatedLink.id)).all()

@@ -9,6 +9,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from forum.database import atomic, session
 from forum.errors import Conflict, Forbidden, NotFound, ValidationError
 from forum.models import Member, Rating, RatingTotal, Reply, Thread, utcnow
+from forum.services.visibility import is_live, live_reply
 
 TARGET_KINDS = ("thread", "reply")
 STARS_MIN, STARS_MAX = 1, 5
@@ -158,7 +159,7 @@ def _load_target(db_session, actor, target_kind, target_id):
         what = "contribution"
     if item is None:
         raise NotFound(f"That {what} does not exist.")
-    unavailable = thread.is_hidden or (target_kind == "reply" and not item.is_visible)
+    unavailable = not (is_live(thread) and is_live(item))
     if unavailable:
         if not actor.can_moderate:
             raise NotFound(f"That {what} does not exist or was removed.")
@@ -278,7 +279,7 @@ def summary(actor, target_kind, target_id):
     if item is None:
         raise NotFound("That item does not exist.")
     thread = item if target_kind == "thread" else db_session.get(Thread, item.thread_id)
-    hidden = thread.is_hidden or (target_kind == "reply" and not item.is_visible)
+    hidden = not (is_live(thread) and is_live(item))
     if hidden and not actor.can_moderate:
         raise NotFound("That item does not exist or was removed.")
     mine = None
@@ -319,8 +320,7 @@ def top_contributors(thread_id, limit=5):
     rows = session().execute(
         select(Member.id, Member.display_name, func.count(Reply.id), count, total, score)
         .join(Reply, Reply.author_id == Member.id)
-        .where(Reply.thread_id == thread_id, Reply.is_hidden.is_(False),
-               Reply.is_deleted.is_(False), Reply.rating_count > 0)
+        .where(Reply.thread_id == thread_id, live_reply(), Reply.rating_count > 0)
         .group_by(Member.id, Member.display_name)
         .order_by(score.desc(), count.desc(), Member.id)
         .limit(limit)

@@ -13,6 +13,9 @@ from forum.services.ratings import best_first
 from forum.services.tags import (
     get_or_create_tags, parse_tag_names, replace_tags, with_hashtags,
 )
+from forum.services.visibility import (
+    can_see, is_live, live_reply, visible_replies, visible_thread, visible_threads,
+)
 
 BODY_MAX = 20_000
 REPLY_SORTS = ("best", "oldest")
@@ -46,8 +49,7 @@ def adjust_thread_counters(thread_id, delta=0, newest=None):
     """
     latest = literal(newest, Thread.last_activity_at.type) if newest is not None else (
         select(func.max(func.coalesce(Reply.edited_at, Reply.created_at)))
-        .where(Reply.thread_id == thread_id, Reply.is_hidden.is_(False),
-               Reply.is_deleted.is_(False))
+        .where(Reply.thread_id == thread_id, live_reply())
         .scalar_subquery()
     )
     session().execute(
@@ -61,8 +63,7 @@ def recount_thread(thread_id):
     """Recompute a thread's reply_count from scratch (imports, repairs), in the caller's transaction."""
     visible = (
         select(func.count()).select_from(Reply)
-        .where(Reply.thread_id == thread_id, Reply.is_hidden.is_(False),
-               Reply.is_deleted.is_(False))
+        .where(Reply.thread_id == thread_id, live_reply())
         .scalar_subquery()
     )
     session().execute(update(Thread).where(Thread.id == thread_id).values(reply_count=visible))
@@ -71,10 +72,7 @@ def recount_thread(thread_id):
 
 def _open_thread(db_session, actor, thread_id):
     """The thread to write into, or NotFound when it does not exist or is hidden from actor."""
-    thread = db_session.get(Thread, thread_id)
-    if thread is None or (thread.is_hidden and not actor.can_moderate):
-        raise NotFound("That thread does not exist or was removed.")
-    return thread
+    return visible_thread(actor, db_session.get(Thread, thread_id))
 
 
 def _prompt_id(db_session, thread_id, prompt_position):
@@ -148,10 +146,7 @@ def list_replies(actor, thread, page=1, per_page=None, by_prompt=False, include_
         .options(contains_eager(Reply.prompt), joinedload(Reply.author),
                  selectinload(Reply.tags))
     )
-    if not actor.can_moderate:
-        query = query.where(Reply.is_hidden.is_(False))
-    if not (include_deleted and actor.can_moderate):
-        query = query.where(Reply.is_deleted.is_(False))
+    query = visible_replies(actor, query, include_deleted=include_deleted)
     order = [Reply.created_at, Reply.id]
     if sort == "best":
         order = best_first(Reply) + order
@@ -171,12 +166,10 @@ def list_tagged_replies(actor, tag, before=None, per_page=None):
         select(Reply)
         .join(ReplyTag, and_(ReplyTag.reply_id == Reply.id, ReplyTag.tag_id == tag.id))
         .join(Thread, Reply.thread_id == Thread.id)
-        .where(Reply.is_deleted.is_(False))
         .options(contains_eager(Reply.thread), joinedload(Reply.author),
                  joinedload(Reply.prompt), selectinload(Reply.tags))
     )
-    if not actor.can_moderate:
-        query = query.where(Reply.is_hidden.is_(False), Thread.is_hidden.is_(False))
+    query = visible_threads(actor, visible_replies(actor, query))
     return slice_before(query, ReplyTag.reply_id, before, per_page)
 
 
@@ -188,8 +181,7 @@ def get_reply(reply_id):
 def _reply_for_change(db_session, actor, member, reply_id, verb):
     """The reply the actor may change: 404 if gone or not visible to them, 403 if not theirs."""
     reply = db_session.get(Reply, reply_id)
-    if reply is None or ((reply.is_deleted or reply.is_hidden) and not actor.can_moderate
-                         and reply.author_id != member.id):
+    if reply is None or (not can_see(actor, reply) and reply.author_id != member.id):
         raise NotFound("That contribution does not exist.")
     if reply.is_deleted and not actor.can_moderate:
         raise NotFound("That contribution was deleted.")
@@ -274,7 +266,7 @@ def delete_reply(actor, reply_id, reason=""):
         reply = _reply_for_change(db_session, actor, member, reply_id, "delete")
         if reply.is_deleted:
             return reply
-        was_visible = reply.is_visible
+        was_visible = is_live(reply)
         reply.is_deleted, reply.deleted_at, reply.html = True, utcnow(), ""
         db_session.flush()
         adjust_thread_counters(reply.thread_id, -1 if was_visible else 0)
@@ -326,10 +318,8 @@ def reply_location(actor, reply, per_page=None):
         Reply.thread_id == reply.thread_id,
         (Reply.created_at < reply.created_at)
         | ((Reply.created_at == reply.created_at) & (Reply.id < reply.id)))
-    if not actor.can_moderate:
-        earlier = earlier.where(Reply.is_hidden.is_(False), Reply.is_deleted.is_(False))
-    row = session().execute(select(Thread.slug, Thread.is_hidden, earlier.scalar_subquery())
+    earlier = visible_replies(actor, earlier)
+    row = session().execute(select(Thread, earlier.scalar_subquery())
                             .where(Thread.id == reply.thread_id)).one_or_none()
-    if row is None or (row[1] and not actor.can_moderate):
-        raise NotFound("That thread does not exist or was removed.")
-    return row[0], row[2] // per_page + 1
+    thread = visible_thread(actor, row[0] if row else None)
+    return thread.slug, row[1] // per_page + 1

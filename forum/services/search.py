@@ -19,6 +19,7 @@ from forum.errors import NotFound, ValidationError
 from forum.models import Reply, Thread
 from forum.services.tags import find_tag
 from forum.services.threads import Page
+from forum.services.visibility import live_reply_sql, live_thread_sql
 
 KINDS = ("all", "threads", "replies")
 QUERY_MAX = 300
@@ -69,9 +70,8 @@ def websearch_query(phrases):
 
 def _live_filter(kind, tag_id):
     """SQL conditions: live thread, live reply, wanted kind, wanted tag."""
-    conditions = ["t.is_hidden = :false",
-                  "(s.kind = 't' OR (r.id IS NOT NULL AND r.is_hidden = :false "
-                  "AND r.is_deleted = :false))"]
+    conditions = [live_thread_sql("t"),
+                  f"(s.kind = 't' OR (r.id IS NOT NULL AND {live_reply_sql('r')}))"]
     if kind == "threads":
         conditions.append("s.kind = 't'")
     elif kind == "replies":

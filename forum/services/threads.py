@@ -13,6 +13,7 @@ from forum.services import ratings
 from forum.services.audit import log_action
 from forum.services.paging import Page, paginate
 from forum.services.tags import find_tag, get_or_create_tags, parse_tag_names, replace_tags
+from forum.services.visibility import visible_thread, visible_threads
 
 __all__ = ["Page"]  # re-exported: callers import Page from here
 
@@ -106,11 +107,6 @@ def start_thread(actor, title, lead="", prompts=(), call_to_action="", tags=()):
     return thread
 
 
-def _visible(query, actor):
-    """Hide hidden threads from everyone but moderators."""
-    return query if actor.can_moderate else query.where(Thread.is_hidden.is_(False))
-
-
 def list_threads(actor, sort="latest", tag=None, page=1, counted=True):
     """A page of threads with authors and tags loaded: three queries whatever the page size.
 
@@ -120,7 +116,7 @@ def list_threads(actor, sort="latest", tag=None, page=1, counted=True):
     if sort not in THREAD_SORTS:
         raise ValidationError(f"Sort by one of {', '.join(THREAD_SORTS)}.", field="sort")
     per_page = current_app.config["FORUM_THREADS_PER_PAGE"]
-    query = _visible(select(Thread), actor)
+    query = visible_threads(actor, select(Thread))
     if tag is not None:
         query = query.where(Thread.id.in_(select(ThreadTag.thread_id).where(
             ThreadTag.tag_id == tag.id)))
@@ -156,9 +152,7 @@ def get_thread(actor, thread_id):
     thread = row[0] if row else None
     if row:
         ratings.note_site_total(*row[1:])
-    if thread is None or (thread.is_hidden and not actor.can_moderate):
-        raise NotFound("That thread does not exist or was removed.")
-    return thread
+    return visible_thread(actor, thread)
 
 
 def thread_for_tagging(actor, thread_id):
