@@ -6,7 +6,7 @@ from sqlalchemy import delete, func, select, update
 
 from forum.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError
 from forum.models import Rating, RatingTotal, Reply, Thread
-from forum.services import ratings, replies, threads
+from forum.services import moderation, ratings, replies, threads
 
 TITLE = "Dealing with a stalled client: how do you restart momentum?"
 
@@ -374,3 +374,22 @@ def test_thread_page_query_count_does_not_grow_with_replies(app, client_for, db,
     assert page.text.count("Your rating:") == 11
     assert "Top contributors" in page.text
     assert many[0] == few[0], (few[0], many[0])
+
+
+def test_page_offers_rating_exactly_when_the_service_accepts(client_for, make_user, db, board,
+                                                             actor_for):
+    """One rule (services/permissions.py): a moderator reading a hidden thread is told why its
+    contributions cannot be rated, in the words the service refuses with."""
+    mo = make_user("Mo Moderator")
+    mo.is_staff = True
+    db.session.commit()
+    moderation.hide_thread(actor_for(mo), board["thread"], reason="Client named")
+    refusal = "Hidden or deleted items cannot be rated: this contribution is not public."
+    page = client_for(mo).get(thread_url(board) + "/x", follow_redirects=True)
+    assert page.text.count(refusal) == 2 and "Rate 4 stars" not in page.text
+    with pytest.raises(Conflict, match=re.escape(refusal)):
+        ratings.rate(actor_for(mo), "reply", board["first"], 4)
+    moderation.restore_thread(actor_for(mo), board["thread"], reason="Fixed")
+    page = client_for(mo).get(thread_url(board) + "/x", follow_redirects=True)
+    assert refusal not in page.text and "Rate 4 stars" in page.text
+    assert ratings.rate(actor_for(mo), "reply", board["first"], 4).mine == 4

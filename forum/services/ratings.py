@@ -7,9 +7,10 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from forum.database import atomic, session
-from forum.errors import Conflict, Forbidden, NotFound, ValidationError
+from forum.errors import Conflict, NotFound, ValidationError
 from forum.models import Member, Rating, RatingTotal, Reply, Thread, utcnow
-from forum.services.visibility import is_live, live_reply
+from forum.services.permissions import NOUN, rating_refusal, unrating_refusal
+from forum.services.visibility import can_see, live_reply
 
 TARGET_KINDS = ("thread", "reply")
 STARS_MIN, STARS_MAX = 1, 5
@@ -147,31 +148,16 @@ def _check_kind(target_kind):
         raise ValidationError("Only threads and contributions can be rated.", field="target")
 
 
-def _load_target(db_session, actor, target_kind, target_id):
-    """The Thread or Reply to rate, or NotFound/Conflict when it is missing, hidden or deleted."""
-    if target_kind == "thread":
-        item = db_session.get(Thread, target_id)
-        thread = item
-        what = "thread"
-    else:
-        item = db_session.get(Reply, target_id)
-        thread = db_session.get(Thread, item.thread_id) if item is not None else None
-        what = "contribution"
+def _load_target(db_session, actor, target_kind, target_id, check=rating_refusal):
+    """The Thread or Reply that passes `check` (a permissions refusal), or its ForumError."""
+    item = db_session.get(_MODELS[target_kind], target_id)
     if item is None:
-        raise NotFound(f"That {what} does not exist.")
-    unavailable = not (is_live(thread) and is_live(item))
-    if unavailable:
-        if not actor.can_moderate:
-            raise NotFound(f"That {what} does not exist or was removed.")
-        raise Conflict(f"Hidden or deleted items cannot be rated: this {what} is not public.")
+        raise NotFound(f"That {NOUN[target_kind]} does not exist.")
+    thread = item if target_kind == "thread" else db_session.get(Thread, item.thread_id)
+    refusal = check(actor, target_kind, item, thread)
+    if refusal is not None:
+        raise refusal
     return item
-
-
-def _check_not_own(item, member, target_kind):
-    """Nobody rates their own thread or contribution."""
-    if item.author_id is not None and item.author_id == member.id:
-        what = "question" if target_kind == "thread" else "contribution"
-        raise Forbidden(f"You cannot rate your own {what}.")
 
 
 def _own_rating(db_session, member_id, target_kind, target_id, lock):
@@ -232,8 +218,7 @@ def rate(actor, target_kind, target_id, stars):
     stars = parse_stars(stars)
     member = actor.require_member()
     with atomic() as db_session:
-        item = _load_target(db_session, actor, target_kind, target_id)
-        _check_not_own(item, member, target_kind)
+        _load_target(db_session, actor, target_kind, target_id)
         for _attempt in range(_INSERT_ATTEMPTS):
             old = _own_rating(db_session, member.id, target_kind, target_id, lock=True)
             if old is not None:
@@ -260,7 +245,7 @@ def unrate(actor, target_kind, target_id):
     _check_kind(target_kind)
     member = actor.require_member()
     with atomic() as db_session:
-        _load_target(db_session, actor, target_kind, target_id)
+        _load_target(db_session, actor, target_kind, target_id, check=unrating_refusal)
         removed = db_session.scalar(
             delete(Rating).where(Rating.member_id == member.id,
                                  _COLUMNS[target_kind] == target_id)
@@ -279,8 +264,7 @@ def summary(actor, target_kind, target_id):
     if item is None:
         raise NotFound("That item does not exist.")
     thread = item if target_kind == "thread" else db_session.get(Thread, item.thread_id)
-    hidden = not (is_live(thread) and is_live(item))
-    if hidden and not actor.can_moderate:
+    if not (can_see(actor, thread) and can_see(actor, item)):
         raise NotFound("That item does not exist or was removed.")
     mine = None
     if actor.member_id is not None:

@@ -9,6 +9,7 @@ from forum.errors import Conflict, Forbidden, NotFound, ValidationError
 from forum.models import Prompt, Reply, ReplyRevision, ReplyTag, Tag, Thread, utcnow
 from forum.services.audit import log_action
 from forum.services.paging import paginate, slice_before
+from forum.services.permissions import can_delete, can_edit, can_edit_tags, can_restore, is_author
 from forum.services.ratings import best_first
 from forum.services.tags import (
     get_or_create_tags, parse_tag_names, replace_tags, with_hashtags,
@@ -178,14 +179,15 @@ def get_reply(reply_id):
     return get_or_not_found(Reply, reply_id, "That contribution does not exist.")
 
 
-def _reply_for_change(db_session, actor, member, reply_id, verb):
-    """The reply the actor may change: 404 if gone or not visible to them, 403 if not theirs."""
+def _reply_for_change(db_session, actor, reply_id, verb, allowed=can_edit):
+    """The reply the actor (a member already) may change: 404 if gone or not visible to them,
+    403 if `allowed` (a permissions check) says no."""
     reply = db_session.get(Reply, reply_id)
-    if reply is None or (not can_see(actor, reply) and reply.author_id != member.id):
+    if reply is None or not (can_see(actor, reply) or is_author(actor, reply)):
         raise NotFound("That contribution does not exist.")
-    if reply.is_deleted and not actor.can_moderate:
+    if reply.is_deleted and not can_restore(actor, reply):
         raise NotFound("That contribution was deleted.")
-    if reply.author_id != member.id and not actor.can_moderate:
+    if not allowed(actor, reply):
         raise Forbidden(f"Only its author or a moderator can {verb} this contribution.")
     _open_thread(db_session, actor, reply.thread_id)
     return reply
@@ -193,8 +195,8 @@ def _reply_for_change(db_session, actor, member, reply_id, verb):
 
 def reply_for_editing(actor, reply_id):
     """The reply with its tags and thread prompts, if the actor may edit it (else 403/404)."""
-    member = actor.require_member()
-    reply = _reply_for_change(session(), actor, member, reply_id, "edit")
+    actor.require_member()
+    reply = _reply_for_change(session(), actor, reply_id, "edit")
     return session().execute(
         select(Reply).where(Reply.id == reply.id).options(
             selectinload(Reply.tags), joinedload(Reply.thread).selectinload(Thread.prompts),
@@ -212,7 +214,7 @@ def edit_reply(actor, reply_id, body, prompt_position=None, tags=None, reason=""
     member = actor.require_member()
     body = validate_body(body)
     with atomic() as db_session:
-        reply = _reply_for_change(db_session, actor, member, reply_id, "edit")
+        reply = _reply_for_change(db_session, actor, reply_id, "edit")
         if reply.is_deleted:
             raise Conflict("This contribution is deleted: restore it before editing.",
                            field="body")
@@ -244,7 +246,8 @@ def set_reply_tags(actor, reply_id, tags, reason=""):
     """Replace a reply's tags (its author or a moderator); a moderator's change is logged."""
     member = actor.require_member()
     with atomic() as db_session:
-        reply = _reply_for_change(db_session, actor, member, reply_id, "retag")
+        reply = _reply_for_change(db_session, actor, reply_id, "retag",
+                                  allowed=can_edit_tags)
         before = list(db_session.scalars(
             select(Tag.slug).join(ReplyTag, ReplyTag.tag_id == Tag.id)
             .where(ReplyTag.reply_id == reply.id).order_by(Tag.slug)))
@@ -263,7 +266,8 @@ def delete_reply(actor, reply_id, reason=""):
     """
     member = actor.require_member()
     with atomic() as db_session:
-        reply = _reply_for_change(db_session, actor, member, reply_id, "delete")
+        reply = _reply_for_change(db_session, actor, reply_id, "delete",
+                                  allowed=can_delete)
         if reply.is_deleted:
             return reply
         was_visible = is_live(reply)

@@ -12,6 +12,7 @@ from forum.models import Prompt, RatingTotal, RelatedLink, Thread, ThreadTag, ut
 from forum.services import ratings
 from forum.services.audit import log_action
 from forum.services.paging import Page, paginate
+from forum.services.permissions import can_edit_tags, is_author
 from forum.services.tags import find_tag, get_or_create_tags, parse_tag_names, replace_tags
 from forum.services.visibility import visible_thread, visible_threads
 
@@ -157,9 +158,9 @@ def get_thread(actor, thread_id):
 
 def thread_for_tagging(actor, thread_id):
     """The thread, if the actor may change its tags (its author or a moderator), else 403."""
-    member = actor.require_member()
+    actor.require_member()
     thread = get_thread(actor, thread_id)
-    if thread.author_id != member.id and not actor.can_moderate:
+    if not can_edit_tags(actor, thread):
         raise Forbidden("Only the thread's author or a moderator can change its tags.")
     return thread
 
@@ -169,13 +170,10 @@ def set_thread_tags(actor, thread_id, tags, reason=""):
     member = actor.require_member()
     names = parse_tag_names(tags)
     with atomic():
-        thread = get_thread(actor, thread_id)
-        is_author = thread.author_id == member.id
-        if not (is_author or actor.can_moderate):
-            raise Forbidden("Only the thread's author or a moderator can change its tags.")
+        thread = thread_for_tagging(actor, thread_id)
         before = [tag.slug for tag in thread.tags]
         new_tags = replace_tags(ThreadTag, "thread_id", thread.id, names)
-        if not is_author:
+        if not is_author(actor, thread):
             log_action(member, "thread.tags", "thread", thread.id, reason=reason,
                        before=before, after=[tag.slug for tag in new_tags])
     return new_tags

@@ -4,6 +4,7 @@ from werkzeug.exceptions import HTTPException
 
 from forum.errors import ForumError
 from forum.resources import PACKAGE_DIR, resource_dir
+from forum.services import permissions
 from forum.web.context import current_actor
 
 bp = Blueprint(
@@ -35,6 +36,12 @@ def forum_globals():
         "forum_base_template": current_app.config["FORUM_BASE_TEMPLATE"],
         "forum_builtin_accounts": current_app.config["FORUM_BUILTIN_ACCOUNTS"],
     }
+
+
+@bp.app_template_global("forum_can")
+def can(action, item=None):
+    """Whether the viewer may do `action` to `item` (services/permissions.py decides)."""
+    return permissions.can(current_actor(), action, item)
 
 
 def render_error(status, message):

@@ -3,6 +3,7 @@ from flask import flash, g, jsonify, redirect, request, url_for
 
 from forum.errors import ForumError, NotFound
 from forum.limits import limit
+from forum.services import permissions
 from forum.services import ratings as rating_service
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
@@ -21,16 +22,19 @@ class PageRatings:
         self._threads_loaded = set()
         self._replies_loaded = set()
         self._top = {}
+        self._threads = {}
         self._mean = None
 
     def preload(self, thread):
         """Load the viewer's ratings on this thread and all its contributions (one query)."""
+        self._threads[thread.id] = thread
         if thread.id not in self._threads_loaded:
             self._threads_loaded.add(thread.id)
             self._mine.update(rating_service.viewer_ratings(self.actor, thread.id))
 
     def preload_replies(self, replies):
         """Load the viewer's ratings on contributions from many threads (one query)."""
+        self._threads.update((reply.thread_id, reply.thread) for reply in replies)
         ids = {reply.id for reply in replies} - self._replies_loaded
         if ids:
             self._replies_loaded |= ids
@@ -53,16 +57,10 @@ class PageRatings:
         return rating_service.summarize(item, mine=self.mine(kind, item), mean=self._mean)
 
     def refusal(self, kind, item):
-        """Why the viewer may not rate this item (a short text), or None when they may."""
-        if not self.actor.is_authenticated:
-            return "Log in to rate."
-        hidden = getattr(item, "is_hidden", False) or getattr(item, "is_deleted", False)
-        if hidden:
-            return "Hidden items cannot be rated."
-        if item.author_id is not None and item.author_id == self.actor.member_id:
-            return "You cannot rate your own contribution." if kind == "reply" else \
-                "You cannot rate your own question."
-        return None
+        """Why the viewer may not rate this item (the permissions' message), or None."""
+        thread = item if kind == "thread" else self._threads.get(item.thread_id)
+        refusal = permissions.rating_refusal(self.actor, kind, item, thread)
+        return refusal.message if refusal else None
 
     def top_contributors(self, thread):
         """The thread's best-rated contributors (one query per thread per request)."""
