@@ -107,10 +107,12 @@ class Forum:
         )
 
         from forum import limits, security
+        from forum.api import register_api
         from forum.cli import forum_cli
-        from forum.web import register_blueprints
+        from forum.web import register_pages
 
-        register_blueprints(app, csrf)
+        register_pages(app)
+        register_api(app, csrf)
         security.init_app(app)
         limits.init_app(app)
         app.cli.add_command(forum_cli)

@@ -6,8 +6,8 @@ from forum.api import shapes
 from forum.api.spec import endpoint, schema
 from forum.database import session
 from forum.models import Tag, Thread, ThreadTag
+from forum.request_actor import current_actor
 from forum.services.visibility import live_thread
-from forum.web.context import current_actor
 
 ME = schema("Me", {
     "type": "object", "required": ["id", "display_name", "is_moderator", "auth"],

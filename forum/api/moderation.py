@@ -7,10 +7,10 @@ from forum.api import shapes
 from forum.api.spec import endpoint, query, schema
 from forum.api.threads import PAGE, load_reply
 from forum.models import FLAG_REASONS
+from forum.request_actor import current_actor
 from forum.services import flags as flag_service
 from forum.services import moderation as moderation_service
 from forum.services import threads as thread_service
-from forum.web.context import current_actor
 
 REASON_BODY = schema("ModerationReason", {
     "type": "object", "additionalProperties": False,

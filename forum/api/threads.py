@@ -10,11 +10,11 @@ from forum.database import session
 from forum.errors import NotFound
 from forum.limits import limit
 from forum.models import Reply
+from forum.request_actor import current_actor
 from forum.services import related as related_service
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 from forum.services.visibility import can_see
-from forum.web.context import current_actor
 
 PAGE = {"type": "integer", "minimum": 1, "maximum": 100_000}
 TAG_NAMES = {"type": "array", "items": {"type": "string", "maxLength": 200}, "maxItems": 50}

@@ -5,9 +5,12 @@ from wtforms import StringField
 
 from forum.errors import ForumError
 from forum.services import tokens as token_service
-from forum.web.blueprint import bp, render_error
+from forum.web.blueprint import render_error
 from forum.web.context import current_actor
 from forum.web.forms import ActionForm, attach_error, form_status
+from forum.web.routes import Routes
+
+routes = Routes()
 
 
 class TokenForm(FlaskForm):
@@ -23,7 +26,7 @@ def _render(form, status=200, new_token=None):
                            tokens=token_service.list_tokens(actor), new_token=new_token), status
 
 
-@bp.route("/profile", methods=["GET", "POST"])
+@routes.route("/profile", methods=["GET", "POST"])
 def profile():
     """Show the member's tokens; POST creates one and shows it in clear once."""
     actor = current_actor()
@@ -43,7 +46,7 @@ def profile():
     return _render(form, status)
 
 
-@bp.post("/profile/tokens/<int:token_id>/revoke")
+@routes.post("/profile/tokens/<int:token_id>/revoke")
 def revoke_token(token_id):
     """Revoke one of the member's tokens."""
     form = ActionForm()

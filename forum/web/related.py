@@ -5,9 +5,11 @@ from forum.errors import ForumError
 from forum.services import linkcheck
 from forum.services import related as related_service
 from forum.services import threads as thread_service
-from forum.web.blueprint import bp
 from forum.web.context import current_actor
-from forum.web.threads import render_thread
+from forum.web.routes import Routes
+from forum.web.thread_page import render_thread
+
+routes = Routes()
 
 FIELDS = ("category", "title", "url", "target_thread_id")
 
@@ -31,7 +33,7 @@ def _show_error(thread_id, form_key, error, values):
                          status=error.status)
 
 
-@bp.app_template_global("forum_related")
+@routes.template_global("forum_related")
 def related_view(thread):
     """What the reading list needs: entries, and for moderators suggestions and categories."""
     actor = current_actor()
@@ -45,7 +47,7 @@ def related_view(thread):
     return view
 
 
-@bp.post("/threads/<int:thread_id>/related")
+@routes.post("/threads/<int:thread_id>/related")
 def add_related(thread_id):
     """Add an entry to a thread's reading list (moderators only)."""
     values = _values()
@@ -61,7 +63,7 @@ def add_related(thread_id):
     return redirect(_thread_url(thread_id))
 
 
-@bp.post("/related/<int:link_id>/edit")
+@routes.post("/related/<int:link_id>/edit")
 def edit_related(link_id):
     """Change an entry's category, title or destination (moderators only)."""
     values = _values()
@@ -76,7 +78,7 @@ def edit_related(link_id):
     return redirect(_thread_url(link.thread_id))
 
 
-@bp.post("/related/<int:link_id>/move")
+@routes.post("/related/<int:link_id>/move")
 def move_related(link_id):
     """Move an entry up, down, or to a position counted from 1 (moderators only)."""
     actor = current_actor()
@@ -96,7 +98,7 @@ def move_related(link_id):
     return redirect(_thread_url(link.thread_id))
 
 
-@bp.post("/related/<int:link_id>/delete")
+@routes.post("/related/<int:link_id>/delete")
 def delete_related(link_id):
     """Remove an entry from a reading list (moderators only)."""
     link = related_service.delete_link(current_actor(), link_id)
@@ -104,7 +106,7 @@ def delete_related(link_id):
     return redirect(_thread_url(link.thread_id))
 
 
-@bp.get("/moderation/links")
+@routes.get("/moderation/links")
 def broken_links():
     """Reading entries whose web address failed its last check (moderators only)."""
     links = linkcheck.broken_links(current_actor())

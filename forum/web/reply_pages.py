@@ -5,11 +5,13 @@ from forum.errors import ForumError
 from forum.limits import limit
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
-from forum.web.blueprint import bp
 from forum.web.context import current_actor
 from forum.web.discussion_common import login_needed, prompt_choices, reply_url
 from forum.web.discussion_forms import EditReplyForm, ReasonForm, TagsForm
 from forum.web.forms import attach_error, form_status
+from forum.web.routes import Routes
+
+routes = Routes()
 
 
 def _signed_in_actor():
@@ -24,7 +26,7 @@ def _thread_url(thread_id):
     return url_for("forum.thread", thread_id=thread.id, slug=thread.slug)
 
 
-@bp.route("/replies/<int:reply_id>/edit", methods=["GET", "POST"])
+@routes.route("/replies/<int:reply_id>/edit", methods=["GET", "POST"])
 @limit("posting")
 def edit_reply(reply_id):
     """Edit one's own contribution (moderators: any); the old text is kept as a revision."""
@@ -51,7 +53,7 @@ def edit_reply(reply_id):
     return render_template("forum/edit_reply.html", form=form, reply=reply), status
 
 
-@bp.route("/replies/<int:reply_id>/delete", methods=["GET", "POST"])
+@routes.route("/replies/<int:reply_id>/delete", methods=["GET", "POST"])
 def delete_reply(reply_id):
     """Confirm (GET) and soft-delete (POST) a contribution: its author or a moderator."""
     actor = _signed_in_actor()
@@ -66,7 +68,7 @@ def delete_reply(reply_id):
     return render_template("forum/confirm_reply.html", form=form, reply=reply, action="delete")
 
 
-@bp.post("/replies/<int:reply_id>/restore")
+@routes.post("/replies/<int:reply_id>/restore")
 def restore_reply(reply_id):
     """Restore a deleted contribution (moderators)."""
     actor = _signed_in_actor()
@@ -78,7 +80,7 @@ def restore_reply(reply_id):
     return redirect(reply_url(actor, reply))
 
 
-@bp.get("/replies/<int:reply_id>/history")
+@routes.get("/replies/<int:reply_id>/history")
 def reply_history(reply_id):
     """A contribution's earlier versions: who changed it and when (moderators)."""
     actor = _signed_in_actor()
@@ -109,7 +111,7 @@ def _tags_page(title, load, save, back):
     return render_template("forum/edit_tags.html", form=form, title=title, item=current), status
 
 
-@bp.route("/replies/<int:reply_id>/tags", methods=["GET", "POST"])
+@routes.route("/replies/<int:reply_id>/tags", methods=["GET", "POST"])
 def reply_tags(reply_id):
     """Change a contribution's tags: its author or a moderator (logged)."""
     return _tags_page(
@@ -119,7 +121,7 @@ def reply_tags(reply_id):
         reply_url)
 
 
-@bp.route("/threads/<int:thread_id>/tags", methods=["GET", "POST"])
+@routes.route("/threads/<int:thread_id>/tags", methods=["GET", "POST"])
 def thread_tags(thread_id):
     """Change a thread's tags: its author or a moderator (logged)."""
     return _tags_page(
