@@ -86,6 +86,26 @@ def test_imports_flow_down_the_layers():
             assert not {t for t in targets if t.startswith("forum.web")}, name
 
 
+def test_no_http_request_state_in_services():
+    """Services take an explicit actor and keep nothing on flask.g, the request or the session
+    (per-request caches belong to the page builder, forum/web/thread_page.py)."""
+    for name, (path, tree) in _modules().items():
+        if not name.startswith("forum.services"):
+            continue
+        flask_names = {alias.name for node in ast.walk(tree)
+                       if isinstance(node, ast.ImportFrom) and node.module == "flask"
+                       for alias in node.names}
+        assert not flask_names & {"g", "request", "session"}, path
+
+
+def test_the_api_runs_no_queries_of_its_own():
+    """API views call services; none imports the database session or builds a query."""
+    for name, (path, tree) in _modules().items():
+        if name.startswith("forum.api"):
+            imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+            assert not imported & {"forum.database", "sqlalchemy", "sqlalchemy.orm"}, path
+
+
 def test_no_forum_imports_inside_functions():
     """Forum modules import each other at the top (no function-level import dodging a cycle)."""
     modules = _modules()

@@ -1,20 +1,14 @@
 """API endpoints for threads and their contributions."""
 from flask import jsonify
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from forum.api import shapes
 from forum.api.related import RELATED, related_json
 from forum.api.spec import endpoint, query, schema
-from forum.database import session
-from forum.errors import NotFound
 from forum.limits import limit
-from forum.models import Reply
 from forum.request_actor import current_actor
 from forum.services import related as related_service
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
-from forum.services.visibility import can_see
 
 PAGE = {"type": "integer", "minimum": 1, "maximum": 100_000}
 TAG_NAMES = {"type": "array", "items": {"type": "string", "maxLength": 200}, "maxItems": 50}
@@ -43,27 +37,6 @@ NEW_REPLY = schema("NewReply", {
 THREAD_DETAIL = schema("ThreadDetail", {"allOf": [shapes.THREAD, {
     "type": "object", "required": ["related"],
     "properties": {"related": {"type": "array", "items": RELATED}}}]})
-
-
-def load_reply(reply_id):
-    """A reply with author, prompt and tags loaded (after a write, for the response)."""
-    reply = session().scalar(
-        select(Reply).where(Reply.id == reply_id).execution_options(populate_existing=True)
-        .options(selectinload(Reply.author), selectinload(Reply.prompt),
-                 selectinload(Reply.tags)))
-    if reply is None:
-        raise NotFound("That contribution does not exist.")
-    return reply
-
-
-def visible_reply(reply_id):
-    """A reply the current actor may read (its thread visible too), or NotFound."""
-    actor = current_actor()
-    reply = load_reply(reply_id)
-    if not can_see(actor, reply):
-        raise NotFound("That contribution does not exist or was removed.")
-    thread_service.get_thread(actor, reply.thread_id)
-    return reply
 
 
 @endpoint("/threads", "GET", summary="List threads", tag="threads", response=THREAD_PAGE,
@@ -124,14 +97,14 @@ def create_reply(thread_id, body):
     """Add a contribution; answers it with its id, body, sanitized html and tags."""
     reply = reply_service.add_reply(current_actor(), thread_id, body["body"],
                                     body.get("prompt"), body.get("tags", []))
-    return jsonify(shapes.reply_json(load_reply(reply.id))), 201
+    return jsonify(shapes.reply_json(reply_service.load_reply(reply.id))), 201
 
 
 @endpoint("/replies/<int:reply_id>", "GET", summary="Get a contribution", tag="replies",
           response=shapes.REPLY)
 def get_reply(reply_id):
     """One contribution."""
-    return jsonify(shapes.reply_json(visible_reply(reply_id)))
+    return jsonify(shapes.reply_json(reply_service.visible_reply(current_actor(), reply_id)))
 
 
 
@@ -172,7 +145,7 @@ def change_reply(reply_id, body):
             body.get("tags"), body.get("reason", ""))
     elif "tags" in body:
         reply_service.set_reply_tags(actor, reply_id, body["tags"], body.get("reason", ""))
-    return jsonify(shapes.reply_json(load_reply(reply_id)))
+    return jsonify(shapes.reply_json(reply_service.load_reply(reply_id)))
 
 
 @endpoint("/replies/<int:reply_id>", "DELETE", summary="Delete a contribution", tag="replies",

@@ -1,7 +1,7 @@
 """Star ratings: rate, change and remove, aggregates kept in step, Bayesian ranking, summaries."""
 from dataclasses import dataclass
 
-from flask import current_app, g
+from flask import current_app
 from sqlalchemy import Float, and_, bindparam, cast, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -19,7 +19,7 @@ STARS_MESSAGE = f"Choose a whole number of stars from {STARS_MIN} to {STARS_MAX}
 _MODELS = {"thread": Thread, "reply": Reply}
 _COLUMNS = {"thread": Rating.thread_id, "reply": Rating.reply_id}
 _INSERT_ATTEMPTS = 3
-TOTAL_COLUMNS = (RatingTotal.rating_sum, RatingTotal.rating_count)
+_KEPT_TOTAL = "forum_rating_total"  # key in the session's info: (transaction, RatingTotal)
 
 
 @dataclass(frozen=True)
@@ -81,29 +81,33 @@ def prior_weight():
 
 
 def site_mean():
-    """The site-wide mean rating m, cached for the rest of the request.
+    """The site-wide mean rating m, from the one-row forum_rating_total that triggers keep.
 
-    Read from the one-row forum_rating_total that triggers keep (a primary-key read, or none when
-    get_thread already fetched the row); computed from the ratings only if that row is missing.
+    No query when get_thread brought the row along, or an earlier call read it, in this
+    transaction (keep_site_total); computed from the ratings only if that row is missing.
     """
-    if "forum_rating_mean" not in g:
-        row = session().execute(select(*TOTAL_COLUMNS).where(RatingTotal.id == 1)).one_or_none()
-        if row is None:
-            row = session().execute(
-                select(func.coalesce(func.sum(Rating.stars), 0), func.count(Rating.id))).one()
-        note_site_total(*row)
-    return g.forum_rating_mean
+    db_session = session()
+    transaction, total = db_session.info.get(_KEPT_TOTAL, (None, None))
+    if total is None or transaction is not _transaction():
+        total = keep_site_total(db_session.get(RatingTotal, 1))
+    if total is None:
+        rating_sum, rating_count = db_session.execute(
+            select(func.coalesce(func.sum(Rating.stars), 0), func.count(Rating.id))).one()
+    else:
+        rating_sum, rating_count = total.rating_sum, total.rating_count
+    return float(rating_sum) / rating_count if rating_count else NEUTRAL_MEAN
 
 
-def note_site_total(rating_sum, rating_count):
-    """Cache m from the rating total that another query fetched along (None: nothing known)."""
-    if rating_count is not None:
-        g.forum_rating_mean = float(rating_sum) / rating_count if rating_count else NEUTRAL_MEAN
+def keep_site_total(total):
+    """Hold the RatingTotal row a query brought along for site_mean, for this transaction only
+    (a rating commits, so the next transaction reads the moved total again)."""
+    session().info[_KEPT_TOTAL] = (_transaction(), total)
+    return total
 
 
-def forget_site_mean():
-    """Drop the cached mean (after a rating changed, or when a new request starts)."""
-    g.pop("forum_rating_mean", None)
+def _transaction():
+    """The current database transaction of the session (None between transactions)."""
+    return session()().get_transaction()
 
 
 def bayesian(total, count, mean=None, weight=None):
@@ -235,7 +239,6 @@ def rate(actor, target_kind, target_id, stars):
                 break
         else:
             raise Conflict("Your rating is being changed by another request; try again.")
-        forget_site_mean()
         result = _summary_of(*figures, mine=stars)
     return result
 
@@ -251,7 +254,6 @@ def unrate(actor, target_kind, target_id):
                                  _COLUMNS[target_kind] == target_id)
             .returning(Rating.stars).execution_options(synchronize_session=False))
         figures = _bump(db_session, target_kind, target_id, -1 if removed else 0, -(removed or 0))
-        forget_site_mean()
         result = _summary_of(*figures, mine=None)
     return result
 
@@ -341,6 +343,6 @@ def repair_aggregates():
 
 __all__ = [
     "Contributor", "RatingSummary", "TARGET_KINDS", "best_first", "bayesian", "parse_stars",
-    "rate", "recount", "repair_aggregates", "score_expression", "site_mean", "note_site_total", "summarize",
+    "rate", "recount", "repair_aggregates", "score_expression", "site_mean", "keep_site_total", "summarize",
     "summary", "top_contributors", "unrate", "viewer_ratings",
 ]

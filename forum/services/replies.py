@@ -179,6 +179,26 @@ def get_reply(reply_id):
     return get_or_not_found(Reply, reply_id, "That contribution does not exist.")
 
 
+def load_reply(reply_id):
+    """A reply with author, prompt and tags loaded afresh (after a write, for a response)."""
+    reply = session().scalar(
+        select(Reply).where(Reply.id == reply_id).execution_options(populate_existing=True)
+        .options(selectinload(Reply.author), selectinload(Reply.prompt),
+                 selectinload(Reply.tags)))
+    if reply is None:
+        raise NotFound("That contribution does not exist.")
+    return reply
+
+
+def visible_reply(actor, reply_id):
+    """A reply the actor may read, its thread visible too, loaded as load_reply; else NotFound."""
+    reply = load_reply(reply_id)
+    if not can_see(actor, reply):
+        raise NotFound("That contribution does not exist or was removed.")
+    _open_thread(session(), actor, reply.thread_id)
+    return reply
+
+
 def _reply_for_change(db_session, actor, reply_id, verb, allowed=can_edit):
     """The reply the actor (a member already) may change: 404 if gone or not visible to them,
     403 if `allowed` (a permissions check) says no."""

@@ -11,8 +11,9 @@ from forum import markup
 from forum.database import atomic, session
 from forum.errors import NotFound, ValidationError
 from forum.markup import clean_line
-from forum.models import ReplyTag, Tag, ThreadTag
+from forum.models import ReplyTag, Tag, Thread, ThreadTag
 from forum.services.audit import log_action
+from forum.services.visibility import live_thread
 
 TAG_MIN, TAG_MAX = 2, 40
 SUGGEST_LIMIT = 10
@@ -157,6 +158,19 @@ def suggest_tags(query, limit=SUGGEST_LIMIT):
         .order_by(uses.desc(), Tag.slug).limit(limit)
     ).all()
     return [{"name": name, "slug": slug, "uses": count} for name, slug, count in rows]
+
+
+def list_tags():
+    """Canonical tags with the number of visible threads carrying each, most used first: a list
+    of {"name", "slug", "thread_count"} dicts (the API's tag list)."""
+    count = func.count(Thread.id)
+    rows = session().execute(
+        select(Tag.name, Tag.slug, count)
+        .outerjoin(ThreadTag, ThreadTag.tag_id == Tag.id)
+        .outerjoin(Thread, (Thread.id == ThreadTag.thread_id) & live_thread())
+        .where(Tag.canonical_id.is_(None))
+        .group_by(Tag.id, Tag.name, Tag.slug).order_by(count.desc(), Tag.slug)).all()
+    return [{"name": name, "slug": slug, "thread_count": n} for name, slug, n in rows]
 
 
 def _move_links(link_model, owner_column, source_id, target_id):

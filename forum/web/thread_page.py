@@ -79,7 +79,6 @@ class PageRatings:
 def forget_previous_ratings():
     """Never reuse rating data cached for an earlier request that shared this app context."""
     g.pop("forum_page_ratings", None)
-    rating_service.forget_site_mean()
 
 
 @routes.template_global("forum_ratings")
