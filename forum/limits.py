@@ -10,7 +10,7 @@ from flask import current_app, request
 from flask_limiter import Limiter
 
 from forum.request_actor import current_actor
-from forum.services.accounts import name_key
+from forum.services.builtin_accounts import name_key
 
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 

@@ -28,7 +28,6 @@ NAMING_CONVENTION = {
 
 ROLES = ("member", "moderator", "admin")
 FLAG_REASONS = ("spam", "off-topic", "inappropriate", "client-info", "other")
-FLAG_STATES = ("open", "dismissed", "actioned")
 
 
 def utcnow():

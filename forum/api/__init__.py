@@ -1,6 +1,6 @@
 """The JSON API under api/: bearer tokens or a session with a CSRF header."""
 from forum.api import (  # noqa: F401  (each module registers its routes)
-    account, auth, document, errors, moderation, ratings, related, search, threads,
+    auth, document, errors, moderation, ratings, related, search, site_info, threads,
 )
 from forum.api.spec import api_bp
 from forum.settings import url_prefix

@@ -3,11 +3,11 @@ from flask import current_app, g, request
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError as WTFormsValidationError
 
-from forum.accounts import AccountUser
+from forum.builtin_login import AccountUser
 from forum.errors import ForumError, Unauthorized
 from forum.request_actor import actor_for_user, current_actor, use_actor
 from forum.services import tokens as token_service
-from forum.services.accounts import get_account
+from forum.services.builtin_accounts import get_account
 
 from forum.api.spec import api_bp
 

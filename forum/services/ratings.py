@@ -10,7 +10,7 @@ from forum.database import atomic, session
 from forum.errors import Conflict, NotFound, ValidationError
 from forum.models import Member, Rating, RatingTotal, Reply, Thread, utcnow
 from forum.services.permissions import NOUN, rating_refusal, unrating_refusal
-from forum.services.visibility import can_see, live_reply
+from forum.services.visibility import live_reply
 
 TARGET_KINDS = ("thread", "reply")
 STARS_MIN, STARS_MAX = 1, 5
@@ -138,7 +138,11 @@ def best_first(model):
 
 def summarize(item, mine=None, mean=None):
     """The RatingSummary of a Thread or Reply row from its stored aggregates."""
-    count, total = item.rating_count or 0, item.rating_sum or 0
+    return summary_of(item.rating_count or 0, item.rating_sum or 0, mine=mine, mean=mean)
+
+
+def summary_of(count, total, mine=None, mean=None):
+    """The RatingSummary of an item with these aggregates (stored, or just returned by a write)."""
     return RatingSummary(
         count=count, total=total, average=(total / count) if count else None,
         score=bayesian(total, count, mean),
@@ -207,15 +211,6 @@ def _bump(db_session, target_kind, target_id, count_delta, sum_delta):
     ).one())
 
 
-def _summary_of(count, total, mine):
-    """The summary of an item whose aggregates a write just returned."""
-    return RatingSummary(
-        count=count, total=total, average=(total / count) if count else None,
-        score=bayesian(total, count),
-        needs_more=count < current_app.config["FORUM_RATING_MIN_COUNT"], mine=mine,
-    )
-
-
 def rate(actor, target_kind, target_id, stars):
     """Give, or change, the actor's 1-5 stars for a thread or reply; returns the new summary."""
     _check_kind(target_kind)
@@ -239,7 +234,7 @@ def rate(actor, target_kind, target_id, stars):
                 break
         else:
             raise Conflict("Your rating is being changed by another request; try again.")
-        result = _summary_of(*figures, mine=stars)
+        result = summary_of(*figures, mine=stars)
     return result
 
 
@@ -254,24 +249,8 @@ def unrate(actor, target_kind, target_id):
                                  _COLUMNS[target_kind] == target_id)
             .returning(Rating.stars).execution_options(synchronize_session=False))
         figures = _bump(db_session, target_kind, target_id, -1 if removed else 0, -(removed or 0))
-        result = _summary_of(*figures, mine=None)
+        result = summary_of(*figures, mine=None)
     return result
-
-
-def summary(actor, target_kind, target_id):
-    """The summary of a visible thread or reply, with the actor's own stars (API reads)."""
-    _check_kind(target_kind)
-    db_session = session()
-    item = db_session.get(_MODELS[target_kind], target_id)
-    if item is None:
-        raise NotFound("That item does not exist.")
-    thread = item if target_kind == "thread" else db_session.get(Thread, item.thread_id)
-    if not (can_see(actor, thread) and can_see(actor, item)):
-        raise NotFound("That item does not exist or was removed.")
-    mine = None
-    if actor.member_id is not None:
-        mine = _own_rating(db_session, actor.member_id, target_kind, target_id, lock=False)
-    return summarize(item, mine=mine)
 
 
 def viewer_ratings(actor, thread_id=None, reply_ids=None):
@@ -325,24 +304,8 @@ def recount(target_kind, target_id):
     return int(count), int(total)
 
 
-def repair_aggregates():
-    """Reset every thread's and reply's stored aggregates, and the site total, from the rating
-    rows (ops repair)."""
-    with atomic() as db_session:
-        db_session.execute(update(RatingTotal).where(RatingTotal.id == 1).values(
-            rating_count=select(func.count(Rating.id)).scalar_subquery(),
-            rating_sum=select(func.coalesce(func.sum(Rating.stars), 0)).scalar_subquery()))
-        for kind, model in _MODELS.items():
-            column = _COLUMNS[kind]
-            counts = select(func.count(Rating.id)).where(column == model.id).scalar_subquery()
-            sums = select(func.coalesce(func.sum(Rating.stars), 0)).where(
-                column == model.id).scalar_subquery()
-            db_session.execute(update(model).values(rating_count=counts, rating_sum=sums)
-                               .execution_options(synchronize_session=False))
-
-
 __all__ = [
     "Contributor", "RatingSummary", "TARGET_KINDS", "best_first", "bayesian", "parse_stars",
-    "rate", "recount", "repair_aggregates", "score_expression", "site_mean", "keep_site_total", "summarize",
-    "summary", "top_contributors", "unrate", "viewer_ratings",
+    "keep_site_total", "rate", "recount", "score_expression", "site_mean", "summarize",
+    "summary_of", "top_contributors", "unrate", "viewer_ratings",
 ]

@@ -129,15 +129,6 @@ def add_link(actor, thread_id, category, title, url=None, target_thread_id=None,
     return link
 
 
-def add_unlinked(thread_id, category, title, curator_id=None):
-    """Append a title-only entry inside the caller's transaction (the importer's unmatched titles)."""
-    category, title, _, _ = validate_entry(category, title)
-    link = RelatedLink(thread_id=thread_id, position=_count(thread_id), category=category,
-                       title=title, curator_id=curator_id)
-    session().add(link)
-    return link
-
-
 def update_link(actor, link_id, category, title, url=None, target_thread_id=None):
     """Change an entry's category, title and destination; returns it. Logged."""
     member = actor.require_moderator()

@@ -106,16 +106,23 @@ def add_reply(actor, thread_id, body, prompt_position=None, tags=()):
         if thread.is_locked:
             raise Conflict("This thread is locked: it accepts no new contributions.",
                            field="body")
-        created_at = utcnow()
-        reply = Reply(thread_id=thread_id, author_id=member.id,
-                      prompt_id=_prompt_id(db_session, thread_id, prompt_position), body=body,
-                      html=str(markup.render(body)), created_at=created_at)
-        db_session.add(reply)
-        db_session.flush()
-        for tag in get_or_create_tags(tag_names):
-            db_session.add(ReplyTag(reply_id=reply.id, tag_id=tag.id))
-        db_session.flush()
-        adjust_thread_counters(thread_id, +1, newest=created_at)
+        reply = insert_reply(thread_id, member.id, body, tag_names,
+                             prompt_id=_prompt_id(db_session, thread_id, prompt_position))
+        adjust_thread_counters(thread_id, +1, newest=reply.created_at)
+    return reply
+
+
+def insert_reply(thread_id, author_id, body, tag_names, prompt_id=None, created_at=None):
+    """Insert a validated contribution with its tags inside the caller's transaction (add_reply,
+    imports); the thread's counters are the caller's to adjust."""
+    db_session = session()
+    reply = Reply(thread_id=thread_id, author_id=author_id, prompt_id=prompt_id, body=body,
+                  html=str(markup.render(body)), created_at=created_at or utcnow())
+    db_session.add(reply)
+    db_session.flush()
+    for tag in get_or_create_tags(tag_names):
+        db_session.add(ReplyTag(reply_id=reply.id, tag_id=tag.id))
+    db_session.flush()
     return reply
 
 

@@ -1,10 +1,10 @@
 """The forum's pages: one module per feature, each one's routes put on the one blueprint here."""
 from forum.settings import url_prefix
 from forum.web import (
-    accounts,
     context,
     feeds,
     importing,
+    login_pages,
     moderation,
     page_cache,
     profile,
@@ -18,7 +18,7 @@ from forum.web import (
 )
 from forum.web.blueprint import bp
 
-PAGES = (context, page_cache, accounts, feeds, importing, moderation, profile, thread_page,
+PAGES = (context, page_cache, login_pages, feeds, importing, moderation, profile, thread_page,
          ratings, related, search, reply_pages, tag_pages, threads)
 
 for _module in PAGES:

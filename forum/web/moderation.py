@@ -9,6 +9,7 @@ from forum.services import members as member_service
 from forum.services import moderation as moderation_service
 from forum.services.replies import get_reply
 from forum.web.context import current_actor
+from forum.web.discussion_common import thread_url
 from forum.web.pages import page_arg
 from forum.web.routes import Routes
 
@@ -20,11 +21,6 @@ DONE = {
     "unlock": "Thread unlocked.", "hide": "Thread hidden from members.",
     "restore": "Thread visible again.",
 }
-
-
-def _thread_url(thread_id, anchor=""):
-    """The thread page (its canonical URL is one redirect away), with an optional #anchor."""
-    return url_for("forum.thread", thread_id=thread_id) + (f"#{anchor}" if anchor else "")
 
 
 def _back(default):
@@ -65,7 +61,7 @@ def moderate_thread(thread_id, action):
         return _action_page(error, f"{action.capitalize()} thread #{thread_id}",
                             {"reason": reason, "next": request.form.get("next", "")})
     flash(DONE[action], "success")
-    return redirect(_back(_thread_url(thread_id)))
+    return redirect(_back(thread_url(thread_id)))
 
 
 @routes.post("/replies/<int:reply_id>/<any(hide,unhide):action>")
@@ -85,7 +81,7 @@ def moderate_reply(reply_id, action):
                             {"reason": reason, "next": request.form.get("next", "")})
     flash("Contribution hidden from members." if action == "hide"
           else "Contribution visible again.", "success")
-    return redirect(_back(_thread_url(reply.thread_id, f"reply-{reply.id}")))
+    return redirect(_back(thread_url(reply.thread_id, f"reply-{reply.id}")))
 
 
 def _flag_page(kind, target_id, values, error=None):
@@ -110,9 +106,9 @@ def _flag(kind, target_id):
         return _flag_page(kind, target_id, values, error)
     flash("Thank you: a moderator will review your flag.", "success")
     if kind == "thread":
-        return redirect(_thread_url(target_id))
+        return redirect(thread_url(target_id))
     reply = get_reply(target_id)
-    return redirect(_thread_url(reply.thread_id, f"reply-{reply.id}"))
+    return redirect(thread_url(reply.thread_id, f"reply-{reply.id}"))
 
 
 @routes.post("/threads/<int:thread_id>/flag")

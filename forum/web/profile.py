@@ -1,12 +1,12 @@
 """The member's profile page: personal API tokens (create, shown once; revoke)."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
 from forum.errors import ForumError
 from forum.services import tokens as token_service
-from forum.web.blueprint import render_error
 from forum.web.context import current_actor
+from forum.web.discussion_common import login_required
 from forum.web.forms import ActionForm, attach_error, form_status
 from forum.web.routes import Routes
 
@@ -27,13 +27,10 @@ def _render(form, status=200, new_token=None):
 
 
 @routes.route("/profile", methods=["GET", "POST"])
+@login_required(message="Log in to manage your API tokens.")
 def profile():
     """Show the member's tokens; POST creates one and shows it in clear once."""
     actor = current_actor()
-    if not actor.is_authenticated:
-        if current_app.config["FORUM_BUILTIN_ACCOUNTS"]:
-            return redirect(url_for("forum.login", next=request.full_path))
-        return render_error(401, "Log in to manage your API tokens.")
     form = TokenForm()
     status = form_status(form)
     if form.validate_on_submit():

@@ -1,22 +1,18 @@
 """Curating "More relevant reading" under a thread, and the moderators' broken-links list."""
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request
 
 from forum.errors import ForumError
 from forum.services import linkcheck
 from forum.services import related as related_service
 from forum.services import threads as thread_service
 from forum.web.context import current_actor
+from forum.web.discussion_common import thread_url
 from forum.web.routes import Routes
 from forum.web.thread_page import render_thread
 
 routes = Routes()
 
 FIELDS = ("category", "title", "url", "target_thread_id")
-
-
-def _thread_url(thread_id):
-    """The thread page, scrolled to its reading list."""
-    return url_for("forum.thread", thread_id=thread_id) + "#related-reading"
 
 
 def _values():
@@ -60,7 +56,7 @@ def add_related(thread_id):
     except ForumError as error:
         return _show_error(thread_id, "new", error, values)
     flash("Reading entry added.", "success")
-    return redirect(_thread_url(thread_id))
+    return redirect(thread_url(thread_id, "related-reading"))
 
 
 @routes.post("/related/<int:link_id>/edit")
@@ -75,7 +71,7 @@ def edit_related(link_id):
         actor.require_moderator()
         return _show_error(related_service.get_link(link_id).thread_id, link_id, error, values)
     flash("Reading entry updated.", "success")
-    return redirect(_thread_url(link.thread_id))
+    return redirect(thread_url(link.thread_id, "related-reading"))
 
 
 @routes.post("/related/<int:link_id>/move")
@@ -95,7 +91,7 @@ def move_related(link_id):
         actor.require_moderator()
         return _show_error(related_service.get_link(link_id).thread_id, link_id, error,
                            dict(_values(), position=position))
-    return redirect(_thread_url(link.thread_id))
+    return redirect(thread_url(link.thread_id, "related-reading"))
 
 
 @routes.post("/related/<int:link_id>/delete")
@@ -103,7 +99,7 @@ def delete_related(link_id):
     """Remove an entry from a reading list (moderators only)."""
     link = related_service.delete_link(current_actor(), link_id)
     flash(f"Removed \"{link.title}\" from the reading list.", "success")
-    return redirect(_thread_url(link.thread_id))
+    return redirect(thread_url(link.thread_id, "related-reading"))
 
 
 @routes.get("/moderation/links")

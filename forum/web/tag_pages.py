@@ -6,7 +6,7 @@ from forum.services import replies as reply_service
 from forum.services import tags as tag_service
 from forum.services import threads as thread_service
 from forum.web.context import current_actor
-from forum.web.discussion_common import login_needed, query_args
+from forum.web.discussion_common import login_required, query_args
 from forum.web.discussion_forms import MergeTagForm
 from forum.web.forms import attach_error
 from forum.web.pages import page_arg
@@ -48,11 +48,10 @@ def tag(slug):
 
 
 @routes.post("/tags/<slug>/merge")
+@login_required(back=lambda slug: url_for("forum.tag", slug=slug))
 def merge_tag(slug):
     """Merge this tag into another one (moderators); the old name keeps resolving."""
     actor = current_actor()
-    if not actor.is_authenticated:
-        return login_needed(url_for("forum.tag", slug=slug))
     form = MergeTagForm()
     try:
         target = tag_service.merge_tags(actor, slug, form.into.data, reason=form.reason.data)

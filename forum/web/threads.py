@@ -6,7 +6,7 @@ from forum.limits import limit
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 from forum.web.context import current_actor
-from forum.web.discussion_common import login_needed, query_args, reply_url
+from forum.web.discussion_common import login_required, query_args, reply_url, thread_url
 from forum.web.forms import ReplyForm, ThreadForm, attach_error, form_status
 from forum.web.pages import page_arg
 from forum.web.routes import Routes
@@ -32,11 +32,10 @@ def index():
 
 @routes.route("/new", methods=["GET", "POST"])
 @limit("posting")
+@login_required
 def new_thread():
     """Form to start a thread; on error it keeps what was typed."""
     actor = current_actor()
-    if not actor.is_authenticated:
-        return login_needed(request.full_path)
     form = ThreadForm()
     status = form_status(form)
     if form.validate_on_submit():
@@ -64,11 +63,10 @@ def thread(thread_id, slug=None):
 
 @routes.post("/threads/<int:thread_id>/replies")
 @limit("posting")
+@login_required(back=thread_url)
 def reply(thread_id):
     """Add a contribution; errors re-show the thread with the text kept."""
     actor = current_actor()
-    if not actor.is_authenticated:
-        return login_needed(url_for("forum.thread", thread_id=thread_id))
     form = ReplyForm()
     try:
         new_reply = reply_service.add_reply(

@@ -4,10 +4,10 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import login_user, logout_user
 
-from forum.accounts import AccountUser
+from forum.builtin_login import AccountUser
 from forum.errors import ForumError
 from forum.limits import limit
-from forum.services import accounts as account_service
+from forum.services import builtin_accounts as account_service
 from forum.web.context import current_actor
 from forum.web.forms import (
     ActionForm,
