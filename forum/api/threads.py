@@ -46,8 +46,9 @@ THREAD_DETAIL = schema("ThreadDetail", {"allOf": [shapes.THREAD, {
                   query("page", PAGE, "Page number, from 1.")], errors=(404,))
 def list_threads(args):
     """A page of threads, optionally for one tag, in the chosen order."""
-    tag = thread_service.tag_for_listing(args["tag"]) if args.get("tag") else None
-    page = thread_service.list_threads(current_actor(), sort=args.get("sort", "latest"), tag=tag,
+    actor = current_actor()
+    tag = thread_service.tag_for_listing(actor, args["tag"]) if args.get("tag") else None
+    page = thread_service.list_threads(actor, sort=args.get("sort", "latest"), tag=tag,
                                        page=args.get("page", 1))
     return jsonify(shapes.page_json(page, shapes.thread_summary_json))
 

@@ -13,7 +13,7 @@ FEED_SIZE = 30
 
 def newest_threads(tag_slug=None, limit=FEED_SIZE):
     """(tag or None, newest visible threads) for the forum-wide or a tag's feed."""
-    tag = tag_for_listing(tag_slug) if tag_slug is not None else None
+    tag = tag_for_listing(ANONYMOUS, tag_slug) if tag_slug is not None else None
     query = visible_threads(ANONYMOUS, select(Thread))
     if tag is not None:
         query = query.where(Thread.id.in_(

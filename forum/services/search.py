@@ -17,7 +17,7 @@ from forum import markup
 from forum.database import session
 from forum.errors import NotFound, ValidationError
 from forum.models import Reply, Thread
-from forum.services.tags import find_tag
+from forum.services.tags import find_tag, is_listed
 from forum.services.threads import Page
 from forum.services.visibility import live_reply_sql, live_thread_sql
 
@@ -201,7 +201,7 @@ def search(actor, q, tag=None, kind="all", page=1, per_page=None):
     tag_row = None
     if tag:
         tag_row = find_tag(tag)
-        if tag_row is None:
+        if tag_row is None or not is_listed(actor, tag_row):
             raise NotFound(f"No tag {markup.clean_line(tag)[:50]!r}.")
     if not phrases:
         return Page(items=[], page=page, per_page=per_page, total=0)

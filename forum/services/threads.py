@@ -13,7 +13,9 @@ from forum.services import ratings
 from forum.services.audit import log_action
 from forum.services.paging import Page, paginate
 from forum.services.permissions import can_edit_tags, is_author
-from forum.services.tags import find_tag, get_or_create_tags, parse_tag_names, replace_tags
+from forum.services.tags import (
+    find_tag, get_or_create_tags, is_listed, parse_tag_names, replace_tags,
+)
 from forum.services.visibility import visible_thread, visible_threads
 
 __all__ = ["Page"]  # re-exported: callers import Page from here
@@ -178,9 +180,10 @@ def set_thread_tags(actor, thread_id, tags, reason=""):
     return new_tags
 
 
-def tag_for_listing(slug):
-    """The canonical tag for a slug, or NotFound."""
+def tag_for_listing(actor, slug):
+    """The canonical tag for a slug, or NotFound: also for members when it tags nothing they
+    can see (a tag used only on hidden or deleted items stays unknown)."""
     tag = find_tag(slug)
-    if tag is None:
+    if tag is None or not is_listed(actor, tag):
         raise NotFound(f"No tag {slug!r}.")
     return tag

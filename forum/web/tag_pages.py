@@ -41,7 +41,7 @@ def tag_suggestions():
 @routes.get("/tags/<slug>")
 def tag(slug):
     """Threads and contributions carrying a tag (a synonym redirects to its canonical tag)."""
-    tag = thread_service.tag_for_listing(slug)
+    tag = thread_service.tag_for_listing(current_actor(), slug)
     if tag.slug != slug:
         return redirect(url_for("forum.tag", slug=tag.slug, **query_args("slug")), 301)
     return render_tag(tag)
@@ -58,7 +58,7 @@ def merge_tag(slug):
     except ForumError as error:
         if error.field != "into":
             raise
-        tag = thread_service.tag_for_listing(slug)
+        tag = thread_service.tag_for_listing(actor, slug)
         return render_tag(tag, form, status=attach_error(form, error))
     flash(f"#{slug} is merged into #{target.name}.", "success")
     return redirect(url_for("forum.tag", slug=target.slug))

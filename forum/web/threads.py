@@ -23,7 +23,7 @@ def index():
         sort = "latest"
     tag = None
     if request.args.get("tag"):
-        tag = thread_service.tag_for_listing(request.args["tag"])
+        tag = thread_service.tag_for_listing(current_actor(), request.args["tag"])
     threads = thread_service.list_threads(current_actor(), sort=sort, tag=tag, page=page_arg(),
                                           counted=False)
     return render_template("forum/index.html", threads=threads, sort=sort, tag=tag,
