@@ -18,8 +18,10 @@ def is_author(actor, item):
 
 
 def _author_or_moderator(actor, item):
-    """The rule shared by editing, retagging and deleting: the item's author or a moderator."""
-    return actor.is_authenticated and (actor.can_moderate or is_author(actor, item))
+    """The rule shared by editing, retagging and deleting: a moderator, or the item's author
+    while it is live (a hidden item is frozen for its author until a moderator restores it)."""
+    return actor.is_authenticated and (
+        actor.can_moderate or (is_author(actor, item) and is_live(item)))
 
 
 def can_edit(actor, item):

@@ -15,7 +15,7 @@ from forum.services.tags import (
     get_or_create_tags, parse_tag_names, replace_tags, with_hashtags,
 )
 from forum.services.visibility import (
-    can_see, is_live, live_reply, visible_replies, visible_thread, visible_threads,
+    REPLY_GONE, can_see, is_live, live_reply, visible_replies, visible_thread, visible_threads,
 )
 
 BODY_MAX = 20_000
@@ -201,7 +201,7 @@ def visible_reply(actor, reply_id):
     """A reply the actor may read, its thread visible too, loaded as load_reply; else NotFound."""
     reply = load_reply(reply_id)
     if not can_see(actor, reply):
-        raise NotFound("That contribution does not exist or was removed.")
+        raise NotFound(REPLY_GONE)
     _open_thread(session(), actor, reply.thread_id)
     return reply
 
@@ -214,6 +214,8 @@ def _reply_for_change(db_session, actor, reply_id, verb, allowed=can_edit):
         raise NotFound("That contribution does not exist.")
     if reply.is_deleted and not can_restore(actor, reply):
         raise NotFound("That contribution was deleted.")
+    if not can_see(actor, reply):  # hidden: frozen for its author until a moderator restores it
+        raise NotFound(REPLY_GONE)
     if not allowed(actor, reply):
         raise Forbidden(f"Only its author or a moderator can {verb} this contribution.")
     _open_thread(db_session, actor, reply.thread_id)

@@ -12,6 +12,7 @@ from forum.errors import NotFound
 from forum.models import Reply, Thread
 
 THREAD_GONE = "That thread does not exist or was removed."
+REPLY_GONE = "That contribution does not exist or was removed."
 
 
 def live_thread(thread=Thread):
