@@ -1,5 +1,5 @@
 """Pages and form posts for rating threads and contributions (JSON for scripts that ask for it)."""
-from flask import flash, jsonify, redirect, request, url_for
+from flask import flash, jsonify, redirect, request
 
 from forum.errors import ForumError, NotFound
 from forum.limits import limit
@@ -7,6 +7,7 @@ from forum.services import ratings as rating_service
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 from forum.web.context import current_actor
+from forum.web.discussion_common import thread_url
 from forum.web.routes import Routes
 from forum.web.thread_page import rating_text, render_thread, stars_text
 
@@ -58,14 +59,14 @@ def _respond(kind, target_id, thread_id, anchor):
         return jsonify(target=kind, id=target_id, rating=summary.as_dict(),
                        text=rating_text(summary), message=message)
     flash(message, "success")
-    return redirect(url_for("forum.thread", thread_id=thread_id) + anchor, 303)
+    return redirect(thread_url(thread_id, anchor), 303)
 
 
 @routes.post("/threads/<int:thread_id>/rating")
 @limit("rating")
 def rate_thread(thread_id):
     """Rate this article: give, change (stars=1..5) or remove (remove=1) your stars."""
-    return _respond("thread", thread_id, thread_id, "#rate-thread")
+    return _respond("thread", thread_id, thread_id, "rate-thread")
 
 
 @routes.post("/replies/<int:reply_id>/rating")
@@ -76,4 +77,4 @@ def rate_reply(reply_id):
         thread_id = reply_service.get_reply(reply_id).thread_id
     except NotFound:
         thread_id = None
-    return _respond("reply", reply_id, thread_id, f"#reply-{reply_id}")
+    return _respond("reply", reply_id, thread_id, f"reply-{reply_id}")
