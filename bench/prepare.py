@@ -49,7 +49,7 @@ def analyze(engine):
 def prepare(url, scale, seed=SEED, log=print):
     """Build the benchmark forum on url; returns the generator's summary (with timings)."""
     from forum import migrate
-    from forum.services import accounts
+    from forum.services import builtin_accounts
 
     started = time.perf_counter()
     reset_database(url)
@@ -62,7 +62,7 @@ def prepare(url, scale, seed=SEED, log=print):
         indexing = time.perf_counter()
         migrate.upgrade()
         generated.seconds_upgrade = time.perf_counter() - indexing
-        accounts.create_account(WRITER_NAME, WRITER_PASSWORD)
+        builtin_accounts.create_account(WRITER_NAME, WRITER_PASSWORD)
         analyze(engine)
         app.extensions["sqlalchemy"].session.remove()
         engine.dispose()
@@ -84,12 +84,13 @@ def upgrade(url):
 
 def writer_token(url):
     """A fresh API token for the writer account (earlier benchmark tokens are revoked)."""
-    from forum.services import accounts, tokens
+    from forum.services import builtin_accounts
+    from forum.services import tokens
     from forum.services.actors import Actor
 
     app = site_app(url)
     with app.app_context():
-        account = accounts.find_account(WRITER_NAME)
+        account = builtin_accounts.find_account(WRITER_NAME)
         actor = Actor(user_key=f"account:{account.id}", display_name=account.name)
         for token in tokens.list_tokens(actor):
             if token.revoked_at is None:

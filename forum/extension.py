@@ -78,10 +78,10 @@ class Forum:
         for key, value in DEFAULTS.items():
             app.config.setdefault(key, value)
 
-        from forum import accounts
+        from forum import builtin_login
 
         if app.config["FORUM_BUILTIN_ACCOUNTS"]:
-            accounts.init_builtin_accounts(app)
+            builtin_login.init_builtin_accounts(app)
         elif not hasattr(app, "login_manager"):
             raise RuntimeError(
                 "The forum uses the host's Flask-Login users. Create LoginManager(app) before "
@@ -100,17 +100,19 @@ class Forum:
             db=db,
             csrf=csrf,
             display_name=self.display_name or (
-                accounts.display_name if builtin else _default_display_name),
+                builtin_login.display_name if builtin else _default_display_name),
             is_moderator=self.is_moderator or (
-                accounts.is_moderator if builtin else _default_is_moderator),
-            is_admin=self.is_admin or (accounts.is_admin if builtin else (lambda user: False)),
+                builtin_login.is_moderator if builtin else _default_is_moderator),
+            is_admin=self.is_admin or (builtin_login.is_admin if builtin else (lambda user: False)),
         )
 
         from forum import limits, security
+        from forum.api import register_api
         from forum.cli import forum_cli
-        from forum.web import register_blueprints
+        from forum.web import register_pages
 
-        register_blueprints(app, csrf)
+        register_pages(app)
+        register_api(app, csrf)
         security.init_app(app)
         limits.init_app(app)
         app.cli.add_command(forum_cli)

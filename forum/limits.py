@@ -9,6 +9,9 @@ import hashlib
 from flask import current_app, request
 from flask_limiter import Limiter
 
+from forum.request_actor import current_actor
+from forum.services.builtin_accounts import name_key
+
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 # name: (default rate, what is counted per, which methods count; None = every method)
@@ -32,16 +35,12 @@ def address_key():
 
 def member_key():
     """The signed-in member, or the address for anonymous requests."""
-    from forum.web.context import current_actor
-
     user_key = current_actor().user_key
     return f"member:{user_key}" if user_key else f"address:{address_key()}"
 
 
 def login_name_key():
     """The account name being tried (any case), whether or not such an account exists."""
-    from forum.services.accounts import name_key
-
     return "name:" + name_key(str(request.form.get("name", "")))[:80]
 
 

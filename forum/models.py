@@ -28,7 +28,6 @@ NAMING_CONVENTION = {
 
 ROLES = ("member", "moderator", "admin")
 FLAG_REASONS = ("spam", "off-topic", "inappropriate", "client-info", "other")
-FLAG_STATES = ("open", "dismissed", "actioned")
 
 
 def utcnow():
@@ -182,11 +181,6 @@ class Reply(Base):
     tags: Mapped[list["Tag"]] = relationship(
         secondary="forum_reply_tag", order_by="Tag.slug", lazy="raise"
     )
-
-    @property
-    def is_visible(self):
-        """Whether members who are not moderators may see this reply."""
-        return not (self.is_hidden or self.is_deleted)
 
 
 class ReplyRevision(Base):

@@ -76,3 +76,11 @@ SETTINGS = {
 }
 
 DEFAULTS = {name: default for name, (default, _) in SETTINGS.items()}
+
+
+def url_prefix(config):
+    """FORUM_URL_PREFIX normalized for register_blueprint: None for the site root ('' or '/')."""
+    value = (config["FORUM_URL_PREFIX"] or "").strip()
+    if value in ("", "/"):
+        return None
+    return "/" + value.strip("/")

@@ -184,10 +184,10 @@ def site_client(site):
 @pytest.fixture
 def make_account(site):
     """Create a built-in account: make_account("Ana", role="moderator")."""
-    from forum.services import accounts
+    from forum.services import builtin_accounts
 
     def make(name, password="correct horse battery", role="member"):
-        return accounts.create_account(name, password, role=role)
+        return builtin_accounts.create_account(name, password, role=role)
     return make
 
 

@@ -38,10 +38,10 @@ def limited(database_url):
 
 
 def create_account(app, name, password=PASSWORD):
-    from forum.services import accounts
+    from forum.services import builtin_accounts
 
     with app.app_context():
-        accounts.create_account(name, password)
+        builtin_accounts.create_account(name, password)
 
 
 def login(client, name, password=PASSWORD):
@@ -160,12 +160,13 @@ def test_redis_storage_shares_limits_between_workers(limited):
 
 def api_headers(app, name):
     """Create an account and a bearer token for it."""
-    from forum.accounts import AccountUser
-    from forum.services import accounts, tokens
+    from forum.builtin_login import AccountUser
+    from forum.services import builtin_accounts
+    from forum.services import tokens
     from forum.web.context import actor_for_user
 
     with app.test_request_context():
-        account = accounts.create_account(name, PASSWORD)
+        account = builtin_accounts.create_account(name, PASSWORD)
         _, raw = tokens.create_token(actor_for_user(AccountUser(account)), "tests")
     return {"Authorization": f"Bearer {raw}"}
 

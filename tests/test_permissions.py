@@ -269,7 +269,7 @@ def test_changing_ids_in_urls_does_not_reach_other_members_items(host):
 ])
 def test_site_members_actions_by_role(site, login_site, site_client, path, data):
     from forum.models import Account
-    from forum.services import accounts
+    from forum.services import builtin_accounts
 
     clients = {"anonymous": site_client, "member": login_site("Bo Member"),
                "moderator": login_site("Mo Mod", role="moderator"),
@@ -277,7 +277,7 @@ def test_site_members_actions_by_role(site, login_site, site_client, path, data)
     expected = {"anonymous": 401, "member": 403, "moderator": 403, "admin": MOVED}
     db_session = site.extensions["sqlalchemy"].session
     for role, client in clients.items():
-        target = accounts.create_account(f"Target {role}", "correct horse battery")
+        target = builtin_accounts.create_account(f"Target {role}", "correct horse battery")
         if path.endswith("unban"):
             with db_session.begin():
                 db_session.get(Account, target.id).is_banned = True

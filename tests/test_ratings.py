@@ -6,7 +6,7 @@ from sqlalchemy import delete, func, select, update
 
 from forum.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError
 from forum.models import Rating, RatingTotal, Reply, Thread
-from forum.services import ratings, replies, threads
+from forum.services import moderation, ratings, replies, threads
 
 TITLE = "Dealing with a stalled client: how do you restart momentum?"
 
@@ -60,12 +60,13 @@ def test_rate_change_remove_keep_aggregates_in_step(db, board, actor_for):
     assert rows(db) == 0
 
 
-def test_summary_for_the_api(db, board, actor_for):
+def test_summary_for_the_api(db, board, client_for):
     for n, stars in enumerate((5, 4, 3)):
-        ratings.rate(actor_for(board["raters"][n]), "thread", board["thread"], stars)
-    summary = ratings.summary(actor_for(board["raters"][1]), "thread", board["thread"])
-    assert summary.as_dict() == {"count": 3, "average": 4.0, "score": 4.0,
-                                 "needs_more": False, "mine": 4}
+        response = client_for(board["raters"][n]).put(
+            f"/community/api/threads/{board['thread']}/rating", json={"stars": stars})
+    assert response.status_code == 200
+    assert response.get_json() == {"count": 3, "average": 4.0, "score": 4.0,
+                                   "needs_more": False, "mine": 3}
 
 
 def test_nobody_rates_their_own_thread_or_contribution(db, board, actor_for):
@@ -175,7 +176,6 @@ def test_site_total_follows_every_change_to_the_ratings(db, board, ranked, actor
     db.session.execute(delete(Reply).where(Reply.id == ranked["tested"]))  # its 4 ratings cascade
     db.session.commit()
     assert kept()[0] == 5
-    ratings.forget_site_mean()
     assert ratings.site_mean() == pytest.approx(kept()[1] / 5)
 
 
@@ -375,3 +375,22 @@ def test_thread_page_query_count_does_not_grow_with_replies(app, client_for, db,
     assert page.text.count("Your rating:") == 11
     assert "Top contributors" in page.text
     assert many[0] == few[0], (few[0], many[0])
+
+
+def test_page_offers_rating_exactly_when_the_service_accepts(client_for, make_user, db, board,
+                                                             actor_for):
+    """One rule (services/permissions.py): a moderator reading a hidden thread is told why its
+    contributions cannot be rated, in the words the service refuses with."""
+    mo = make_user("Mo Moderator")
+    mo.is_staff = True
+    db.session.commit()
+    moderation.hide_thread(actor_for(mo), board["thread"], reason="Client named")
+    refusal = "Hidden or deleted items cannot be rated: this contribution is not public."
+    page = client_for(mo).get(thread_url(board) + "/x", follow_redirects=True)
+    assert page.text.count(refusal) == 2 and "Rate 4 stars" not in page.text
+    with pytest.raises(Conflict, match=re.escape(refusal)):
+        ratings.rate(actor_for(mo), "reply", board["first"], 4)
+    moderation.restore_thread(actor_for(mo), board["thread"], reason="Fixed")
+    page = client_for(mo).get(thread_url(board) + "/x", follow_redirects=True)
+    assert refusal not in page.text and "Rate 4 stars" in page.text
+    assert ratings.rate(actor_for(mo), "reply", board["first"], 4).mine == 4

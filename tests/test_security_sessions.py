@@ -6,7 +6,7 @@ import time
 import pytest
 
 import wsgi
-from forum.services import accounts as account_service
+from forum.services import builtin_accounts as account_service
 from tests.conftest import SITE_TEST_CONFIG
 
 PASSWORD = "correct horse battery"

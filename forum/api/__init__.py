@@ -1,12 +1,13 @@
 """The JSON API under api/: bearer tokens or a session with a CSRF header."""
 from forum.api import (  # noqa: F401  (each module registers its routes)
-    account, auth, document, errors, moderation, ratings, related, search, threads,
+    auth, document, errors, moderation, ratings, related, search, site_info, threads,
 )
 from forum.api.spec import api_bp
+from forum.settings import url_prefix
 
 
-def register_api(app, csrf, prefix):
+def register_api(app, csrf):
     """Mount the API at <forum prefix>/api, outside the global CSRF check (it has its own rule)."""
     if csrf is not None:
         csrf.exempt(api_bp)
-    app.register_blueprint(api_bp, url_prefix=f"{prefix or ''}/api")
+    app.register_blueprint(api_bp, url_prefix=f"{url_prefix(app.config) or ''}/api")

@@ -3,9 +3,11 @@ from flask import current_app, g, request
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError as WTFormsValidationError
 
+from forum.builtin_login import AccountUser
 from forum.errors import ForumError, Unauthorized
+from forum.request_actor import actor_for_user, current_actor, use_actor
 from forum.services import tokens as token_service
-from forum.web.context import actor_for_user, current_actor
+from forum.services.builtin_accounts import get_account
 
 from forum.api.spec import api_bp
 
@@ -17,9 +19,6 @@ def _host_user(user_key):
     """The host's user object for a Member key (built-in account or the host's user loader)."""
     app = current_app
     if user_key.startswith("account:") and app.config["FORUM_BUILTIN_ACCOUNTS"]:
-        from forum.accounts import AccountUser
-        from forum.services.accounts import get_account
-
         account = get_account(int(user_key.partition(":")[2]))
         if account is None or account.is_banned:
             return None
@@ -48,7 +47,7 @@ def authenticate():
         user = _host_user(member.user_key) if member is not None else None
         if user is None or not getattr(user, "is_active", True):
             raise Unauthorized("The bearer token is invalid or revoked.")
-        g.forum_actor = actor_for_user(user)
+        use_actor(actor_for_user(user))
         g.forum_api_token = True
         return
     if request.method in SAFE_METHODS or not current_actor().is_authenticated:

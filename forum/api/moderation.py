@@ -5,12 +5,13 @@ from flask import jsonify
 
 from forum.api import shapes
 from forum.api.spec import endpoint, query, schema
-from forum.api.threads import PAGE, load_reply
+from forum.api.threads import PAGE
 from forum.models import FLAG_REASONS
+from forum.request_actor import current_actor
 from forum.services import flags as flag_service
 from forum.services import moderation as moderation_service
+from forum.services import replies as reply_service
 from forum.services import threads as thread_service
-from forum.web.context import current_actor
 
 REASON_BODY = schema("ModerationReason", {
     "type": "object", "additionalProperties": False,
@@ -92,7 +93,7 @@ def _reply_switch(action):
 
     def view(reply_id, body):
         service(current_actor(), reply_id, body.get("reason", ""))
-        return jsonify(shapes.reply_json(load_reply(reply_id)))
+        return jsonify(shapes.reply_json(reply_service.load_reply(reply_id)))
 
     view.__name__ = f"{action}_reply"
     view.__doc__ = f"Moderators: {action} a contribution (logged); answers the contribution."

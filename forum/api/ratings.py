@@ -3,8 +3,8 @@ from flask import jsonify
 
 from forum.api import shapes
 from forum.api.spec import endpoint, schema
+from forum.request_actor import current_actor
 from forum.services import ratings as rating_service
-from forum.web.context import current_actor
 
 STARS = schema("Stars", {
     "type": "object", "required": ["stars"], "additionalProperties": False,

@@ -2,9 +2,9 @@
 from flask import jsonify
 
 from forum.api.spec import endpoint, schema
+from forum.request_actor import current_actor
 from forum.services import related as related_service
 from forum.services import threads as thread_service
-from forum.web.context import current_actor
 
 ENTRY_FIELDS = {
     "category": {"type": "string", "maxLength": 1000},

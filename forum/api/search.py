@@ -5,8 +5,8 @@ from flask import jsonify, url_for
 
 from forum.api.spec import endpoint, query, schema
 from forum.api.threads import PAGE
+from forum.request_actor import current_actor
 from forum.services import search as search_service
-from forum.web.context import current_actor
 
 HIT = schema("SearchHit", {
     "type": "object",

@@ -1,10 +1,9 @@
 """JSON shapes of forum objects: one serializer and one schema for each, side by side."""
 from flask import url_for
 
-from forum.api.spec import ref, schema
+from forum.api.spec import schema
 from forum.services import ratings as rating_service
 
-NULLABLE_STRING = {"type": ["string", "null"]}
 TIMESTAMP = {"type": "string", "format": "date-time"}
 NULLABLE_TIMESTAMP = {"type": ["string", "null"], "format": "date-time"}
 

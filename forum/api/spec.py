@@ -8,7 +8,7 @@ from jsonschema import Draft202012Validator
 from forum import markup
 from forum.errors import NotFound, Unauthorized, ValidationError
 from forum.limits import limit
-from forum.web.context import current_actor
+from forum.request_actor import current_actor
 
 api_bp = Blueprint("forum_api", __name__)
 limit("api")(api_bp)  # every API call counts (FORUM_RATELIMITS["api"])

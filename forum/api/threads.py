@@ -1,19 +1,14 @@
 """API endpoints for threads and their contributions."""
 from flask import jsonify
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from forum.api import shapes
 from forum.api.related import RELATED, related_json
 from forum.api.spec import endpoint, query, schema
-from forum.database import session
-from forum.errors import NotFound
 from forum.limits import limit
-from forum.models import Reply
+from forum.request_actor import current_actor
 from forum.services import related as related_service
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
-from forum.web.context import current_actor
 
 PAGE = {"type": "integer", "minimum": 1, "maximum": 100_000}
 TAG_NAMES = {"type": "array", "items": {"type": "string", "maxLength": 200}, "maxItems": 50}
@@ -44,27 +39,6 @@ THREAD_DETAIL = schema("ThreadDetail", {"allOf": [shapes.THREAD, {
     "properties": {"related": {"type": "array", "items": RELATED}}}]})
 
 
-def load_reply(reply_id):
-    """A reply with author, prompt and tags loaded (after a write, for the response)."""
-    reply = session().scalar(
-        select(Reply).where(Reply.id == reply_id).execution_options(populate_existing=True)
-        .options(selectinload(Reply.author), selectinload(Reply.prompt),
-                 selectinload(Reply.tags)))
-    if reply is None:
-        raise NotFound("That contribution does not exist.")
-    return reply
-
-
-def visible_reply(reply_id):
-    """A reply the current actor may read (its thread visible too), or NotFound."""
-    actor = current_actor()
-    reply = load_reply(reply_id)
-    if not reply.is_visible and not actor.can_moderate:
-        raise NotFound("That contribution does not exist or was removed.")
-    thread_service.get_thread(actor, reply.thread_id)
-    return reply
-
-
 @endpoint("/threads", "GET", summary="List threads", tag="threads", response=THREAD_PAGE,
           params=[query("tag", {"type": "string", "maxLength": 200}, "Tag slug or name."),
                   query("sort", {"type": "string", "enum": list(thread_service.THREAD_SORTS),
@@ -72,8 +46,9 @@ def visible_reply(reply_id):
                   query("page", PAGE, "Page number, from 1.")], errors=(404,))
 def list_threads(args):
     """A page of threads, optionally for one tag, in the chosen order."""
-    tag = thread_service.tag_for_listing(args["tag"]) if args.get("tag") else None
-    page = thread_service.list_threads(current_actor(), sort=args.get("sort", "latest"), tag=tag,
+    actor = current_actor()
+    tag = thread_service.tag_for_listing(actor, args["tag"]) if args.get("tag") else None
+    page = thread_service.list_threads(actor, sort=args.get("sort", "latest"), tag=tag,
                                        page=args.get("page", 1))
     return jsonify(shapes.page_json(page, shapes.thread_summary_json))
 
@@ -123,14 +98,14 @@ def create_reply(thread_id, body):
     """Add a contribution; answers it with its id, body, sanitized html and tags."""
     reply = reply_service.add_reply(current_actor(), thread_id, body["body"],
                                     body.get("prompt"), body.get("tags", []))
-    return jsonify(shapes.reply_json(load_reply(reply.id))), 201
+    return jsonify(shapes.reply_json(reply_service.load_reply(reply.id))), 201
 
 
 @endpoint("/replies/<int:reply_id>", "GET", summary="Get a contribution", tag="replies",
           response=shapes.REPLY)
 def get_reply(reply_id):
     """One contribution."""
-    return jsonify(shapes.reply_json(visible_reply(reply_id)))
+    return jsonify(shapes.reply_json(reply_service.visible_reply(current_actor(), reply_id)))
 
 
 
@@ -171,7 +146,7 @@ def change_reply(reply_id, body):
             body.get("tags"), body.get("reason", ""))
     elif "tags" in body:
         reply_service.set_reply_tags(actor, reply_id, body["tags"], body.get("reason", ""))
-    return jsonify(shapes.reply_json(load_reply(reply_id)))
+    return jsonify(shapes.reply_json(reply_service.load_reply(reply_id)))
 
 
 @endpoint("/replies/<int:reply_id>", "DELETE", summary="Delete a contribution", tag="replies",

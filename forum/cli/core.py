@@ -48,14 +48,14 @@ def revision_command(message):
 @with_appcontext
 def create_user_command(name, role, password_stdin):
     """Create a built-in account NAME (the password is prompted for, or read from stdin)."""
-    from forum.services import accounts
+    from forum.services import builtin_accounts
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        account = accounts.create_account(name, password, role=role)
+        account = builtin_accounts.create_account(name, password, role=role)
     except ForumError as error:
         fail(f"{error.message} (account {name!r} was not created)")
     click.echo(f"Created {account.role} {account.name!r} (id {account.id}).")

@@ -17,10 +17,11 @@ from forum.errors import ForumError
 @with_appcontext
 def ban_command(name, reason, undo):
     """Ban the built-in account NAME: it cannot log in, and its sessions and cookies stop working."""
-    from forum.services import accounts
+    from forum.services import builtin_accounts
 
     try:
-        account = accounts.set_banned(accounts.find_account(name), not undo, reason=reason)
+        account = builtin_accounts.set_banned(builtin_accounts.find_account(name), not undo,
+                                              reason=reason)
     except ForumError as error:
         fail(error.message)
     click.echo(f"{'Unbanned' if undo else 'Banned'} {account.name!r}.")

@@ -11,7 +11,7 @@ from forum.services.actors import Actor
 def _actor_for(name):
     """The Actor a token is created for: a built-in account by name, else a host user key."""
     if current_app.config["FORUM_BUILTIN_ACCOUNTS"]:
-        from forum.services.accounts import find_account
+        from forum.services.builtin_accounts import find_account
 
         account = find_account(name)
         return Actor(user_key=f"account:{account.id}", display_name=account.name)

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from forum import formats
 from forum.database import atomic, session
 from forum.models import Account, Member, Reply, Thread
-from forum.services import accounts, importer
+from forum.services import builtin_accounts
+from forum.services import importer
 from forum.services.actors import Actor
 
 # (name, role): the moderator asks the questions, everyone contributes.
@@ -59,13 +60,13 @@ def demo_members():
     for name, role in DEMO_MEMBERS:
         if builtin:
             account = session().scalar(select(Account).where(
-                Account.name_key == accounts.name_key(name)))
+                Account.name_key == builtin_accounts.name_key(name)))
             if account is None:
-                account = accounts.create_account(name, password, role=role)
+                account = builtin_accounts.create_account(name, password, role=role)
                 created.append(f"{name} ({role})")
             key = f"account:{account.id}"
         else:
-            key = f"demo:{accounts.name_key(name)}"
+            key = f"demo:{builtin_accounts.name_key(name)}"
         with atomic():
             members.append(_member(key, name))
     return members, (password if created else None), created

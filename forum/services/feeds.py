@@ -6,14 +6,15 @@ from forum.database import session
 from forum.models import Reply, Thread, ThreadTag
 from forum.services.actors import ANONYMOUS
 from forum.services.threads import get_thread, tag_for_listing
+from forum.services.visibility import visible_replies, visible_threads
 
 FEED_SIZE = 30
 
 
 def newest_threads(tag_slug=None, limit=FEED_SIZE):
     """(tag or None, newest visible threads) for the forum-wide or a tag's feed."""
-    tag = tag_for_listing(tag_slug) if tag_slug is not None else None
-    query = select(Thread).where(Thread.is_hidden.is_(False))
+    tag = tag_for_listing(ANONYMOUS, tag_slug) if tag_slug is not None else None
+    query = visible_threads(ANONYMOUS, select(Thread))
     if tag is not None:
         query = query.where(Thread.id.in_(
             select(ThreadTag.thread_id).where(ThreadTag.tag_id == tag.id)))
@@ -27,8 +28,7 @@ def newest_replies(thread_id, limit=FEED_SIZE):
     """(thread, its newest visible replies) for a thread's feed; NotFound for hidden threads."""
     thread = get_thread(ANONYMOUS, thread_id)
     replies = session().scalars(
-        select(Reply).where(Reply.thread_id == thread.id, Reply.is_hidden.is_(False),
-                            Reply.is_deleted.is_(False))
+        visible_replies(ANONYMOUS, select(Reply).where(Reply.thread_id == thread.id))
         .options(selectinload(Reply.author))
         .order_by(Reply.created_at.desc(), Reply.id.desc()).limit(limit)).all()
     return thread, replies

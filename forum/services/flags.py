@@ -10,6 +10,7 @@ from forum.models import FLAG_REASONS, Flag, Reply, Thread, utcnow
 from forum.services.audit import log_action
 from forum.services.moderation import apply_reply_visibility, apply_thread_switch, clean_reason
 from forum.services.threads import Page
+from forum.services.visibility import can_see, visible_thread
 
 REASON_LABELS = {
     "spam": "Spam",
@@ -41,13 +42,10 @@ def _visible_target(actor, thread_id=None, reply_id=None):
     """The flagged thread or reply if the actor can see it, else NotFound."""
     if reply_id is not None:
         reply = session().get(Reply, reply_id)
-        if reply is None or reply.is_deleted or (reply.is_hidden and not actor.can_moderate):
+        if reply is None or reply.is_deleted or not can_see(actor, reply):
             raise NotFound("That contribution does not exist.")
         thread_id = reply.thread_id
-    thread = session().get(Thread, thread_id)
-    if thread is None or (thread.is_hidden and not actor.can_moderate):
-        raise NotFound("That thread does not exist or was removed.")
-    return thread
+    return visible_thread(actor, session().get(Thread, thread_id))
 
 
 def _flag(actor, reason, text, thread_id=None, reply_id=None):

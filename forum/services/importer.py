@@ -10,12 +10,13 @@ from forum import formats, markup
 from forum.database import atomic, session
 from forum.errors import Conflict, NotFound, ValidationError
 from forum.formats import ParseError
-from forum.models import Member, RelatedLink, Reply, ReplyTag, Thread, utcnow
+from forum.models import Member, RelatedLink, Reply, Thread, utcnow
 from forum.services import related as related_service
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 from forum.services.audit import log_action
-from forum.services.tags import get_or_create_tags, with_hashtags
+from forum.services.tags import with_hashtags
+from forum.services.visibility import live_reply, live_thread
 
 IMPORT_AUTHOR_KEY = "forum:import-author"
 MODES = ("refuse", "replace", "skip")
@@ -158,14 +159,8 @@ def _create_thread(plan, author, contributors):
     db_session.add(thread)
     db_session.flush()
     for index, item in enumerate(plan.replies):
-        reply = Reply(thread_id=thread.id, body=item["body"], html=str(markup.render(item["body"])),
-                      author_id=contributors[index % len(contributors)].id,
-                      created_at=times[index + 1])
-        db_session.add(reply)
-        db_session.flush()
-        for tag in get_or_create_tags(item["tags"]):
-            db_session.add(ReplyTag(reply_id=reply.id, tag_id=tag.id))
-    db_session.flush()
+        reply_service.insert_reply(thread.id, contributors[index % len(contributors)].id,
+                                   item["body"], item["tags"], created_at=times[index + 1])
     reply_service.recount_thread(thread.id)
     targets = threads_by_title_key({thread_service.title_key(r["title"]) for r in plan.related})
     targets = {key: target for key, target in targets.items() if target != thread.id}
@@ -183,7 +178,7 @@ def threads_by_title_key(keys, visible_only=True):
         return {}
     query = select(Thread.title_key, Thread.id).where(Thread.title_key.in_(keys))
     if visible_only:
-        query = query.where(Thread.is_hidden.is_(False))
+        query = query.where(live_thread())
     return {key: thread_id for key, thread_id in session().execute(
         query.order_by(Thread.id.desc())).all()}
 
@@ -279,7 +274,7 @@ def export_article(thread_id):
     if thread is None:
         raise NotFound(f"No thread {thread_id}.")
     bodies = db_session.scalars(select(Reply.body).where(
-        Reply.thread_id == thread_id, Reply.is_hidden.is_(False), Reply.is_deleted.is_(False))
+        Reply.thread_id == thread_id, live_reply())
         .order_by(Reply.created_at, Reply.id)).all()
     links = db_session.execute(select(RelatedLink.category, RelatedLink.title).where(
         RelatedLink.thread_id == thread_id).order_by(RelatedLink.position, RelatedLink.id)).all()

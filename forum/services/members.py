@@ -4,7 +4,7 @@ from sqlalchemy import select
 from forum.database import atomic, get_or_not_found, session
 from forum.errors import Conflict, Forbidden, ValidationError
 from forum.models import ROLES, Account
-from forum.services.accounts import end_sessions
+from forum.services.builtin_accounts import end_sessions
 from forum.services.audit import log_action
 from forum.services.moderation import clean_reason
 

@@ -1,14 +1,16 @@
 """Star ratings: rate, change and remove, aggregates kept in step, Bayesian ranking, summaries."""
 from dataclasses import dataclass
 
-from flask import current_app, g
+from flask import current_app
 from sqlalchemy import Float, and_, bindparam, cast, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from forum.database import atomic, session
-from forum.errors import Conflict, Forbidden, NotFound, ValidationError
+from forum.errors import Conflict, NotFound, ValidationError
 from forum.models import Member, Rating, RatingTotal, Reply, Thread, utcnow
+from forum.services.permissions import NOUN, rating_refusal, unrating_refusal
+from forum.services.visibility import live_reply
 
 TARGET_KINDS = ("thread", "reply")
 STARS_MIN, STARS_MAX = 1, 5
@@ -17,7 +19,7 @@ STARS_MESSAGE = f"Choose a whole number of stars from {STARS_MIN} to {STARS_MAX}
 _MODELS = {"thread": Thread, "reply": Reply}
 _COLUMNS = {"thread": Rating.thread_id, "reply": Rating.reply_id}
 _INSERT_ATTEMPTS = 3
-TOTAL_COLUMNS = (RatingTotal.rating_sum, RatingTotal.rating_count)
+_KEPT_TOTAL = "forum_rating_total"  # key in the session's info: (transaction, RatingTotal)
 
 
 @dataclass(frozen=True)
@@ -79,29 +81,33 @@ def prior_weight():
 
 
 def site_mean():
-    """The site-wide mean rating m, cached for the rest of the request.
+    """The site-wide mean rating m, from the one-row forum_rating_total that triggers keep.
 
-    Read from the one-row forum_rating_total that triggers keep (a primary-key read, or none when
-    get_thread already fetched the row); computed from the ratings only if that row is missing.
+    No query when get_thread brought the row along, or an earlier call read it, in this
+    transaction (keep_site_total); computed from the ratings only if that row is missing.
     """
-    if "forum_rating_mean" not in g:
-        row = session().execute(select(*TOTAL_COLUMNS).where(RatingTotal.id == 1)).one_or_none()
-        if row is None:
-            row = session().execute(
-                select(func.coalesce(func.sum(Rating.stars), 0), func.count(Rating.id))).one()
-        note_site_total(*row)
-    return g.forum_rating_mean
+    db_session = session()
+    transaction, total = db_session.info.get(_KEPT_TOTAL, (None, None))
+    if total is None or transaction is not _transaction():
+        total = keep_site_total(db_session.get(RatingTotal, 1))
+    if total is None:
+        rating_sum, rating_count = db_session.execute(
+            select(func.coalesce(func.sum(Rating.stars), 0), func.count(Rating.id))).one()
+    else:
+        rating_sum, rating_count = total.rating_sum, total.rating_count
+    return float(rating_sum) / rating_count if rating_count else NEUTRAL_MEAN
 
 
-def note_site_total(rating_sum, rating_count):
-    """Cache m from the rating total that another query fetched along (None: nothing known)."""
-    if rating_count is not None:
-        g.forum_rating_mean = float(rating_sum) / rating_count if rating_count else NEUTRAL_MEAN
+def keep_site_total(total):
+    """Hold the RatingTotal row a query brought along for site_mean, for this transaction only
+    (a rating commits, so the next transaction reads the moved total again)."""
+    session().info[_KEPT_TOTAL] = (_transaction(), total)
+    return total
 
 
-def forget_site_mean():
-    """Drop the cached mean (after a rating changed, or when a new request starts)."""
-    g.pop("forum_rating_mean", None)
+def _transaction():
+    """The current database transaction of the session (None between transactions)."""
+    return session()().get_transaction()
 
 
 def bayesian(total, count, mean=None, weight=None):
@@ -132,7 +138,11 @@ def best_first(model):
 
 def summarize(item, mine=None, mean=None):
     """The RatingSummary of a Thread or Reply row from its stored aggregates."""
-    count, total = item.rating_count or 0, item.rating_sum or 0
+    return summary_of(item.rating_count or 0, item.rating_sum or 0, mine=mine, mean=mean)
+
+
+def summary_of(count, total, mine=None, mean=None):
+    """The RatingSummary of an item with these aggregates (stored, or just returned by a write)."""
     return RatingSummary(
         count=count, total=total, average=(total / count) if count else None,
         score=bayesian(total, count, mean),
@@ -146,31 +156,16 @@ def _check_kind(target_kind):
         raise ValidationError("Only threads and contributions can be rated.", field="target")
 
 
-def _load_target(db_session, actor, target_kind, target_id):
-    """The Thread or Reply to rate, or NotFound/Conflict when it is missing, hidden or deleted."""
-    if target_kind == "thread":
-        item = db_session.get(Thread, target_id)
-        thread = item
-        what = "thread"
-    else:
-        item = db_session.get(Reply, target_id)
-        thread = db_session.get(Thread, item.thread_id) if item is not None else None
-        what = "contribution"
+def _load_target(db_session, actor, target_kind, target_id, check=rating_refusal):
+    """The Thread or Reply that passes `check` (a permissions refusal), or its ForumError."""
+    item = db_session.get(_MODELS[target_kind], target_id)
     if item is None:
-        raise NotFound(f"That {what} does not exist.")
-    unavailable = thread.is_hidden or (target_kind == "reply" and not item.is_visible)
-    if unavailable:
-        if not actor.can_moderate:
-            raise NotFound(f"That {what} does not exist or was removed.")
-        raise Conflict(f"Hidden or deleted items cannot be rated: this {what} is not public.")
+        raise NotFound(f"That {NOUN[target_kind]} does not exist.")
+    thread = item if target_kind == "thread" else db_session.get(Thread, item.thread_id)
+    refusal = check(actor, target_kind, item, thread)
+    if refusal is not None:
+        raise refusal
     return item
-
-
-def _check_not_own(item, member, target_kind):
-    """Nobody rates their own thread or contribution."""
-    if item.author_id is not None and item.author_id == member.id:
-        what = "question" if target_kind == "thread" else "contribution"
-        raise Forbidden(f"You cannot rate your own {what}.")
 
 
 def _own_rating(db_session, member_id, target_kind, target_id, lock):
@@ -216,23 +211,13 @@ def _bump(db_session, target_kind, target_id, count_delta, sum_delta):
     ).one())
 
 
-def _summary_of(count, total, mine):
-    """The summary of an item whose aggregates a write just returned."""
-    return RatingSummary(
-        count=count, total=total, average=(total / count) if count else None,
-        score=bayesian(total, count),
-        needs_more=count < current_app.config["FORUM_RATING_MIN_COUNT"], mine=mine,
-    )
-
-
 def rate(actor, target_kind, target_id, stars):
     """Give, or change, the actor's 1-5 stars for a thread or reply; returns the new summary."""
     _check_kind(target_kind)
     stars = parse_stars(stars)
     member = actor.require_member()
     with atomic() as db_session:
-        item = _load_target(db_session, actor, target_kind, target_id)
-        _check_not_own(item, member, target_kind)
+        _load_target(db_session, actor, target_kind, target_id)
         for _attempt in range(_INSERT_ATTEMPTS):
             old = _own_rating(db_session, member.id, target_kind, target_id, lock=True)
             if old is not None:
@@ -249,8 +234,7 @@ def rate(actor, target_kind, target_id, stars):
                 break
         else:
             raise Conflict("Your rating is being changed by another request; try again.")
-        forget_site_mean()
-        result = _summary_of(*figures, mine=stars)
+        result = summary_of(*figures, mine=stars)
     return result
 
 
@@ -259,32 +243,14 @@ def unrate(actor, target_kind, target_id):
     _check_kind(target_kind)
     member = actor.require_member()
     with atomic() as db_session:
-        _load_target(db_session, actor, target_kind, target_id)
+        _load_target(db_session, actor, target_kind, target_id, check=unrating_refusal)
         removed = db_session.scalar(
             delete(Rating).where(Rating.member_id == member.id,
                                  _COLUMNS[target_kind] == target_id)
             .returning(Rating.stars).execution_options(synchronize_session=False))
         figures = _bump(db_session, target_kind, target_id, -1 if removed else 0, -(removed or 0))
-        forget_site_mean()
-        result = _summary_of(*figures, mine=None)
+        result = summary_of(*figures, mine=None)
     return result
-
-
-def summary(actor, target_kind, target_id):
-    """The summary of a visible thread or reply, with the actor's own stars (API reads)."""
-    _check_kind(target_kind)
-    db_session = session()
-    item = db_session.get(_MODELS[target_kind], target_id)
-    if item is None:
-        raise NotFound("That item does not exist.")
-    thread = item if target_kind == "thread" else db_session.get(Thread, item.thread_id)
-    hidden = thread.is_hidden or (target_kind == "reply" and not item.is_visible)
-    if hidden and not actor.can_moderate:
-        raise NotFound("That item does not exist or was removed.")
-    mine = None
-    if actor.member_id is not None:
-        mine = _own_rating(db_session, actor.member_id, target_kind, target_id, lock=False)
-    return summarize(item, mine=mine)
 
 
 def viewer_ratings(actor, thread_id=None, reply_ids=None):
@@ -319,8 +285,7 @@ def top_contributors(thread_id, limit=5):
     rows = session().execute(
         select(Member.id, Member.display_name, func.count(Reply.id), count, total, score)
         .join(Reply, Reply.author_id == Member.id)
-        .where(Reply.thread_id == thread_id, Reply.is_hidden.is_(False),
-               Reply.is_deleted.is_(False), Reply.rating_count > 0)
+        .where(Reply.thread_id == thread_id, live_reply(), Reply.rating_count > 0)
         .group_by(Member.id, Member.display_name)
         .order_by(score.desc(), count.desc(), Member.id)
         .limit(limit)
@@ -339,24 +304,8 @@ def recount(target_kind, target_id):
     return int(count), int(total)
 
 
-def repair_aggregates():
-    """Reset every thread's and reply's stored aggregates, and the site total, from the rating
-    rows (ops repair)."""
-    with atomic() as db_session:
-        db_session.execute(update(RatingTotal).where(RatingTotal.id == 1).values(
-            rating_count=select(func.count(Rating.id)).scalar_subquery(),
-            rating_sum=select(func.coalesce(func.sum(Rating.stars), 0)).scalar_subquery()))
-        for kind, model in _MODELS.items():
-            column = _COLUMNS[kind]
-            counts = select(func.count(Rating.id)).where(column == model.id).scalar_subquery()
-            sums = select(func.coalesce(func.sum(Rating.stars), 0)).where(
-                column == model.id).scalar_subquery()
-            db_session.execute(update(model).values(rating_count=counts, rating_sum=sums)
-                               .execution_options(synchronize_session=False))
-
-
 __all__ = [
     "Contributor", "RatingSummary", "TARGET_KINDS", "best_first", "bayesian", "parse_stars",
-    "rate", "recount", "repair_aggregates", "score_expression", "site_mean", "note_site_total", "summarize",
-    "summary", "top_contributors", "unrate", "viewer_ratings",
+    "keep_site_total", "rate", "recount", "score_expression", "site_mean", "summarize",
+    "summary_of", "top_contributors", "unrate", "viewer_ratings",
 ]

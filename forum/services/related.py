@@ -10,6 +10,7 @@ from forum.database import atomic, get_or_not_found, session
 from forum.errors import NotFound, ValidationError
 from forum.models import RelatedLink, Reply, ReplyTag, Tag, Thread, ThreadTag
 from forum.services.audit import log_action
+from forum.services.visibility import can_see, live_reply, live_thread
 
 CATEGORY_MAX, TITLE_MAX, URL_MAX = 80, 200, 2000
 SUGGESTIONS = 5
@@ -78,10 +79,8 @@ def list_links(actor, thread):
             .order_by(RelatedLink.position, RelatedLink.id)).all()
     else:
         links = thread.related_links
-    if actor.can_moderate:
-        return links
     return [link for link in links
-            if link.target_thread is None or not link.target_thread.is_hidden]
+            if link.target_thread is None or can_see(actor, link.target_thread)]
 
 
 def get_link(link_id):
@@ -127,15 +126,6 @@ def add_link(actor, thread_id, category, title, url=None, target_thread_id=None,
         db_session.add(link)
         db_session.flush()
         log_action(member, "related.add", "related_link", link.id, after=_snapshot(link))
-    return link
-
-
-def add_unlinked(thread_id, category, title, curator_id=None):
-    """Append a title-only entry inside the caller's transaction (the importer's unmatched titles)."""
-    category, title, _, _ = validate_entry(category, title)
-    link = RelatedLink(thread_id=thread_id, position=_count(thread_id), category=category,
-                       title=title, curator_id=curator_id)
-    session().add(link)
     return link
 
 
@@ -213,8 +203,7 @@ def _tag_ids(thread_ids):
     ).all()
     rows += session().execute(
         select(Reply.thread_id, ReplyTag.tag_id).join(ReplyTag, ReplyTag.reply_id == Reply.id)
-        .where(Reply.thread_id.in_(thread_ids), Reply.is_hidden.is_(False),
-               Reply.is_deleted.is_(False))
+        .where(Reply.thread_id.in_(thread_ids), live_reply())
     ).all()
     for thread_id, tag_id in rows:
         found[thread_id].add(tag_id)
@@ -232,12 +221,11 @@ def suggestions(actor, thread, links=None, limit=SUGGESTIONS):
         sharing = set(session().scalars(
             select(ThreadTag.thread_id).where(ThreadTag.tag_id.in_(own_tags)).union(
                 select(Reply.thread_id).join(ReplyTag, ReplyTag.reply_id == Reply.id)
-                .where(ReplyTag.tag_id.in_(own_tags), Reply.is_hidden.is_(False),
-                       Reply.is_deleted.is_(False)))
+                .where(ReplyTag.tag_id.in_(own_tags), live_reply()))
         ).all())
     candidates = session().execute(
         select(Thread.id, Thread.title, Thread.title_key).where(
-            Thread.is_hidden.is_(False), Thread.id.not_in(listed))
+            live_thread(), Thread.id.not_in(listed))
         .order_by(Thread.last_activity_at.desc()).limit(500)
     ).all()
     candidate_ids = {row.id for row in candidates} | (sharing - listed)
@@ -246,8 +234,7 @@ def suggestions(actor, thread, links=None, limit=SUGGESTIONS):
     missing = (sharing - listed) - set(titles)
     if missing:
         titles.update(session().execute(
-            select(Thread.id, Thread.title).where(Thread.id.in_(missing),
-                                                  Thread.is_hidden.is_(False))).all())
+            select(Thread.id, Thread.title).where(Thread.id.in_(missing), live_thread())).all())
     key = thread.title_key
     scored = []
     for thread_id, title in titles.items():

@@ -9,9 +9,13 @@ from forum.errors import Conflict, Forbidden, NotFound, ValidationError
 from forum.models import Prompt, Reply, ReplyRevision, ReplyTag, Tag, Thread, utcnow
 from forum.services.audit import log_action
 from forum.services.paging import paginate, slice_before
+from forum.services.permissions import can_delete, can_edit, can_edit_tags, can_restore, is_author
 from forum.services.ratings import best_first
 from forum.services.tags import (
     get_or_create_tags, parse_tag_names, replace_tags, with_hashtags,
+)
+from forum.services.visibility import (
+    REPLY_GONE, can_see, is_live, live_reply, visible_replies, visible_thread, visible_threads,
 )
 
 BODY_MAX = 20_000
@@ -46,8 +50,7 @@ def adjust_thread_counters(thread_id, delta=0, newest=None):
     """
     latest = literal(newest, Thread.last_activity_at.type) if newest is not None else (
         select(func.max(func.coalesce(Reply.edited_at, Reply.created_at)))
-        .where(Reply.thread_id == thread_id, Reply.is_hidden.is_(False),
-               Reply.is_deleted.is_(False))
+        .where(Reply.thread_id == thread_id, live_reply())
         .scalar_subquery()
     )
     session().execute(
@@ -61,8 +64,7 @@ def recount_thread(thread_id):
     """Recompute a thread's reply_count from scratch (imports, repairs), in the caller's transaction."""
     visible = (
         select(func.count()).select_from(Reply)
-        .where(Reply.thread_id == thread_id, Reply.is_hidden.is_(False),
-               Reply.is_deleted.is_(False))
+        .where(Reply.thread_id == thread_id, live_reply())
         .scalar_subquery()
     )
     session().execute(update(Thread).where(Thread.id == thread_id).values(reply_count=visible))
@@ -71,10 +73,7 @@ def recount_thread(thread_id):
 
 def _open_thread(db_session, actor, thread_id):
     """The thread to write into, or NotFound when it does not exist or is hidden from actor."""
-    thread = db_session.get(Thread, thread_id)
-    if thread is None or (thread.is_hidden and not actor.can_moderate):
-        raise NotFound("That thread does not exist or was removed.")
-    return thread
+    return visible_thread(actor, db_session.get(Thread, thread_id))
 
 
 def _prompt_id(db_session, thread_id, prompt_position):
@@ -107,16 +106,23 @@ def add_reply(actor, thread_id, body, prompt_position=None, tags=()):
         if thread.is_locked:
             raise Conflict("This thread is locked: it accepts no new contributions.",
                            field="body")
-        created_at = utcnow()
-        reply = Reply(thread_id=thread_id, author_id=member.id,
-                      prompt_id=_prompt_id(db_session, thread_id, prompt_position), body=body,
-                      html=str(markup.render(body)), created_at=created_at)
-        db_session.add(reply)
-        db_session.flush()
-        for tag in get_or_create_tags(tag_names):
-            db_session.add(ReplyTag(reply_id=reply.id, tag_id=tag.id))
-        db_session.flush()
-        adjust_thread_counters(thread_id, +1, newest=created_at)
+        reply = insert_reply(thread_id, member.id, body, tag_names,
+                             prompt_id=_prompt_id(db_session, thread_id, prompt_position))
+        adjust_thread_counters(thread_id, +1, newest=reply.created_at)
+    return reply
+
+
+def insert_reply(thread_id, author_id, body, tag_names, prompt_id=None, created_at=None):
+    """Insert a validated contribution with its tags inside the caller's transaction (add_reply,
+    imports); the thread's counters are the caller's to adjust."""
+    db_session = session()
+    reply = Reply(thread_id=thread_id, author_id=author_id, prompt_id=prompt_id, body=body,
+                  html=str(markup.render(body)), created_at=created_at or utcnow())
+    db_session.add(reply)
+    db_session.flush()
+    for tag in get_or_create_tags(tag_names):
+        db_session.add(ReplyTag(reply_id=reply.id, tag_id=tag.id))
+    db_session.flush()
     return reply
 
 
@@ -148,10 +154,7 @@ def list_replies(actor, thread, page=1, per_page=None, by_prompt=False, include_
         .options(contains_eager(Reply.prompt), joinedload(Reply.author),
                  selectinload(Reply.tags))
     )
-    if not actor.can_moderate:
-        query = query.where(Reply.is_hidden.is_(False))
-    if not (include_deleted and actor.can_moderate):
-        query = query.where(Reply.is_deleted.is_(False))
+    query = visible_replies(actor, query, include_deleted=include_deleted)
     order = [Reply.created_at, Reply.id]
     if sort == "best":
         order = best_first(Reply) + order
@@ -171,12 +174,10 @@ def list_tagged_replies(actor, tag, before=None, per_page=None):
         select(Reply)
         .join(ReplyTag, and_(ReplyTag.reply_id == Reply.id, ReplyTag.tag_id == tag.id))
         .join(Thread, Reply.thread_id == Thread.id)
-        .where(Reply.is_deleted.is_(False))
         .options(contains_eager(Reply.thread), joinedload(Reply.author),
                  joinedload(Reply.prompt), selectinload(Reply.tags))
     )
-    if not actor.can_moderate:
-        query = query.where(Reply.is_hidden.is_(False), Thread.is_hidden.is_(False))
+    query = visible_threads(actor, visible_replies(actor, query))
     return slice_before(query, ReplyTag.reply_id, before, per_page)
 
 
@@ -185,15 +186,37 @@ def get_reply(reply_id):
     return get_or_not_found(Reply, reply_id, "That contribution does not exist.")
 
 
-def _reply_for_change(db_session, actor, member, reply_id, verb):
-    """The reply the actor may change: 404 if gone or not visible to them, 403 if not theirs."""
-    reply = db_session.get(Reply, reply_id)
-    if reply is None or ((reply.is_deleted or reply.is_hidden) and not actor.can_moderate
-                         and reply.author_id != member.id):
+def load_reply(reply_id):
+    """A reply with author, prompt and tags loaded afresh (after a write, for a response)."""
+    reply = session().scalar(
+        select(Reply).where(Reply.id == reply_id).execution_options(populate_existing=True)
+        .options(selectinload(Reply.author), selectinload(Reply.prompt),
+                 selectinload(Reply.tags)))
+    if reply is None:
         raise NotFound("That contribution does not exist.")
-    if reply.is_deleted and not actor.can_moderate:
+    return reply
+
+
+def visible_reply(actor, reply_id):
+    """A reply the actor may read, its thread visible too, loaded as load_reply; else NotFound."""
+    reply = load_reply(reply_id)
+    if not can_see(actor, reply):
+        raise NotFound(REPLY_GONE)
+    _open_thread(session(), actor, reply.thread_id)
+    return reply
+
+
+def _reply_for_change(db_session, actor, reply_id, verb, allowed=can_edit):
+    """The reply the actor (a member already) may change: 404 if gone or not visible to them,
+    403 if `allowed` (a permissions check) says no."""
+    reply = db_session.get(Reply, reply_id)
+    if reply is None or not (can_see(actor, reply) or is_author(actor, reply)):
+        raise NotFound("That contribution does not exist.")
+    if reply.is_deleted and not can_restore(actor, reply):
         raise NotFound("That contribution was deleted.")
-    if reply.author_id != member.id and not actor.can_moderate:
+    if not can_see(actor, reply):  # hidden: frozen for its author until a moderator restores it
+        raise NotFound(REPLY_GONE)
+    if not allowed(actor, reply):
         raise Forbidden(f"Only its author or a moderator can {verb} this contribution.")
     _open_thread(db_session, actor, reply.thread_id)
     return reply
@@ -201,8 +224,8 @@ def _reply_for_change(db_session, actor, member, reply_id, verb):
 
 def reply_for_editing(actor, reply_id):
     """The reply with its tags and thread prompts, if the actor may edit it (else 403/404)."""
-    member = actor.require_member()
-    reply = _reply_for_change(session(), actor, member, reply_id, "edit")
+    actor.require_member()
+    reply = _reply_for_change(session(), actor, reply_id, "edit")
     return session().execute(
         select(Reply).where(Reply.id == reply.id).options(
             selectinload(Reply.tags), joinedload(Reply.thread).selectinload(Thread.prompts),
@@ -220,7 +243,7 @@ def edit_reply(actor, reply_id, body, prompt_position=None, tags=None, reason=""
     member = actor.require_member()
     body = validate_body(body)
     with atomic() as db_session:
-        reply = _reply_for_change(db_session, actor, member, reply_id, "edit")
+        reply = _reply_for_change(db_session, actor, reply_id, "edit")
         if reply.is_deleted:
             raise Conflict("This contribution is deleted: restore it before editing.",
                            field="body")
@@ -252,7 +275,8 @@ def set_reply_tags(actor, reply_id, tags, reason=""):
     """Replace a reply's tags (its author or a moderator); a moderator's change is logged."""
     member = actor.require_member()
     with atomic() as db_session:
-        reply = _reply_for_change(db_session, actor, member, reply_id, "retag")
+        reply = _reply_for_change(db_session, actor, reply_id, "retag",
+                                  allowed=can_edit_tags)
         before = list(db_session.scalars(
             select(Tag.slug).join(ReplyTag, ReplyTag.tag_id == Tag.id)
             .where(ReplyTag.reply_id == reply.id).order_by(Tag.slug)))
@@ -271,10 +295,11 @@ def delete_reply(actor, reply_id, reason=""):
     """
     member = actor.require_member()
     with atomic() as db_session:
-        reply = _reply_for_change(db_session, actor, member, reply_id, "delete")
+        reply = _reply_for_change(db_session, actor, reply_id, "delete",
+                                  allowed=can_delete)
         if reply.is_deleted:
             return reply
-        was_visible = reply.is_visible
+        was_visible = is_live(reply)
         reply.is_deleted, reply.deleted_at, reply.html = True, utcnow(), ""
         db_session.flush()
         adjust_thread_counters(reply.thread_id, -1 if was_visible else 0)
@@ -326,10 +351,8 @@ def reply_location(actor, reply, per_page=None):
         Reply.thread_id == reply.thread_id,
         (Reply.created_at < reply.created_at)
         | ((Reply.created_at == reply.created_at) & (Reply.id < reply.id)))
-    if not actor.can_moderate:
-        earlier = earlier.where(Reply.is_hidden.is_(False), Reply.is_deleted.is_(False))
-    row = session().execute(select(Thread.slug, Thread.is_hidden, earlier.scalar_subquery())
+    earlier = visible_replies(actor, earlier)
+    row = session().execute(select(Thread, earlier.scalar_subquery())
                             .where(Thread.id == reply.thread_id)).one_or_none()
-    if row is None or (row[1] and not actor.can_moderate):
-        raise NotFound("That thread does not exist or was removed.")
-    return row[0], row[2] // per_page + 1
+    thread = visible_thread(actor, row[0] if row else None)
+    return thread.slug, row[1] // per_page + 1

@@ -17,8 +17,9 @@ from forum import markup
 from forum.database import session
 from forum.errors import NotFound, ValidationError
 from forum.models import Reply, Thread
-from forum.services.tags import find_tag
+from forum.services.tags import find_tag, is_listed
 from forum.services.threads import Page
+from forum.services.visibility import live_reply_sql, live_thread_sql
 
 KINDS = ("all", "threads", "replies")
 QUERY_MAX = 300
@@ -69,9 +70,8 @@ def websearch_query(phrases):
 
 def _live_filter(kind, tag_id):
     """SQL conditions: live thread, live reply, wanted kind, wanted tag."""
-    conditions = ["t.is_hidden = :false",
-                  "(s.kind = 't' OR (r.id IS NOT NULL AND r.is_hidden = :false "
-                  "AND r.is_deleted = :false))"]
+    conditions = [live_thread_sql("t"),
+                  f"(s.kind = 't' OR (r.id IS NOT NULL AND {live_reply_sql('r')}))"]
     if kind == "threads":
         conditions.append("s.kind = 't'")
     elif kind == "replies":
@@ -201,7 +201,7 @@ def search(actor, q, tag=None, kind="all", page=1, per_page=None):
     tag_row = None
     if tag:
         tag_row = find_tag(tag)
-        if tag_row is None:
+        if tag_row is None or not is_listed(actor, tag_row):
             raise NotFound(f"No tag {markup.clean_line(tag)[:50]!r}.")
     if not phrases:
         return Page(items=[], page=page, per_page=per_page, total=0)

@@ -11,8 +11,9 @@ from forum import markup
 from forum.database import atomic, session
 from forum.errors import NotFound, ValidationError
 from forum.markup import clean_line
-from forum.models import ReplyTag, Tag, ThreadTag
+from forum.models import Reply, ReplyTag, Tag, Thread, ThreadTag
 from forum.services.audit import log_action
+from forum.services.visibility import live_reply, live_thread
 
 TAG_MIN, TAG_MAX = 2, 40
 SUGGEST_LIMIT = 10
@@ -134,10 +135,38 @@ def replace_tags(link_model, owner_column, owner_id, names):
     return tags
 
 
+def _live_threads_tagged(tag_id):
+    """SELECT of the visible threads carrying the tag with this id (a value, or Tag.id)."""
+    return (select(ThreadTag.thread_id).join(Thread, Thread.id == ThreadTag.thread_id)
+            .where(ThreadTag.tag_id == tag_id, live_thread()))
+
+
+def _live_replies_tagged(tag_id):
+    """SELECT of the visible contributions, in visible threads, carrying the tag with this id."""
+    return (select(ReplyTag.reply_id).join(Reply, Reply.id == ReplyTag.reply_id)
+            .join(Thread, Thread.id == Reply.thread_id)
+            .where(ReplyTag.tag_id == tag_id, live_reply(), live_thread()))
+
+
+def _count(tagged):
+    """SQL, correlated to Tag: how many rows one of the SELECTs above finds for Tag.id."""
+    return tagged(Tag.id).with_only_columns(func.count()).scalar_subquery()
+
+
+def is_listed(actor, tag):
+    """Whether the actor may see this tag: it tags live content (moderators see every tag), so
+    a tag used only on hidden or deleted items names nothing to members (one query)."""
+    if actor.can_moderate:
+        return True
+    return bool(session().scalar(select(or_(_live_threads_tagged(tag.id).exists(),
+                                            _live_replies_tagged(tag.id).exists()))))
+
+
 def suggest_tags(query, limit=SUGGEST_LIMIT):
     """Canonical tags whose slug (or a synonym's) starts with the query, most used first.
 
-    Returns a list of {"name", "slug", "uses"} dicts, for the tag field's suggestions.
+    Returns a list of {"name", "slug", "uses"} dicts, for the tag field's suggestions; uses
+    count visible threads and contributions only, and tags of nothing visible are left out.
     """
     prefix = slugify(query or "")
     if not prefix:
@@ -145,18 +174,24 @@ def suggest_tags(query, limit=SUGGEST_LIMIT):
     synonym = aliased(Tag)
     matching = select(func.coalesce(synonym.canonical_id, synonym.id)).where(
         synonym.slug.startswith(prefix, autoescape=True))
-    uses = (
-        select(func.count()).select_from(ThreadTag).where(ThreadTag.tag_id == Tag.id)
-        .scalar_subquery()
-        + select(func.count()).select_from(ReplyTag).where(ReplyTag.tag_id == Tag.id)
-        .scalar_subquery()
-    ).label("uses")
+    uses = _count(_live_threads_tagged) + _count(_live_replies_tagged)
     rows = session().execute(
-        select(Tag.name, Tag.slug, uses)
-        .where(Tag.canonical_id.is_(None), Tag.id.in_(matching))
+        select(Tag.name, Tag.slug, uses.label("uses"))
+        .where(Tag.canonical_id.is_(None), Tag.id.in_(matching), uses > 0)
         .order_by(uses.desc(), Tag.slug).limit(limit)
     ).all()
     return [{"name": name, "slug": slug, "uses": count} for name, slug, count in rows]
+
+
+def list_tags():
+    """Canonical tags of visible content with the number of visible threads carrying each, most
+    used first: a list of {"name", "slug", "thread_count"} dicts (the API's tag list)."""
+    threads = _count(_live_threads_tagged)
+    rows = session().execute(
+        select(Tag.name, Tag.slug, threads.label("thread_count"))
+        .where(Tag.canonical_id.is_(None), (threads + _count(_live_replies_tagged)) > 0)
+        .order_by(threads.desc(), Tag.slug)).all()
+    return [{"name": name, "slug": slug, "thread_count": n} for name, slug, n in rows]
 
 
 def _move_links(link_model, owner_column, source_id, target_id):

@@ -1,31 +1,30 @@
-"""HTTP layers over the services: pages (one module per feature) on one blueprint."""
-from forum.web import (  # noqa: F401  (each module registers its routes on bp)
-    accounts,
+"""The forum's pages: one module per feature, each one's routes put on the one blueprint here."""
+from forum.settings import url_prefix
+from forum.web import (
+    context,
     feeds,
     importing,
+    login_pages,
     moderation,
     page_cache,
     profile,
     ratings,
     related,
+    reply_pages,
     search,
+    tag_pages,
+    thread_page,
     threads,
 )
 from forum.web.blueprint import bp
 
+PAGES = (context, page_cache, login_pages, feeds, importing, moderation, profile, thread_page,
+         ratings, related, search, reply_pages, tag_pages, threads)
 
-def _prefix(value):
-    """Normalize a URL prefix: '' and '/' mean the site root."""
-    value = (value or "").strip()
-    if value in ("", "/"):
-        return None
-    return "/" + value.strip("/")
+for _module in PAGES:
+    _module.routes.register(bp)
 
 
-def register_blueprints(app, csrf):
-    """Mount the forum's blueprint(s) under FORUM_URL_PREFIX."""
-    from forum.api import register_api
-
-    prefix = _prefix(app.config["FORUM_URL_PREFIX"])
-    app.register_blueprint(bp, url_prefix=prefix)
-    register_api(app, csrf, prefix)
+def register_pages(app):
+    """Mount the forum's pages under FORUM_URL_PREFIX."""
+    app.register_blueprint(bp, url_prefix=url_prefix(app.config))

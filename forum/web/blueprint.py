@@ -1,10 +1,10 @@
 """The forum's blueprint: templates, static files, CSRF on every mutation, error pages."""
-from flask import Blueprint, current_app, g, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from forum.errors import ForumError
 from forum.resources import PACKAGE_DIR, resource_dir
-from forum.web.context import current_actor
+from forum.request_actor import forget_actor
 
 bp = Blueprint(
     "forum", __name__, template_folder=str(resource_dir("templates")),
@@ -15,7 +15,7 @@ bp = Blueprint(
 @bp.before_app_request
 def forget_previous_actor():
     """Never reuse an Actor computed for an earlier request that shared this app context."""
-    g.pop("forum_actor", None)
+    forget_actor()
 
 
 @bp.before_request
@@ -24,17 +24,6 @@ def protect_mutations():
     if request.method not in ("GET", "HEAD", "OPTIONS") and current_app.config.get(
             "WTF_CSRF_ENABLED", True):
         current_app.extensions["forum"].csrf.protect()
-
-
-@bp.app_context_processor
-def forum_globals():
-    """Values every forum template can use."""
-    return {
-        "forum_actor": current_actor(),
-        "forum_title": current_app.config["FORUM_TITLE"],
-        "forum_base_template": current_app.config["FORUM_BASE_TEMPLATE"],
-        "forum_builtin_accounts": current_app.config["FORUM_BUILTIN_ACCOUNTS"],
-    }
 
 
 def render_error(status, message):

@@ -1,26 +1,29 @@
-"""The current request's Actor, built from the host's Flask-Login user through the forum hooks."""
-from flask import current_app, g
-from flask_login import current_user
+"""What every forum template sees: the viewer, the site's settings, and what the viewer may do.
 
-from forum.services.actors import ANONYMOUS, Actor
+Pages take the request's actor from here too (forum.request_actor builds it, below the pages).
+"""
+from flask import current_app
 
+from forum.request_actor import actor_for_user, current_actor
+from forum.services import permissions
+from forum.web.routes import Routes
 
-def actor_for_user(user):
-    """An Actor for a host user object (anonymous when not authenticated)."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return ANONYMOUS
-    state = current_app.extensions["forum"]
-    key = getattr(user, "forum_member_key", None) or str(user.get_id())
-    return Actor(
-        user_key=key,
-        display_name=str(state.display_name(user) or ""),
-        is_moderator=bool(state.is_moderator(user)),
-        is_admin=bool(state.is_admin(user)),
-    )
+__all__ = ["actor_for_user", "current_actor", "routes"]
+routes = Routes()
 
 
-def current_actor():
-    """The Actor for this request, computed once and kept on flask.g."""
-    if "forum_actor" not in g:
-        g.forum_actor = actor_for_user(current_user._get_current_object())
-    return g.forum_actor
+@routes.hook("app_context_processor")
+def forum_globals():
+    """Values every forum template can use."""
+    return {
+        "forum_actor": current_actor(),
+        "forum_title": current_app.config["FORUM_TITLE"],
+        "forum_base_template": current_app.config["FORUM_BASE_TEMPLATE"],
+        "forum_builtin_accounts": current_app.config["FORUM_BUILTIN_ACCOUNTS"],
+    }
+
+
+@routes.template_global("forum_can")
+def can(action, item=None):
+    """Whether the viewer may do `action` to `item` (services/permissions.py decides)."""
+    return permissions.can(current_actor(), action, item)

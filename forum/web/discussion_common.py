@@ -1,16 +1,41 @@
-"""Helpers shared by the discussion pages: log-in redirects, prompt choices, reply URLs."""
+"""Helpers shared by the discussion pages: log-in checks, prompt choices, thread and reply URLs."""
+import functools
+
 from flask import current_app, redirect, request, url_for
 from wtforms.fields.choices import SelectChoice
 
 from forum.services import replies as reply_service
 from forum.web.blueprint import render_error
+from forum.web.context import current_actor
 
 
-def login_needed(next_url):
+def login_needed(next_url, message="Please log in first."):
     """Send anonymous visitors to the log-in page (built-in accounts) or show a 401 page."""
     if current_app.config["FORUM_BUILTIN_ACCOUNTS"]:
         return redirect(url_for("forum.login", next=next_url))
-    return render_error(401, "Please log in first.")
+    return render_error(401, message)
+
+
+def login_required(view=None, *, back=None, message="Please log in first."):
+    """Decorate a view that needs a signed-in member: visitors are sent to log in first.
+
+    back(**view_args) gives the page to return to after logging in (default: this one; a
+    POST-only view names the page its form is on).
+    """
+    def decorate(view):
+        @functools.wraps(view)
+        def checked(**view_args):
+            if not current_actor().is_authenticated:
+                return login_needed(back(**view_args) if back else request.full_path, message)
+            return view(**view_args)
+        return checked
+    return decorate(view) if view is not None else decorate
+
+
+def thread_url(thread_id, anchor="", slug=None):
+    """A thread page's URL (the canonical one when its slug is given), with an optional #anchor."""
+    url = url_for("forum.thread", thread_id=thread_id, slug=slug)
+    return f"{url}#{anchor}" if anchor else url
 
 
 def prompt_choices(form, prompts):

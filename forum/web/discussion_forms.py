@@ -1,16 +1,13 @@
 """Flask-WTF forms for editing contributions, changing tags and merging tags."""
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms import StringField
+
+from forum.web.forms import ReplyForm
 
 
-class EditReplyForm(FlaskForm):
-    """Edit a contribution: text, prompt answered, tags."""
+class EditReplyForm(ReplyForm):
+    """Edit a contribution: the reply form's text, prompt and tags, and a moderator's reason."""
 
-    body = TextAreaField("Your contribution (Markdown)")
-    prompt = SelectField("Answers prompt", choices=[SelectChoice("", "No particular prompt")],
-                         validate_choice=False)
-    tags = StringField("Tags, separated by commas")
     reason = StringField("Reason (shown in the moderation log)")
 
 

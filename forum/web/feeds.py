@@ -3,8 +3,11 @@ from xml.etree import ElementTree as ET
 
 from flask import Response, current_app, render_template_string, url_for
 
+from forum.models import utcnow
 from forum.services import feeds as feed_service
-from forum.web.blueprint import bp
+from forum.web.routes import Routes
+
+routes = Routes()
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
@@ -56,8 +59,6 @@ def _response(feed):
 
 def _threads_feed(title, self_url, page_url, threads):
     """A feed whose entries are threads."""
-    from forum.models import utcnow
-
     updated = max((t.created_at for t in threads), default=utcnow())
     feed = _feed(title, self_url, page_url, updated)
     for thread in threads:
@@ -67,7 +68,7 @@ def _threads_feed(title, self_url, page_url, threads):
     return _response(feed)
 
 
-@bp.get("/feeds/threads.atom")
+@routes.get("/feeds/threads.atom")
 def feed_threads():
     """New threads in the whole forum."""
     _tag, threads = feed_service.newest_threads()
@@ -76,7 +77,7 @@ def feed_threads():
                          url_for("forum.index", sort="newest", _external=True), threads)
 
 
-@bp.get("/feeds/tags/<slug>.atom")
+@routes.get("/feeds/tags/<slug>.atom")
 def feed_tag(slug):
     """New threads with one tag."""
     tag, threads = feed_service.newest_threads(slug)
@@ -86,7 +87,7 @@ def feed_tag(slug):
                          url_for("forum.tag", slug=tag.slug, _external=True), threads)
 
 
-@bp.get("/feeds/threads/<int:thread_id>.atom")
+@routes.get("/feeds/threads/<int:thread_id>.atom")
 def feed_thread_replies(thread_id):
     """New contributions to one thread."""
     thread, replies = feed_service.newest_replies(thread_id)

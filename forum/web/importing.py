@@ -7,9 +7,11 @@ from wtforms import BooleanField, HiddenField, TextAreaField
 from forum import formats
 from forum.errors import ForumError
 from forum.services import importer
-from forum.web.blueprint import bp
 from forum.web.context import current_actor
 from forum.web.forms import attach_error, form_status
+from forum.web.routes import Routes
+
+routes = Routes()
 
 PASTED = "pasted text"
 
@@ -23,7 +25,7 @@ class ImportForm(FlaskForm):
     replace = BooleanField("Replace the thread that has the same title")
 
 
-@bp.before_app_request
+@routes.hook("before_app_request")
 def allow_article_sized_forms():
     """The import page takes forms up to the article size limit (Flask's default is 500 kB)."""
     if request.endpoint == "forum.import_articles":
@@ -42,7 +44,7 @@ def _submitted_text(form):
     return (form.filename.data or PASTED)[:200], form.text.data or ""
 
 
-@bp.route("/import", methods=["GET", "POST"])
+@routes.route("/import", methods=["GET", "POST"])
 def import_articles():
     """Preview what an article will create, then import it on confirmation (moderators only)."""
     actor = current_actor()

@@ -8,9 +8,12 @@ from forum.services import flags as flag_service
 from forum.services import members as member_service
 from forum.services import moderation as moderation_service
 from forum.services.replies import get_reply
-from forum.web.blueprint import bp
 from forum.web.context import current_actor
+from forum.web.discussion_common import thread_url
 from forum.web.pages import page_arg
+from forum.web.routes import Routes
+
+routes = Routes()
 
 THREAD_ACTIONS = "pin,unpin,lock,unlock,hide,restore"
 DONE = {
@@ -18,11 +21,6 @@ DONE = {
     "unlock": "Thread unlocked.", "hide": "Thread hidden from members.",
     "restore": "Thread visible again.",
 }
-
-
-def _thread_url(thread_id, anchor=""):
-    """The thread page (its canonical URL is one redirect away), with an optional #anchor."""
-    return url_for("forum.thread", thread_id=thread_id) + (f"#{anchor}" if anchor else "")
 
 
 def _back(default):
@@ -50,7 +48,7 @@ def _client_error(error):
     return error.status in (409, 422)
 
 
-@bp.post(f"/threads/<int:thread_id>/<any({THREAD_ACTIONS}):action>")
+@routes.post(f"/threads/<int:thread_id>/<any({THREAD_ACTIONS}):action>")
 def moderate_thread(thread_id, action):
     """Pin, unpin, lock, unlock, hide or restore a thread (moderators only)."""
     run = getattr(moderation_service, f"{action}_thread")
@@ -63,10 +61,10 @@ def moderate_thread(thread_id, action):
         return _action_page(error, f"{action.capitalize()} thread #{thread_id}",
                             {"reason": reason, "next": request.form.get("next", "")})
     flash(DONE[action], "success")
-    return redirect(_back(_thread_url(thread_id)))
+    return redirect(_back(thread_url(thread_id)))
 
 
-@bp.post("/replies/<int:reply_id>/<any(hide,unhide):action>")
+@routes.post("/replies/<int:reply_id>/<any(hide,unhide):action>")
 def moderate_reply(reply_id, action):
     """Hide a contribution with a reason, or unhide it (moderators only).
 
@@ -83,7 +81,7 @@ def moderate_reply(reply_id, action):
                             {"reason": reason, "next": request.form.get("next", "")})
     flash("Contribution hidden from members." if action == "hide"
           else "Contribution visible again.", "success")
-    return redirect(_back(_thread_url(reply.thread_id, f"reply-{reply.id}")))
+    return redirect(_back(thread_url(reply.thread_id, f"reply-{reply.id}")))
 
 
 def _flag_page(kind, target_id, values, error=None):
@@ -108,33 +106,33 @@ def _flag(kind, target_id):
         return _flag_page(kind, target_id, values, error)
     flash("Thank you: a moderator will review your flag.", "success")
     if kind == "thread":
-        return redirect(_thread_url(target_id))
+        return redirect(thread_url(target_id))
     reply = get_reply(target_id)
-    return redirect(_thread_url(reply.thread_id, f"reply-{reply.id}"))
+    return redirect(thread_url(reply.thread_id, f"reply-{reply.id}"))
 
 
-@bp.post("/threads/<int:thread_id>/flag")
+@routes.post("/threads/<int:thread_id>/flag")
 @limit("flagging")
 def flag_thread(thread_id):
     """Flag a thread for the moderators."""
     return _flag("thread", thread_id)
 
 
-@bp.post("/replies/<int:reply_id>/flag")
+@routes.post("/replies/<int:reply_id>/flag")
 @limit("flagging")
 def flag_reply(reply_id):
     """Flag a contribution for the moderators."""
     return _flag("reply", reply_id)
 
 
-@bp.get("/moderation/flags")
+@routes.get("/moderation/flags")
 def flag_queue():
     """The moderators' queue of open flags, oldest first."""
     flags = flag_service.open_flags(current_actor(), page=page_arg())
     return render_template("forum/flag_queue.html", flags=flags)
 
 
-@bp.post("/moderation/flags/<int:flag_id>/resolve")
+@routes.post("/moderation/flags/<int:flag_id>/resolve")
 def resolve_flag(flag_id):
     """Dismiss a flag, hide the flagged item, or lock its thread (one click)."""
     action = request.form.get("action", "")
@@ -145,7 +143,7 @@ def resolve_flag(flag_id):
     return redirect(url_for("forum.flag_queue"))
 
 
-@bp.get("/moderation/log")
+@routes.get("/moderation/log")
 def moderation_log():
     """The append-only moderation log, filterable by actor and action."""
     actor = current_actor()
@@ -158,7 +156,7 @@ def moderation_log():
                            actions=actions, actor_id=actor_id, action=action)
 
 
-@bp.app_template_global("forum_flag_reasons")
+@routes.template_global("forum_flag_reasons")
 def flag_reasons():
     """The flag reasons and their labels, for the flag forms."""
     return flag_service.REASON_LABELS
@@ -172,14 +170,14 @@ def _members_page(error=None, values=None):
     ), error.status if error else 200
 
 
-@bp.get("/members")
+@routes.get("/members")
 def members():
     """Admins list the built-in accounts (standalone site only)."""
     _require_builtin()
     return _members_page()
 
 
-@bp.post("/members/<int:account_id>/<any(role,ban,unban):action>")
+@routes.post("/members/<int:account_id>/<any(role,ban,unban):action>")
 def manage_member(account_id, action):
     """Change an account's role, ban it (ending its sessions) or lift the ban (admins only)."""
     _require_builtin()

@@ -13,8 +13,10 @@ from cachetools import LRUCache
 from flask import current_app, g, request, session
 
 from forum.services.content_version import content_version
-from forum.web.blueprint import bp
 from forum.web.context import current_actor
+from forum.web.routes import Routes
+
+routes = Routes()
 
 HEADER = "X-Forum-Cache"
 ENTRY_OVERHEAD = 256  # bytes counted per entry beyond its body (key, tuple, content type)
@@ -75,7 +77,7 @@ def _request_key():
     return request.host + request.full_path
 
 
-@bp.before_request
+@routes.hook("before_request")
 def serve_cached_page():
     """Answer from the cache when this page was rendered at the current content version."""
     key = _request_key()
@@ -93,7 +95,7 @@ def serve_cached_page():
     return response
 
 
-@bp.after_request
+@routes.hook("after_request")
 def keep_page(response):
     """Store a fresh anonymous page under the version read before it was rendered."""
     slot = g.pop("forum_page_cache_slot", None)

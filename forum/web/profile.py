@@ -1,13 +1,16 @@
 """The member's profile page: personal API tokens (create, shown once; revoke)."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
 from forum.errors import ForumError
 from forum.services import tokens as token_service
-from forum.web.blueprint import bp, render_error
 from forum.web.context import current_actor
+from forum.web.discussion_common import login_required
 from forum.web.forms import ActionForm, attach_error, form_status
+from forum.web.routes import Routes
+
+routes = Routes()
 
 
 class TokenForm(FlaskForm):
@@ -23,14 +26,11 @@ def _render(form, status=200, new_token=None):
                            tokens=token_service.list_tokens(actor), new_token=new_token), status
 
 
-@bp.route("/profile", methods=["GET", "POST"])
+@routes.route("/profile", methods=["GET", "POST"])
+@login_required(message="Log in to manage your API tokens.")
 def profile():
     """Show the member's tokens; POST creates one and shows it in clear once."""
     actor = current_actor()
-    if not actor.is_authenticated:
-        if current_app.config["FORUM_BUILTIN_ACCOUNTS"]:
-            return redirect(url_for("forum.login", next=request.full_path))
-        return render_error(401, "Log in to manage your API tokens.")
     form = TokenForm()
     status = form_status(form)
     if form.validate_on_submit():
@@ -43,7 +43,7 @@ def profile():
     return _render(form, status)
 
 
-@bp.post("/profile/tokens/<int:token_id>/revoke")
+@routes.post("/profile/tokens/<int:token_id>/revoke")
 def revoke_token(token_id):
     """Revoke one of the member's tokens."""
     form = ActionForm()

@@ -1,110 +1,17 @@
 """Pages and form posts for rating threads and contributions (JSON for scripts that ask for it)."""
-from flask import flash, g, jsonify, redirect, request, url_for
+from flask import flash, jsonify, redirect, request
 
 from forum.errors import ForumError, NotFound
 from forum.limits import limit
 from forum.services import ratings as rating_service
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
-from forum.web.blueprint import bp
 from forum.web.context import current_actor
+from forum.web.discussion_common import thread_url
+from forum.web.routes import Routes
+from forum.web.thread_page import rating_text, render_thread, stars_text
 
-STAR_CHOICES = tuple(range(rating_service.STARS_MIN, rating_service.STARS_MAX + 1))
-
-
-class PageRatings:
-    """The viewer's ratings and a thread's top contributors, loaded once per page (one query each)."""
-
-    def __init__(self, actor):
-        self.actor = actor
-        self._mine = {}
-        self._threads_loaded = set()
-        self._replies_loaded = set()
-        self._top = {}
-        self._mean = None
-
-    def preload(self, thread):
-        """Load the viewer's ratings on this thread and all its contributions (one query)."""
-        if thread.id not in self._threads_loaded:
-            self._threads_loaded.add(thread.id)
-            self._mine.update(rating_service.viewer_ratings(self.actor, thread.id))
-
-    def preload_replies(self, replies):
-        """Load the viewer's ratings on contributions from many threads (one query)."""
-        ids = {reply.id for reply in replies} - self._replies_loaded
-        if ids:
-            self._replies_loaded |= ids
-            self._mine.update(rating_service.viewer_ratings(self.actor, reply_ids=ids))
-
-    def mine(self, kind, item):
-        """The viewer's stars for a thread or reply, or None."""
-        if kind == "reply" and item.id in self._replies_loaded:
-            return self._mine.get((kind, item.id))
-        thread_id = item.id if kind == "thread" else item.thread_id
-        if thread_id not in self._threads_loaded:
-            self._threads_loaded.add(thread_id)
-            self._mine.update(rating_service.viewer_ratings(self.actor, thread_id))
-        return self._mine.get((kind, item.id))
-
-    def summary(self, kind, item):
-        """The item's RatingSummary, with the viewer's own stars."""
-        if self._mean is None:  # kept here too, so a replayed page needs no query
-            self._mean = rating_service.site_mean()
-        return rating_service.summarize(item, mine=self.mine(kind, item), mean=self._mean)
-
-    def refusal(self, kind, item):
-        """Why the viewer may not rate this item (a short text), or None when they may."""
-        if not self.actor.is_authenticated:
-            return "Log in to rate."
-        hidden = getattr(item, "is_hidden", False) or getattr(item, "is_deleted", False)
-        if hidden:
-            return "Hidden items cannot be rated."
-        if item.author_id is not None and item.author_id == self.actor.member_id:
-            return "You cannot rate your own contribution." if kind == "reply" else \
-                "You cannot rate your own question."
-        return None
-
-    def top_contributors(self, thread):
-        """The thread's best-rated contributors (one query per thread per request)."""
-        if thread.id not in self._top:
-            self._top[thread.id] = rating_service.top_contributors(thread.id)
-        return self._top[thread.id]
-
-
-@bp.before_app_request
-def forget_previous_ratings():
-    """Never reuse rating data cached for an earlier request that shared this app context."""
-    g.pop("forum_page_ratings", None)
-    rating_service.forget_site_mean()
-
-
-@bp.app_template_global("forum_ratings")
-def page_ratings():
-    """This request's PageRatings (templates call forum_ratings() from the rating macros)."""
-    if "forum_page_ratings" not in g:
-        g.forum_page_ratings = PageRatings(current_actor())
-    return g.forum_page_ratings
-
-
-@bp.app_template_global("forum_star_choices")
-def star_choices():
-    """The star values a rating form offers, 1 to 5."""
-    return STAR_CHOICES
-
-
-@bp.app_template_global("forum_rating_text")
-def rating_text(summary):
-    """The figures line a page shows, and the script puts back in place after a change."""
-    if summary.count == 0:
-        text = "No ratings yet."
-    elif summary.needs_more:
-        text = (f"Needs more ratings ({summary.count} rating"
-                f"{'' if summary.count == 1 else 's'} so far).")
-    else:
-        text = f"★ {summary.average:.1f} average from {summary.count} ratings."
-    if summary.mine:
-        text += f" Your rating: {_stars_text(summary.mine)}."
-    return text
+routes = Routes()
 
 
 def wants_json():
@@ -122,11 +29,6 @@ def _submitted():
     return bool(request.form.get("remove")), request.form.get("stars")
 
 
-def _stars_text(stars):
-    """'1 star' / '4 stars'."""
-    return f"{stars} star{'' if stars == 1 else 's'}"
-
-
 def _apply(kind, target_id):
     """Rate or unrate for the current actor; returns (summary, message)."""
     actor = current_actor()
@@ -136,7 +38,7 @@ def _apply(kind, target_id):
         result = rating_service.unrate(actor, kind, target_id)
         return result, f"Your rating of this {what} was removed."
     result = rating_service.rate(actor, kind, target_id, stars)
-    return result, f"You rated this {what} {_stars_text(result.mine)}."
+    return result, f"You rated this {what} {stars_text(result.mine)}."
 
 
 def _respond(kind, target_id, thread_id, anchor):
@@ -150,8 +52,6 @@ def _respond(kind, target_id, thread_id, anchor):
                                   "field": error.field}), error.status
         if isinstance(error, NotFound) or thread_id is None:
             raise
-        from forum.web.threads import render_thread  # (threads imports this module)
-
         flash(error.message, "error")
         thread = thread_service.get_thread(current_actor(), thread_id)
         return render_thread(thread, status=error.status)
@@ -159,17 +59,17 @@ def _respond(kind, target_id, thread_id, anchor):
         return jsonify(target=kind, id=target_id, rating=summary.as_dict(),
                        text=rating_text(summary), message=message)
     flash(message, "success")
-    return redirect(url_for("forum.thread", thread_id=thread_id) + anchor, 303)
+    return redirect(thread_url(thread_id, anchor), 303)
 
 
-@bp.post("/threads/<int:thread_id>/rating")
+@routes.post("/threads/<int:thread_id>/rating")
 @limit("rating")
 def rate_thread(thread_id):
     """Rate this article: give, change (stars=1..5) or remove (remove=1) your stars."""
-    return _respond("thread", thread_id, thread_id, "#rate-thread")
+    return _respond("thread", thread_id, thread_id, "rate-thread")
 
 
-@bp.post("/replies/<int:reply_id>/rating")
+@routes.post("/replies/<int:reply_id>/rating")
 @limit("rating")
 def rate_reply(reply_id):
     """Give, change or remove your stars for one contribution."""
@@ -177,4 +77,4 @@ def rate_reply(reply_id):
         thread_id = reply_service.get_reply(reply_id).thread_id
     except NotFound:
         thread_id = None
-    return _respond("reply", reply_id, thread_id, f"#reply-{reply_id}")
+    return _respond("reply", reply_id, thread_id, f"reply-{reply_id}")

@@ -1,20 +1,18 @@
 """Curating "More relevant reading" under a thread, and the moderators' broken-links list."""
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request
 
 from forum.errors import ForumError
 from forum.services import linkcheck
 from forum.services import related as related_service
 from forum.services import threads as thread_service
-from forum.web.blueprint import bp
 from forum.web.context import current_actor
-from forum.web.threads import render_thread
+from forum.web.discussion_common import thread_url
+from forum.web.routes import Routes
+from forum.web.thread_page import render_thread
+
+routes = Routes()
 
 FIELDS = ("category", "title", "url", "target_thread_id")
-
-
-def _thread_url(thread_id):
-    """The thread page, scrolled to its reading list."""
-    return url_for("forum.thread", thread_id=thread_id) + "#related-reading"
 
 
 def _values():
@@ -31,7 +29,7 @@ def _show_error(thread_id, form_key, error, values):
                          status=error.status)
 
 
-@bp.app_template_global("forum_related")
+@routes.template_global("forum_related")
 def related_view(thread):
     """What the reading list needs: entries, and for moderators suggestions and categories."""
     actor = current_actor()
@@ -45,7 +43,7 @@ def related_view(thread):
     return view
 
 
-@bp.post("/threads/<int:thread_id>/related")
+@routes.post("/threads/<int:thread_id>/related")
 def add_related(thread_id):
     """Add an entry to a thread's reading list (moderators only)."""
     values = _values()
@@ -58,10 +56,10 @@ def add_related(thread_id):
     except ForumError as error:
         return _show_error(thread_id, "new", error, values)
     flash("Reading entry added.", "success")
-    return redirect(_thread_url(thread_id))
+    return redirect(thread_url(thread_id, "related-reading"))
 
 
-@bp.post("/related/<int:link_id>/edit")
+@routes.post("/related/<int:link_id>/edit")
 def edit_related(link_id):
     """Change an entry's category, title or destination (moderators only)."""
     values = _values()
@@ -73,10 +71,10 @@ def edit_related(link_id):
         actor.require_moderator()
         return _show_error(related_service.get_link(link_id).thread_id, link_id, error, values)
     flash("Reading entry updated.", "success")
-    return redirect(_thread_url(link.thread_id))
+    return redirect(thread_url(link.thread_id, "related-reading"))
 
 
-@bp.post("/related/<int:link_id>/move")
+@routes.post("/related/<int:link_id>/move")
 def move_related(link_id):
     """Move an entry up, down, or to a position counted from 1 (moderators only)."""
     actor = current_actor()
@@ -93,18 +91,18 @@ def move_related(link_id):
         actor.require_moderator()
         return _show_error(related_service.get_link(link_id).thread_id, link_id, error,
                            dict(_values(), position=position))
-    return redirect(_thread_url(link.thread_id))
+    return redirect(thread_url(link.thread_id, "related-reading"))
 
 
-@bp.post("/related/<int:link_id>/delete")
+@routes.post("/related/<int:link_id>/delete")
 def delete_related(link_id):
     """Remove an entry from a reading list (moderators only)."""
     link = related_service.delete_link(current_actor(), link_id)
     flash(f"Removed \"{link.title}\" from the reading list.", "success")
-    return redirect(_thread_url(link.thread_id))
+    return redirect(thread_url(link.thread_id, "related-reading"))
 
 
-@bp.get("/moderation/links")
+@routes.get("/moderation/links")
 def broken_links():
     """Reading entries whose web address failed its last check (moderators only)."""
     links = linkcheck.broken_links(current_actor())

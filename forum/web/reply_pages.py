@@ -5,32 +5,21 @@ from forum.errors import ForumError
 from forum.limits import limit
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
-from forum.web.blueprint import bp
 from forum.web.context import current_actor
-from forum.web.discussion_common import login_needed, prompt_choices, reply_url
+from forum.web.discussion_common import login_required, prompt_choices, reply_url, thread_url
 from forum.web.discussion_forms import EditReplyForm, ReasonForm, TagsForm
 from forum.web.forms import attach_error, form_status
+from forum.web.routes import Routes
+
+routes = Routes()
 
 
-def _signed_in_actor():
-    """The actor, or None when a log-in is needed first."""
-    actor = current_actor()
-    return actor if actor.is_authenticated else None
-
-
-def _thread_url(thread_id):
-    """A thread's canonical URL (after an action on one of its replies)."""
-    thread = thread_service.get_thread(current_actor(), thread_id)
-    return url_for("forum.thread", thread_id=thread.id, slug=thread.slug)
-
-
-@bp.route("/replies/<int:reply_id>/edit", methods=["GET", "POST"])
+@routes.route("/replies/<int:reply_id>/edit", methods=["GET", "POST"])
 @limit("posting")
+@login_required
 def edit_reply(reply_id):
     """Edit one's own contribution (moderators: any); the old text is kept as a revision."""
-    actor = _signed_in_actor()
-    if actor is None:
-        return login_needed(request.full_path)
+    actor = current_actor()
     reply = reply_service.reply_for_editing(actor, reply_id)
     form = prompt_choices(EditReplyForm(), reply.thread.prompts)
     status = form_status(form)
@@ -51,48 +40,44 @@ def edit_reply(reply_id):
     return render_template("forum/edit_reply.html", form=form, reply=reply), status
 
 
-@bp.route("/replies/<int:reply_id>/delete", methods=["GET", "POST"])
+@routes.route("/replies/<int:reply_id>/delete", methods=["GET", "POST"])
+@login_required
 def delete_reply(reply_id):
     """Confirm (GET) and soft-delete (POST) a contribution: its author or a moderator."""
-    actor = _signed_in_actor()
-    if actor is None:
-        return login_needed(request.full_path)
+    actor = current_actor()
     form = ReasonForm()
     if request.method == "POST":
         reply = reply_service.delete_reply(actor, reply_id, reason=form.reason.data)
         flash("The contribution is deleted.", "info")
-        return redirect(_thread_url(reply.thread_id))
+        thread = thread_service.get_thread(actor, reply.thread_id)
+        return redirect(thread_url(thread.id, slug=thread.slug))
     reply = reply_service.reply_for_editing(actor, reply_id)
     return render_template("forum/confirm_reply.html", form=form, reply=reply, action="delete")
 
 
-@bp.post("/replies/<int:reply_id>/restore")
+@routes.post("/replies/<int:reply_id>/restore")
+@login_required(back=lambda reply_id: url_for("forum.index"))
 def restore_reply(reply_id):
     """Restore a deleted contribution (moderators)."""
-    actor = _signed_in_actor()
-    if actor is None:
-        return login_needed(url_for("forum.index"))
+    actor = current_actor()
     form = ReasonForm()
     reply = reply_service.restore_reply(actor, reply_id, reason=form.reason.data)
     flash("The contribution is restored.", "success")
     return redirect(reply_url(actor, reply))
 
 
-@bp.get("/replies/<int:reply_id>/history")
+@routes.get("/replies/<int:reply_id>/history")
+@login_required
 def reply_history(reply_id):
     """A contribution's earlier versions: who changed it and when (moderators)."""
-    actor = _signed_in_actor()
-    if actor is None:
-        return login_needed(request.full_path)
+    actor = current_actor()
     reply, revisions = reply_service.reply_history(actor, reply_id)
     return render_template("forum/reply_history.html", reply=reply, revisions=revisions)
 
 
 def _tags_page(title, load, save, back):
     """GET shows the tags form filled in; POST replaces the tags, errors beside the field."""
-    actor = _signed_in_actor()
-    if actor is None:
-        return login_needed(request.full_path)
+    actor = current_actor()
     current = load(actor)
     form = TagsForm()
     status = form_status(form)
@@ -109,7 +94,8 @@ def _tags_page(title, load, save, back):
     return render_template("forum/edit_tags.html", form=form, title=title, item=current), status
 
 
-@bp.route("/replies/<int:reply_id>/tags", methods=["GET", "POST"])
+@routes.route("/replies/<int:reply_id>/tags", methods=["GET", "POST"])
+@login_required
 def reply_tags(reply_id):
     """Change a contribution's tags: its author or a moderator (logged)."""
     return _tags_page(
@@ -119,7 +105,8 @@ def reply_tags(reply_id):
         reply_url)
 
 
-@bp.route("/threads/<int:thread_id>/tags", methods=["GET", "POST"])
+@routes.route("/threads/<int:thread_id>/tags", methods=["GET", "POST"])
+@login_required
 def thread_tags(thread_id):
     """Change a thread's tags: its author or a moderator (logged)."""
     return _tags_page(
@@ -127,4 +114,4 @@ def thread_tags(thread_id):
         lambda actor: thread_service.thread_for_tagging(actor, thread_id),
         lambda actor, tags, reason: thread_service.set_thread_tags(actor, thread_id, tags,
                                                                    reason),
-        lambda actor, thread: url_for("forum.thread", thread_id=thread.id, slug=thread.slug))
+        lambda actor, thread: thread_url(thread.id, slug=thread.slug))

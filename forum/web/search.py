@@ -3,12 +3,14 @@ from flask import render_template, request
 
 from forum.errors import ForumError
 from forum.services import search as search_service
-from forum.web.blueprint import bp
 from forum.web.context import current_actor
 from forum.web.pages import page_arg
+from forum.web.routes import Routes
+
+routes = Routes()
 
 
-@bp.get("/search")
+@routes.get("/search")
 def search():
     """Ranked results with highlighted snippets; bad filters show a message, never an error page."""
     q = request.args.get("q", "")

@@ -5,13 +5,15 @@ from forum.errors import ForumError
 from forum.services import replies as reply_service
 from forum.services import tags as tag_service
 from forum.services import threads as thread_service
-from forum.web.blueprint import bp
 from forum.web.context import current_actor
-from forum.web.discussion_common import login_needed, query_args
+from forum.web.discussion_common import login_required, query_args
 from forum.web.discussion_forms import MergeTagForm
 from forum.web.forms import attach_error
 from forum.web.pages import page_arg
-from forum.web.ratings import page_ratings
+from forum.web.routes import Routes
+from forum.web.thread_page import page_ratings
+
+routes = Routes()
 
 
 def render_tag(tag, merge_form=None, status=200):
@@ -28,7 +30,7 @@ def render_tag(tag, merge_form=None, status=200):
         merge_form=merge_form or (MergeTagForm() if actor.can_moderate else None)), status
 
 
-@bp.get("/tags/suggest")
+@routes.get("/tags/suggest")
 def tag_suggestions():
     """JSON tag suggestions for what is being typed: ?q=prefix -> {"tags": [{name, slug, uses}]}."""
     response = jsonify({"tags": tag_service.suggest_tags(request.args.get("q", "")[:80])})
@@ -36,28 +38,27 @@ def tag_suggestions():
     return response
 
 
-@bp.get("/tags/<slug>")
+@routes.get("/tags/<slug>")
 def tag(slug):
     """Threads and contributions carrying a tag (a synonym redirects to its canonical tag)."""
-    tag = thread_service.tag_for_listing(slug)
+    tag = thread_service.tag_for_listing(current_actor(), slug)
     if tag.slug != slug:
         return redirect(url_for("forum.tag", slug=tag.slug, **query_args("slug")), 301)
     return render_tag(tag)
 
 
-@bp.post("/tags/<slug>/merge")
+@routes.post("/tags/<slug>/merge")
+@login_required(back=lambda slug: url_for("forum.tag", slug=slug))
 def merge_tag(slug):
     """Merge this tag into another one (moderators); the old name keeps resolving."""
     actor = current_actor()
-    if not actor.is_authenticated:
-        return login_needed(url_for("forum.tag", slug=slug))
     form = MergeTagForm()
     try:
         target = tag_service.merge_tags(actor, slug, form.into.data, reason=form.reason.data)
     except ForumError as error:
         if error.field != "into":
             raise
-        tag = thread_service.tag_for_listing(slug)
+        tag = thread_service.tag_for_listing(actor, slug)
         return render_tag(tag, form, status=attach_error(form, error))
     flash(f"#{slug} is merged into #{target.name}.", "success")
     return redirect(url_for("forum.tag", slug=target.slug))

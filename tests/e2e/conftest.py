@@ -81,20 +81,20 @@ class LiveSite:
 
     def create_account(self, name=None, role="member"):
         """A built-in account made directly through the service (for roles the UI cannot grant)."""
-        from forum.services import accounts
+        from forum.services import builtin_accounts
 
         name = name or unique("Coach")
         with self.app.app_context():
-            accounts.create_account(name, PASSWORD, role=role)
+            builtin_accounts.create_account(name, PASSWORD, role=role)
         return name
 
     def actor(self, name):
         """The service-layer Actor of an account, to seed content without the browser."""
-        from forum.accounts import AccountUser
-        from forum.services import accounts
+        from forum.builtin_login import AccountUser
+        from forum.services import builtin_accounts
         from forum.web.context import actor_for_user
 
-        return actor_for_user(AccountUser(accounts.find_account(name)))
+        return actor_for_user(AccountUser(builtin_accounts.find_account(name)))
 
     def _record(self, sender, exception, **extra):
         """Remember an exception raised while serving a request (the test then fails)."""

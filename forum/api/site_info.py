@@ -1,12 +1,10 @@
 """API endpoints about the caller and the site: me, tags."""
 from flask import g, jsonify
-from sqlalchemy import func, select
 
 from forum.api import shapes
 from forum.api.spec import endpoint, schema
-from forum.database import session
-from forum.models import Tag, Thread, ThreadTag
-from forum.web.context import current_actor
+from forum.request_actor import current_actor
+from forum.services import tags as tag_service
 
 ME = schema("Me", {
     "type": "object", "required": ["id", "display_name", "is_moderator", "auth"],
@@ -30,12 +28,4 @@ def me():
 @endpoint("/tags", "GET", summary="List tags", tag="threads", response=TAG_LIST)
 def list_tags():
     """Canonical tags with the number of visible threads carrying each, most used first."""
-    count = func.count(Thread.id)
-    rows = session().execute(
-        select(Tag.name, Tag.slug, count)
-        .outerjoin(ThreadTag, ThreadTag.tag_id == Tag.id)
-        .outerjoin(Thread, (Thread.id == ThreadTag.thread_id) & Thread.is_hidden.is_(False))
-        .where(Tag.canonical_id.is_(None))
-        .group_by(Tag.id, Tag.name, Tag.slug).order_by(count.desc(), Tag.slug)).all()
-    return jsonify({"items": [{"name": name, "slug": slug, "thread_count": n}
-                              for name, slug, n in rows]})
+    return jsonify({"items": tag_service.list_tags()})

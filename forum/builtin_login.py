@@ -2,7 +2,7 @@
 from flask import g
 from flask_login import LoginManager, UserMixin
 
-from forum.services import accounts as account_service
+from forum.services import builtin_accounts as account_service
 
 
 class AccountUser(UserMixin):

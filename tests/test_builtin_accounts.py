@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import func, select
 
 from forum.models import Account
-from forum.services.accounts import HASHER
+from forum.services.builtin_accounts import HASHER
 
 
 def account_count(site):

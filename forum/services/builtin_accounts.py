@@ -135,12 +135,3 @@ def set_banned(account, banned, reason=""):
                    after={"is_banned": bool(banned)})
     db_session.refresh(account)
     return account
-
-
-def set_role(account, role):
-    """Change an account's role."""
-    if role not in ROLES:
-        raise ValidationError(f"Role must be one of {', '.join(ROLES)}.", field="role")
-    with atomic():
-        account.role = role
-    return account

@@ -4,11 +4,10 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import login_user, logout_user
 
-from forum.accounts import AccountUser
+from forum.builtin_login import AccountUser
 from forum.errors import ForumError
 from forum.limits import limit
-from forum.services import accounts as account_service
-from forum.web.blueprint import bp
+from forum.services import builtin_accounts as account_service
 from forum.web.context import current_actor
 from forum.web.forms import (
     ActionForm,
@@ -18,6 +17,9 @@ from forum.web.forms import (
     attach_error,
     form_status,
 )
+from forum.web.routes import Routes
+
+routes = Routes()
 
 
 def _require_builtin():
@@ -42,7 +44,7 @@ def _start_session(account, remember):
     login_user(AccountUser(account), remember=remember)
 
 
-@bp.route("/register", methods=["GET", "POST"])
+@routes.route("/register", methods=["GET", "POST"])
 @limit("register")
 def register():
     """Create an account; errors show beside their field and keep what was typed."""
@@ -62,7 +64,7 @@ def register():
     return render_template("forum/register.html", form=form), status
 
 
-@bp.route("/login", methods=["GET", "POST"])
+@routes.route("/login", methods=["GET", "POST"])
 @limit("login_account", "login_address")
 def login():
     """Log in; a wrong name or password gives the same message either way."""
@@ -79,7 +81,7 @@ def login():
     return render_template("forum/login.html", form=form), status
 
 
-@bp.post("/logout")
+@routes.post("/logout")
 def logout():
     """Log out everywhere: this session and any copy of its cookies stop working."""
     _require_builtin()
@@ -93,7 +95,7 @@ def logout():
     return redirect(url_for("forum.index"))
 
 
-@bp.route("/account/password", methods=["GET", "POST"])
+@routes.route("/account/password", methods=["GET", "POST"])
 @limit("password")
 def change_password():
     """Change the password; every other session and remember-me cookie stops working."""

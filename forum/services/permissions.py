@@ -1,0 +1,104 @@
+"""Who may do what to which item: one answer per action, enforced by services and asked by pages.
+
+Services raise when a check fails; pages and templates (through `forum_can(action, item)`) ask
+the same functions to decide which forms and links to offer, so the two never disagree.
+Whether an item may be seen at all is forum.services.visibility's rule.
+"""
+from forum.errors import Conflict, Forbidden, NotFound, Unauthorized
+from forum.services.visibility import can_see, is_live
+
+NOUN = {"thread": "thread", "reply": "contribution"}
+OWN = {"thread": "question", "reply": "contribution"}
+
+
+def is_author(actor, item):
+    """Whether the actor wrote this thread or reply (never for visitors or removed authors)."""
+    return (actor.is_authenticated and item.author_id is not None
+            and item.author_id == actor.member_id)
+
+
+def _author_or_moderator(actor, item):
+    """The rule shared by editing, retagging and deleting: a moderator, or the item's author
+    while it is live (a hidden item is frozen for its author until a moderator restores it)."""
+    return actor.is_authenticated and (
+        actor.can_moderate or (is_author(actor, item) and is_live(item)))
+
+
+def can_edit(actor, item):
+    """May the actor change this contribution's text (its author or a moderator)?"""
+    return _author_or_moderator(actor, item)
+
+
+def can_delete(actor, item):
+    """May the actor soft-delete this contribution (its author or a moderator)?"""
+    return _author_or_moderator(actor, item)
+
+
+def can_edit_tags(actor, item):
+    """May the actor replace this thread's or contribution's tags (its author or a moderator)?"""
+    return _author_or_moderator(actor, item)
+
+
+def can_hide(actor, item=None):
+    """May the actor hide or unhide content, pin or lock threads, merge tags (moderators)?"""
+    return actor.can_moderate
+
+
+def can_restore(actor, item=None):
+    """May the actor restore a deleted contribution (moderators)?"""
+    return actor.can_moderate
+
+
+def can_see_history(actor, item=None):
+    """May the actor read a contribution's earlier versions (moderators)?"""
+    return actor.can_moderate
+
+
+def can_flag(actor, item):
+    """May the actor flag this item for the moderators (any member who can see it)?"""
+    return actor.is_authenticated and can_see(actor, item)
+
+
+def _not_public(actor, kind, item, thread):
+    """NotFound (members) or Conflict (moderators) when the item or its thread is not live."""
+    if is_live(item) and (thread is None or is_live(thread)):
+        return None
+    if not actor.can_moderate:
+        return NotFound(f"That {NOUN[kind]} does not exist or was removed.")
+    return Conflict(f"Hidden or deleted items cannot be rated: this {NOUN[kind]} is not public.")
+
+
+def rating_refusal(actor, kind, item, thread=None):
+    """Why the actor may not rate this thread or reply (a ForumError to raise or show), or None.
+
+    thread is the reply's thread when known (a reply in a hidden thread is not public either).
+    """
+    if not actor.is_authenticated:
+        return Unauthorized("Log in to rate.")
+    refusal = _not_public(actor, kind, item, thread)
+    if refusal is None and is_author(actor, item):
+        refusal = Forbidden(f"You cannot rate your own {OWN[kind]}.")
+    return refusal
+
+
+def unrating_refusal(actor, kind, item, thread=None):
+    """Why the actor may not take back a rating here (only while the item is public), or None."""
+    if not actor.is_authenticated:
+        return Unauthorized("Log in to rate.")
+    return _not_public(actor, kind, item, thread)
+
+
+def can_rate(actor, kind, item, thread=None):
+    """May the actor rate this thread or reply?"""
+    return rating_refusal(actor, kind, item, thread) is None
+
+
+CHECKS = {
+    "edit": can_edit, "delete": can_delete, "edit_tags": can_edit_tags, "hide": can_hide,
+    "restore": can_restore, "see_history": can_see_history, "flag": can_flag,
+}
+
+
+def can(actor, action, item=None):
+    """The answer for a named action (templates ask `forum_can('edit_tags', thread)`)."""
+    return CHECKS[action](actor, item)

@@ -1,0 +1,65 @@
+"""Who sees which content: the one rule for visible threads and replies.
+
+Members see threads that are not hidden, and replies that are neither hidden nor deleted in
+threads they can see; moderators also see hidden content (deleted replies only where a page
+asks for its restore placeholders). Every query of content a member can reach takes its
+condition from here, as a SQL clause, a query filter, a raw-SQL fragment (search) or a check
+of one loaded object (tests/test_visibility.py holds the list).
+"""
+from sqlalchemy import and_
+
+from forum.errors import NotFound
+from forum.models import Reply, Thread
+
+THREAD_GONE = "That thread does not exist or was removed."
+REPLY_GONE = "That contribution does not exist or was removed."
+
+
+def live_thread(thread=Thread):
+    """SQL: the thread (the model or an alias of it) is not hidden."""
+    return thread.is_hidden.is_(False)
+
+
+def live_reply(reply=Reply):
+    """SQL: the reply (the model or an alias of it) is neither hidden nor deleted."""
+    return and_(reply.is_hidden.is_(False), reply.is_deleted.is_(False))
+
+
+def live_thread_sql(alias):
+    """The live_thread condition for a raw SQL query, on table alias `alias` (binds :false)."""
+    return f"{alias}.is_hidden = :false"
+
+
+def live_reply_sql(alias):
+    """The live_reply condition for a raw SQL query, on table alias `alias` (binds :false)."""
+    return f"{alias}.is_hidden = :false AND {alias}.is_deleted = :false"
+
+
+def visible_threads(actor, query, thread=Thread):
+    """The query restricted to threads the actor may see (moderators see hidden ones too)."""
+    return query if actor.can_moderate else query.where(live_thread(thread))
+
+
+def visible_replies(actor, query, reply=Reply, include_deleted=False):
+    """The query restricted to replies the actor may see: live ones for members; for
+    moderators hidden ones too, and deleted ones when include_deleted (restore placeholders)."""
+    if not actor.can_moderate:
+        return query.where(live_reply(reply))
+    return query if include_deleted else query.where(reply.is_deleted.is_(False))
+
+
+def is_live(item):
+    """Whether a loaded Thread or Reply is shown to members (not hidden, not deleted)."""
+    return not (item.is_hidden or getattr(item, "is_deleted", False))
+
+
+def can_see(actor, item):
+    """Whether the actor may see this loaded Thread or Reply (its thread checked apart)."""
+    return item is not None and (actor.can_moderate or is_live(item))
+
+
+def visible_thread(actor, thread):
+    """The thread if the actor may see it, else NotFound (missing, or hidden from members)."""
+    if thread is None or not (actor.can_moderate or not thread.is_hidden):
+        raise NotFound(THREAD_GONE)
+    return thread
