@@ -1,4 +1,5 @@
 """The standalone coaching forum: a host app like any other, SQLite by default."""
+import difflib
 import json
 import os
 import secrets
@@ -13,7 +14,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from forum import Forum
+from forum.settings import DEFAULTS
 from forum.web.blueprint import http_error
+from forum.web.context import forum_globals
 
 SUPPORTED_DATABASES = ("sqlite", "postgresql")
 
@@ -102,11 +105,30 @@ def check_secret_key(config):
                          f"under gunicorn) and {problem}.\n{HOW_TO_SET_KEY}")
 
 
+NOT_SETTINGS = ("FORUM_ENV",)  # read by this module itself
+NOT_SETTING_PREFIXES = ("FORUM_TEST_", "FORUM_BENCH_")  # the test suite's and benchmarks' own
+
+
+def check_forum_variables(environ):
+    """Stop with one clear line when a FORUM_* environment variable is no setting (a typo)."""
+    unknown = sorted(key for key in environ if key.startswith("FORUM_")
+                     and not key.startswith(NOT_SETTING_PREFIXES) and key not in NOT_SETTINGS
+                     and key not in DEFAULTS)
+    if unknown:
+        hints = []
+        for key in unknown:
+            close = difflib.get_close_matches(key, DEFAULTS, n=1)
+            hints.append(f"{key} (did you mean {close[0]}?)" if close else key)
+        raise SystemExit(f"Error: unknown forum setting(s) in the environment: {', '.join(hints)}; "
+                         "the settings are listed in the README.")
+
+
 def forum_settings_from_env():
-    """Every FORUM_* environment variable, JSON-decoded where it parses (true, 20, ...)."""
+    """Every FORUM_* setting in the environment, JSON-decoded where it parses (true, 20, ...)."""
+    check_forum_variables(os.environ)
     settings = {}
     for key, raw in os.environ.items():
-        if key.startswith("FORUM_") and not key.startswith("FORUM_TEST_"):
+        if key in DEFAULTS:
             try:
                 settings[key] = json.loads(raw)
             except ValueError:
@@ -135,6 +157,7 @@ def create_app(config=None):
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         FORUM_URL_PREFIX="/",
         FORUM_BUILTIN_ACCOUNTS=True,
+        FORUM_SQLITE_TUNE_ENGINE=True,  # the engine is the forum's own: WAL and all
         FORUM_PAGE_CACHE_BYTES=8 * 1024 * 1024,  # its own pages only: nothing host-specific
     )
     app.config.update(forum_settings_from_env())
@@ -147,6 +170,7 @@ def create_app(config=None):
     Forum(app)
     for status in (404, 405):  # addresses no route matches get the forum-styled page too
         app.register_error_handler(status, http_error)
+    app.context_processor(forum_globals)  # which those pages need outside the forum's blueprint
     if not app.config.get("TESTING"):
         with app.app_context():
             check_database_reachable(db, app.config["SQLALCHEMY_DATABASE_URI"])

@@ -3,10 +3,25 @@ from forum.limits import DEFAULT_LIMITS
 
 SETTINGS = {
     "FORUM_URL_PREFIX": ("/forum", "URL prefix the forum is mounted under ('/' for the site root)."),
+    "FORUM_STATIC_URL_PATH": (
+        "/static",
+        "Where the forum's CSS, scripts and icons are served, under its URL prefix (change it "
+        "when the forum is at '/' and the host serves its own files at /static).",
+    ),
     "FORUM_TITLE": ("Coaching Community", "Site name shown in the header, page titles and feeds."),
     "FORUM_BASE_TEMPLATE": (
         "forum/_base.html",
         "Outer layout the forum's pages extend; must define blocks `title`, `head` and `content`.",
+    ),
+    "FORUM_LOGIN_URL": (
+        None,
+        "Where visitors log in: a URL or an endpoint; `next=` back to the page is added. Unset, "
+        "the host's `login_manager.login_view` (or the built-in log-in page) is used.",
+    ),
+    "FORUM_HEADER": (
+        True,
+        "Show the forum's header (its title, search and member links) above its pages; a host "
+        "whose layout has its own navigation may turn it off.",
     ),
     "FORUM_BUILTIN_ACCOUNTS": (
         False,
@@ -39,7 +54,13 @@ SETTINGS = {
         "Display name of the placeholder member that imported contributions are attributed to.",
     ),
     "FORUM_SQLITE_BUSY_TIMEOUT": (
-        5000, "Milliseconds a SQLite connection waits for a lock before failing (WAL mode is on)."
+        5000, "Milliseconds the forum's SQLite transactions wait for a lock before failing."
+    ),
+    "FORUM_SQLITE_TUNE_ENGINE": (
+        False,
+        "On SQLite, tune every connection of the engine (WAL, synchronous=NORMAL, foreign keys, "
+        "busy timeout, BEGIN IMMEDIATE outside GET requests) instead of only the forum's own "
+        "transactions, whose pragmas are put back afterwards; the standalone site turns it on.",
     ),
     "FORUM_RATELIMIT_ENABLED": (
         True, "Apply rate limits; turn off only for test suites and benchmarks."
@@ -69,7 +90,14 @@ SETTINGS = {
     "FORUM_CONTENT_SECURITY_POLICY": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; "
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'",
-        "Content-Security-Policy header sent with the forum's pages.",
+        "Content-Security-Policy header sent with the forum's pages; empty turns it off. A host "
+        "layout's inline scripts and styles carry `nonce=\"{{ csp_nonce() }}\"`, which adds "
+        "the page's nonce to script-src and style-src.",
+    ),
+    "FORUM_CSP_SOURCES": (
+        {},
+        "Sources the host adds to the policy, per directive, e.g. "
+        "`{\"script-src\": [\"https://cdn.example\"], \"img-src\": \"https://img.example\"}`.",
     ),
     "FORUM_LINK_CHECK_TIMEOUT": (5.0, "Seconds before `flask forum check-links` gives up on a URL."),
     "FORUM_LINK_CHECK_CONCURRENCY": (8, "How many URLs `flask forum check-links` fetches at once."),

@@ -56,8 +56,10 @@ SHAPES = {
 
 def count_rows(db):
     """How many rows each table touched by an import holds."""
-    return {model.__name__: db.session.scalar(select(func.count()).select_from(model))
-            for model in (Thread, Prompt, Reply, ReplyTag, Tag, RelatedLink, ModerationLog)}
+    counts = {model.__name__: db.session.scalar(select(func.count()).select_from(model))
+              for model in (Thread, Prompt, Reply, ReplyTag, Tag, RelatedLink, ModerationLog)}
+    db.session.rollback()  # end this read, so a command begins its own transaction as in a shell
+    return counts
 
 
 def run(app, *args):

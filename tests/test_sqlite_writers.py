@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from forum.extension import _begin_immediate
+from forum.database import begin_immediate
 
 
 def _connect(path):
@@ -35,7 +35,7 @@ def test_a_waiting_writer_starts_within_milliseconds_of_the_release(pair):
     started = {}
 
     def wait():
-        _begin_immediate(waiter.cursor(), 5000)
+        begin_immediate(waiter.cursor(), 5000)
         started["at"] = time.monotonic()
 
     thread = threading.Thread(target=wait)
@@ -56,6 +56,6 @@ def test_a_writer_gives_up_after_the_busy_timeout(pair):
     _holder, waiter = pair
     started = time.monotonic()
     with pytest.raises(sqlite3.OperationalError, match="locked"):
-        _begin_immediate(waiter.cursor(), 50)
+        begin_immediate(waiter.cursor(), 50)
     assert 0.05 <= time.monotonic() - started < 1
     assert waiter.execute("PRAGMA busy_timeout").fetchone()[0] == 50
