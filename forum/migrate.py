@@ -23,6 +23,51 @@ def _is_search_table(name):
     return name.startswith("forum_search")
 
 
+def is_forum_table(name):
+    """A table the forum's own migrations create: its models, search index and version table."""
+    return name in Base.metadata.tables or name == VERSION_TABLE or _is_search_table(name)
+
+
+def exclude_forum_tables(name, type_, parent_names):
+    """Alembic `include_name` filter for a host's env.py: its autogenerate skips the forum's tables.
+
+    `context.configure(..., include_name=exclude_forum_tables)`; with Flask-Migrate the forum
+    adds it by itself.
+    """
+    return not (type_ == "table" and is_forum_table(name))
+
+
+def _with_forum_tables_excluded(host_filter):
+    """The host's include_name filter (or none) with the forum's tables left out."""
+    if getattr(host_filter, "excludes_forum_tables", False):
+        return host_filter
+
+    def include_name(name, type_, parent_names):
+        return exclude_forum_tables(name, type_, parent_names) and (
+            host_filter is None or host_filter(name, type_, parent_names))
+    include_name.excludes_forum_tables = True
+    return include_name
+
+
+def fit_flask_migrate(migrate_config):
+    """Make the host's Flask-Migrate (`flask db migrate/check`) blind to the forum's tables.
+
+    A configure callback runs before each `flask db` command and adds the filter to the
+    app's configure_args, keeping any include_name the host passed to Migrate(...).
+    """
+    migrate = migrate_config.migrate
+    if getattr(migrate, "forum_fitted", False):
+        return
+    migrate.forum_fitted = True
+
+    @migrate.configure
+    def exclude_forum_from_host_migrations(config):
+        if "forum" in current_app.extensions:
+            args = current_app.extensions["migrate"].configure_args
+            args["include_name"] = _with_forum_tables_excluded(args.get("include_name"))
+        return config
+
+
 def alembic_config(connection=None):
     """An Alembic Config for the forum's migrations, bound to a connection when given."""
     from alembic.config import Config
