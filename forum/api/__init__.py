@@ -6,8 +6,8 @@ from forum.api.spec import api_bp
 from forum.settings import url_prefix
 
 
-def register_api(app, csrf):
+def register_api(app, csrf, name="forum_api"):
     """Mount the API at <forum prefix>/api, outside the global CSRF check (it has its own rule)."""
     if csrf is not None:
         csrf.exempt(api_bp)
-    app.register_blueprint(api_bp, url_prefix=f"{url_prefix(app.config) or ''}/api")
+    app.register_blueprint(api_bp, url_prefix=f"{url_prefix(app.config) or ''}/api", name=name)

@@ -1,12 +1,13 @@
 """GET api/search: the same search as the page, as JSON with plain and highlighted snippets."""
 from html import escape
 
-from flask import jsonify, url_for
+from flask import jsonify
 
 from forum.api.spec import endpoint, query, schema
 from forum.api.threads import PAGE
 from forum.request_actor import current_actor
 from forum.services import search as search_service
+from forum.urls import url_for
 
 HIT = schema("SearchHit", {
     "type": "object",

@@ -1,8 +1,8 @@
 """JSON shapes of forum objects: one serializer and one schema for each, side by side."""
-from flask import url_for
 
 from forum.api.spec import schema
 from forum.services import ratings as rating_service
+from forum.urls import url_for
 
 TIMESTAMP = {"type": "string", "format": "date-time"}
 NULLABLE_TIMESTAMP = {"type": ["string", "null"], "format": "date-time"}

@@ -5,12 +5,16 @@ import re
 from flask import Blueprint, request
 from jsonschema import Draft202012Validator
 
-from forum import markup
+from forum import markup, security
 from forum.errors import NotFound, Unauthorized, ValidationError
 from forum.limits import limit
-from forum.request_actor import current_actor
+from forum.request_actor import current_actor, forget_actor
+from forum.route_clashes import check_routes_once
 
 api_bp = Blueprint("forum_api", __name__)
+api_bp.before_request(check_routes_once)
+api_bp.before_request(forget_actor)
+security.protect(api_bp, csrf=False)  # its own CSRF rule: see auth.authenticate
 limit("api")(api_bp)  # every API call counts (FORUM_RATELIMITS["api"])
 
 OPERATIONS = []          # (openapi path, method, operation dict)

@@ -2,12 +2,13 @@
 import sys
 
 import click
-from flask import current_app, url_for
+from flask import current_app
 from flask.cli import with_appcontext
 
 from forum import formats
 from forum.errors import ForumError
 from forum.resources import resource_dir
+from forum.urls import url_for
 
 
 def thread_path(thread_id, slug):

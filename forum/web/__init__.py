@@ -25,6 +25,7 @@ for _module in PAGES:
     _module.routes.register(bp)
 
 
-def register_pages(app):
-    """Mount the forum's pages under FORUM_URL_PREFIX."""
-    app.register_blueprint(bp, url_prefix=url_prefix(app.config))
+def register_pages(app, name="forum"):
+    """Mount the forum's pages under FORUM_URL_PREFIX as the blueprint `name`."""
+    app.register_blueprint(bp, url_prefix=url_prefix(app.config), name=name,
+                           static_url_path=app.config["FORUM_STATIC_URL_PATH"])

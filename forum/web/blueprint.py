@@ -1,29 +1,35 @@
 """The forum's blueprint: templates, static files, CSRF on every mutation, error pages."""
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, send_from_directory
 from werkzeug.exceptions import HTTPException
 
+from forum import security
 from forum.errors import ForumError
-from forum.resources import PACKAGE_DIR, resource_dir
 from forum.request_actor import forget_actor
+from forum.resources import PACKAGE_DIR, resource_dir
+from forum.route_clashes import check_routes_once
+from forum.urls import url_for
 
-bp = Blueprint(
-    "forum", __name__, template_folder=str(resource_dir("templates")),
-    static_folder=str(PACKAGE_DIR / "static"), static_url_path="/static",
-)
+bp = Blueprint("forum", __name__, template_folder=str(resource_dir("templates")))
+STATIC_DIR = PACKAGE_DIR / "static"
+
+bp.add_app_template_global(url_for, "forum_url_for")  # for macros imported without context
+# The forum's own requests only (never a host page): clashes, fresh actor, size, CSRF, headers.
+bp.before_request(check_routes_once)
+bp.before_request(forget_actor)
+security.protect(bp)
 
 
-@bp.before_app_request
-def forget_previous_actor():
-    """Never reuse an Actor computed for an earlier request that shared this app context."""
-    forget_actor()
+@bp.record
+def add_static_route(state):
+    """The forum's static files at <prefix><FORUM_STATIC_URL_PATH>, endpoint <name>.static."""
+    path = "/" + state.options["static_url_path"].strip("/")
+    state.add_url_rule(f"{path}/<path:filename>", endpoint="static", view_func=send_static)
 
 
-@bp.before_request
-def protect_mutations():
-    """Every POST/PUT/PATCH/DELETE on a forum page must carry a valid CSRF token."""
-    if request.method not in ("GET", "HEAD", "OPTIONS") and current_app.config.get(
-            "WTF_CSRF_ENABLED", True):
-        current_app.extensions["forum"].csrf.protect()
+def send_static(filename):
+    """A file of the forum's static folder, cached as Flask caches the app's static files."""
+    return send_from_directory(STATIC_DIR, filename,
+                               max_age=current_app.get_send_file_max_age(filename))
 
 
 def render_error(status, message):

@@ -1,18 +1,20 @@
 """Helpers shared by the discussion pages: log-in checks, prompt choices, thread and reply URLs."""
 import functools
 
-from flask import current_app, redirect, request, url_for
+from flask import redirect, request
 from wtforms.fields.choices import SelectChoice
 
 from forum.services import replies as reply_service
+from forum.urls import url_for
 from forum.web.blueprint import render_error
-from forum.web.context import current_actor
+from forum.web.context import current_actor, forum_login_url
 
 
 def login_needed(next_url, message="Please log in first."):
-    """Send anonymous visitors to the log-in page (built-in accounts) or show a 401 page."""
-    if current_app.config["FORUM_BUILTIN_ACCOUNTS"]:
-        return redirect(url_for("forum.login", next=next_url))
+    """Send anonymous visitors to the host's log-in page with next=, or show a 401 page."""
+    target = forum_login_url(next_url)
+    if target:
+        return redirect(target)
     return render_error(401, message)
 
 

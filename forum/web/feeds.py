@@ -1,10 +1,11 @@
 """Atom feeds (RFC 4287) for new threads, new threads with a tag, and new replies of a thread."""
 from xml.etree import ElementTree as ET
 
-from flask import Response, current_app, render_template_string, url_for
+from flask import Response, current_app, render_template_string
 
 from forum.models import utcnow
 from forum.services import feeds as feed_service
+from forum.urls import url_for
 from forum.web.routes import Routes
 
 routes = Routes()

@@ -1,12 +1,14 @@
 """Moderators' import of discussion-format files from the web UI: upload or paste, preview, confirm."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, TextAreaField
 
 from forum import formats
 from forum.errors import ForumError
+from forum.security import accepts_large_forms
 from forum.services import importer
+from forum.urls import url_for
 from forum.web.context import current_actor
 from forum.web.forms import attach_error, form_status
 from forum.web.routes import Routes
@@ -25,14 +27,6 @@ class ImportForm(FlaskForm):
     replace = BooleanField("Replace the thread that has the same title")
 
 
-@routes.hook("before_app_request")
-def allow_article_sized_forms():
-    """The import page takes forms up to the article size limit (Flask's default is 500 kB)."""
-    if request.endpoint == "forum.import_articles":
-        request.max_form_memory_size = formats.MAX_BYTES + 64 * 1024
-        request.max_content_length = 3 * formats.MAX_BYTES
-
-
 def _submitted_text(form):
     """(file name, text) from the upload if one was sent, else from the text area."""
     upload = form.file.data
@@ -45,6 +39,7 @@ def _submitted_text(form):
 
 
 @routes.route("/import", methods=["GET", "POST"])
+@accepts_large_forms(formats.MAX_BYTES + 64 * 1024, 3 * formats.MAX_BYTES)  # Flask's: 500 kB
 def import_articles():
     """Preview what an article will create, then import it on confirmation (moderators only)."""
     actor = current_actor()

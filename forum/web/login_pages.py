@@ -1,13 +1,14 @@
 """Built-in account pages: register, log in, log out, change password (FORUM_BUILTIN_ACCOUNTS)."""
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session
 from flask_login import login_user, logout_user
 
 from forum.builtin_login import AccountUser
 from forum.errors import ForumError
 from forum.limits import limit
 from forum.services import builtin_accounts as account_service
+from forum.urls import url_for
 from forum.web.context import current_actor
 from forum.web.forms import (
     ActionForm,

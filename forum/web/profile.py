@@ -1,10 +1,11 @@
 """The member's profile page: personal API tokens (create, shown once; revoke)."""
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template
 from flask_wtf import FlaskForm
 from wtforms import StringField
 
 from forum.errors import ForumError
 from forum.services import tokens as token_service
+from forum.urls import url_for
 from forum.web.context import current_actor
 from forum.web.discussion_common import login_required
 from forum.web.forms import ActionForm, attach_error, form_status

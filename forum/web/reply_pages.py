@@ -1,10 +1,11 @@
 """Pages for changing contributions: edit, delete, restore, edit history, and item tags."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request
 
 from forum.errors import ForumError
 from forum.limits import limit
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
+from forum.urls import url_for
 from forum.web.context import current_actor
 from forum.web.discussion_common import login_required, prompt_choices, reply_url, thread_url
 from forum.web.discussion_forms import EditReplyForm, ReasonForm, TagsForm

@@ -5,7 +5,7 @@ instead of the blueprint; forum/web/__init__.py lists the modules and registers 
 forum/cli/__init__.py lists the commands, so importing a module has no effect of its own.
 """
 
-HOOKS = ("before_request", "before_app_request", "after_request", "app_context_processor")
+HOOKS = ("before_request", "after_request", "context_processor")  # the forum's requests only
 
 
 class Routes:

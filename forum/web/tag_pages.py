@@ -1,10 +1,11 @@
 """Tag pages: threads and contributions with a tag, suggestions as you type, merging (moderators)."""
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request
 
 from forum.errors import ForumError
 from forum.services import replies as reply_service
 from forum.services import tags as tag_service
 from forum.services import threads as thread_service
+from forum.urls import url_for
 from forum.web.context import current_actor
 from forum.web.discussion_common import login_required, query_args
 from forum.web.discussion_forms import MergeTagForm

@@ -75,7 +75,7 @@ class PageRatings:
         return self._top[thread.id]
 
 
-@routes.hook("before_app_request")
+@routes.hook("before_request")
 def forget_previous_ratings():
     """Never reuse rating data cached for an earlier request that shared this app context."""
     g.pop("forum_page_ratings", None)
