@@ -51,7 +51,7 @@ def forget_loaded_user():
     g.pop("_login_user", None)
 
 
-def init_builtin_accounts(app):
+def init_builtin_accounts(app, name="forum"):
     """Give the app a LoginManager that loads forum accounts (creating one if needed)."""
     harden_cookies(app.config)
     app.before_request(forget_loaded_user)
@@ -59,7 +59,7 @@ def init_builtin_accounts(app):
     if manager is None:
         manager = LoginManager(app)
     manager.user_loader(load_user)
-    manager.login_view = "forum.login"
+    manager.login_view = f"{name}.login"
     manager.login_message = "Please log in to continue."
 
 

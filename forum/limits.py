@@ -84,6 +84,8 @@ def init_app(app):
             f"Unknown rate limit name(s) {', '.join(unknown)} in FORUM_RATELIMITS; "
             f"the names are {', '.join(LIMITS)}.")
     app.config["FORUM_RATELIMITS"] = {**DEFAULT_LIMITS, **configured}
+    if not app.extensions.get("limiter"):
+        _hide_limiter_commands()
     if not app.config["FORUM_RATELIMIT_ENABLED"]:
         return None
     limiter = Limiter(
@@ -101,6 +103,21 @@ def init_app(app):
         app.view_functions[endpoint] = wrapped
     app.extensions["forum_limiter"] = limiter
     return limiter
+
+
+def _hide_limiter_commands():
+    """Flask-Limiter's `flask limiter` group (a plugin entry point) is not the host's: hide it.
+
+    When the `flask` command loads the app, its FlaskGroup has already added plugin groups.
+    """
+    import click
+    from flask.cli import FlaskGroup
+
+    context = click.get_current_context(silent=True)
+    while context is not None:
+        if isinstance(context.command, FlaskGroup):
+            context.command.commands.pop("limiter", None)
+        context = context.parent
 
 
 def _shared_limit(limiter, name, key):

@@ -72,6 +72,8 @@ class Member(Base):
     user_key: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    # A forum ban of a host user (built-in accounts are banned on Account): reads only.
+    is_banned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class Account(Base):

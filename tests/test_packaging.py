@@ -1,4 +1,5 @@
 """A non-editable install ships the templates and migrations."""
+import re
 import subprocess
 import sys
 import zipfile
@@ -24,3 +25,4 @@ def test_wheel_contains_templates_migrations_and_static(tmp_path):
                      "forum/demo/resistant-clients.txt"):
         assert expected in names, expected
     assert not any(name.startswith("tests/") for name in names)
+    assert any(re.search(r"\.dist-info/(licenses/)?LICENSE$", name) for name in names)

@@ -12,7 +12,8 @@ from flask_login import FlaskLoginClient
 from sqlalchemy import select, text
 
 from forum.models import Base
-from forum.services import flags, moderation, related, replies, threads, tokens
+from forum.services import flags, members, moderation, related, replies, threads, tokens
+from forum.services.actors import Actor
 from forum.web.context import actor_for_user
 from tests.host import create_host_app
 
@@ -34,6 +35,7 @@ IMPORT_TEXT = ("How do you help a client who stalls before every deadline?\n"
                "Deadlines bring resistance to the surface.\n"
                "Share what has worked for you.\n-\nAsk what finishing would cost them.\n")
 API_AUTHOR_OR_MODS = dict(AUTHOR_OR_MODS, author=OK, moderator=OK, admin=OK)
+ADMINS_ONLY = {"anonymous": 401, "member": 403, "author": 403, "moderator": 403, "admin": MOVED}
 API_MEMBERS = {"anonymous": 401, "member": CREATED, "author": CREATED, "moderator": CREATED,
                "admin": CREATED}
 
@@ -44,6 +46,16 @@ def _switch(action):
     opposite = {"unpin": "pin", "unlock": "lock", "restore": "hide"}.get(action)
     return (lambda ids, mo: moderation.apply_thread_switch(mo, ids["thread"], opposite, "prep")
             ) if opposite else None
+
+
+def _host_member(banned):
+    """Prepare a fresh host user's member row to ban (or, banned, to unban) as ids["member"]."""
+    def prepare(ids, _mo):
+        member = members.member_row(Actor(user_key=f"host-user-{next(SERIAL)}", display_name="Cy"))
+        if banned:
+            members.set_member_banned(None, member.id, True, "prep")
+        ids["member"] = member.id
+    return prepare
 
 
 # (name, method, path, form/json data, prepare(ids, moderator member) or None, statuses)
@@ -126,6 +138,10 @@ MATRIX = [
     ("member role", "POST", "/members/1/role", {"role": "admin"}, None, ALL(404)),
     ("member ban", "POST", "/members/1/ban", {"reason": "x"}, None, ALL(404)),
     ("member unban", "POST", "/members/1/unban", {}, None, ALL(404)),
+    ("host member ban", "POST", "/members/host/{member}/ban", {"reason": "Shared notes"},
+     _host_member(banned=False), ADMINS_ONLY),
+    ("host member unban", "POST", "/members/host/{member}/unban", {},
+     _host_member(banned=True), ADMINS_ONLY),
     ("import preview", "POST", "/import", {"text": IMPORT_TEXT}, None,
      dict(MODS_ONLY, moderator=OK, admin=OK)),
     ("rate thread", "POST", "/threads/{thread}/rating", {"stars": "4"}, None, RATERS),
@@ -235,7 +251,7 @@ def test_every_mutating_endpoint_is_in_the_matrix(host):
     covered = set()
     for _, method, path, _, _, _ in MATRIX:
         endpoint, _ = adapter.match("/community" + path.format(
-            thread=1, reply=1, flag=1, link=1, token=1, tag="x"), method=method)
+            thread=1, reply=1, flag=1, link=1, token=1, tag="x", member=1), method=method)
         covered.add((endpoint, method))
     mutating = {
         (rule.endpoint, method) for rule in app.url_map.iter_rules()

@@ -168,6 +168,8 @@ def test_reading_list_queries_do_not_grow_with_entries(users_and_actors, thread,
     related.add_link(actors["mo"], thread.id, "Cat", "One?", url="https://a.example")
     related.add_link(actors["mo"], thread.id, "Cat", "T?", target_thread_id=targets[0].id)
     db.session.expire_all()
+    mo.get(url)  # a member's first page in an app also stores their display name: not counted
+    db.session.expire_all()
     with count_queries() as few:
         assert mo.get(url).status_code == 200
     for target in targets[1:7]:

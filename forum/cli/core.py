@@ -14,6 +14,21 @@ def fail(message):
     sys.exit(1)
 
 
+def host_actor(user_id, consequence):
+    """The Actor of the host user the app's user loader finds for user_id, or fail()."""
+    from flask import current_app
+
+    from forum.request_actor import actor_for_user
+
+    try:
+        user = current_app.login_manager._user_callback(user_id)
+    except (ValueError, TypeError, LookupError):  # e.g. int("ana") in the host's loader
+        user = None
+    if user is None:
+        fail(f"the app's user loader finds no user with id {user_id!r} ({consequence})")
+    return actor_for_user(user)
+
+
 @click.command("upgrade")
 @click.argument("revision", default="head")
 @with_appcontext
@@ -48,7 +63,13 @@ def revision_command(message):
 @with_appcontext
 def create_user_command(name, role, password_stdin):
     """Create a built-in account NAME (the password is prompted for, or read from stdin)."""
+    from flask import current_app
+
     from forum.services import builtin_accounts
+
+    if not current_app.config["FORUM_BUILTIN_ACCOUNTS"]:
+        fail("create-user makes built-in accounts, which are off (FORUM_BUILTIN_ACCOUNTS is "
+             "False): members log in with the app's own users")
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")

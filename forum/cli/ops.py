@@ -1,4 +1,4 @@
-"""Operations: backups and account bans."""
+"""Operations: backups and bans (built-in accounts, or host users' forum bans)."""
 import sqlite3
 from pathlib import Path
 
@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from forum.cli.core import fail
+from forum.cli.core import fail, host_actor
 from forum.errors import ForumError
 
 
@@ -16,15 +16,20 @@ from forum.errors import ForumError
 @click.option("--undo", is_flag=True, help="Lift the ban instead.")
 @with_appcontext
 def ban_command(name, reason, undo):
-    """Ban the built-in account NAME: it cannot log in, and its sessions and cookies stop working."""
-    from forum.services import builtin_accounts
+    """Ban the built-in account NAME (it cannot log in, its sessions stop working), or with the
+    host's users, the user whose id is NAME (they read, but cannot post, rate or flag)."""
+    from forum.services import builtin_accounts, members
 
     try:
-        account = builtin_accounts.set_banned(builtin_accounts.find_account(name), not undo,
-                                              reason=reason)
+        if current_app.config["FORUM_BUILTIN_ACCOUNTS"]:
+            banned = builtin_accounts.set_banned(builtin_accounts.find_account(name), not undo,
+                                                 reason=reason).name
+        else:
+            member = members.member_row(host_actor(name, "nobody was banned"))
+            banned = members.set_member_banned(None, member.id, not undo, reason).display_name
     except ForumError as error:
         fail(error.message)
-    click.echo(f"{'Unbanned' if undo else 'Banned'} {account.name!r}.")
+    click.echo(f"{'Unbanned' if undo else 'Banned'} {banned!r}.")
 
 
 @click.command("backup")

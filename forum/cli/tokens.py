@@ -3,19 +3,19 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from forum.cli.core import fail
+from forum.cli.core import fail, host_actor
 from forum.errors import ForumError
 from forum.services.actors import Actor
 
 
 def _actor_for(name):
-    """The Actor a token is created for: a built-in account by name, else a host user key."""
+    """The Actor a token is created for: a built-in account by name, else a host user by id."""
     if current_app.config["FORUM_BUILTIN_ACCOUNTS"]:
         from forum.services.builtin_accounts import find_account
 
         account = find_account(name)
         return Actor(user_key=f"account:{account.id}", display_name=account.name)
-    return Actor(user_key=name)
+    return host_actor(name, "no token was created")
 
 
 @click.command("create-token")

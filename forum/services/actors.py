@@ -53,10 +53,13 @@ class Actor:
             raise Unauthorized("Please log in first.")
         member = self.existing_member()
         if member is None:
-            member = _create_member(self.user_key, self.display_name)
+            member = create_member(self.user_key, self.display_name)
             self._member = member
         elif self.display_name and member.display_name != self.display_name:
             member.display_name = self.display_name[:80]
+        if member.is_banned:
+            raise Forbidden("You are banned from the forum: you can read, but not post, rate "
+                            "or flag.")
         return member
 
     def require_moderator(self):
@@ -70,7 +73,7 @@ class Actor:
 ANONYMOUS = Actor()
 
 
-def _create_member(user_key, display_name):
+def create_member(user_key, display_name):
     """Insert a Member row inside the caller's transaction, tolerating a concurrent insert."""
     db_session = session()
     try:

@@ -1,9 +1,12 @@
-"""Admins manage built-in accounts: list them, change roles, ban and unban (all logged)."""
+"""Admins manage members: built-in accounts (roles, bans) and host users (forum bans), all
+logged; display names follow the host's."""
+from flask import current_app
 from sqlalchemy import select
 
 from forum.database import atomic, get_or_not_found, session
 from forum.errors import Conflict, Forbidden, ValidationError
-from forum.models import ROLES, Account
+from forum.models import ROLES, Account, Member
+from forum.services.actors import create_member
 from forum.services.builtin_accounts import end_sessions
 from forum.services.audit import log_action
 from forum.services.moderation import clean_reason
@@ -72,3 +75,52 @@ def ban_account(actor, account_id, reason=""):
 def unban_account(actor, account_id, reason=""):
     """Lift a ban: the account can log in again."""
     return set_banned(actor, account_id, False, reason)
+
+
+ACCOUNT_KEY_PREFIX = "account:"
+
+
+def list_host_members(actor):
+    """The forum members who are host users (not built-in accounts or placeholders), by name."""
+    require_admin(actor)
+    return session().scalars(
+        select(Member).where(~Member.user_key.startswith(ACCOUNT_KEY_PREFIX),
+                             ~Member.user_key.startswith("forum:"))
+        .order_by(Member.display_name, Member.id)).all()
+
+
+def set_member_banned(actor, member_id, banned, reason=""):
+    """Ban a host user from posting, rating and flagging, or lift it; logged, then the host's
+    on_member_ban hook is told (user key, banned, reason). Returns the member."""
+    admin = require_admin(actor) if actor is not None else None  # None: the operator (CLI)
+    reason = clean_reason(reason, required=banned)
+    with atomic():
+        member = get_or_not_found(Member, member_id, "That member does not exist.")
+        if member.user_key.startswith(ACCOUNT_KEY_PREFIX):
+            raise Conflict("Ban built-in accounts on the members page's account list.")
+        if admin is not None and member.id == admin.id:
+            raise Conflict("You cannot ban yourself; ask another administrator.")
+        if member.is_banned == banned:
+            raise Conflict(f"{member.display_name} is {'already' if banned else 'not'} banned.")
+        member.is_banned = banned
+        log_action(admin, "member.ban" if banned else "member.unban", "member", member.id,
+                   reason, before={"is_banned": not banned}, after={"is_banned": banned})
+    hook = current_app.extensions["forum"].on_member_ban
+    if hook is not None:
+        hook(member.user_key, banned, reason)
+    return member
+
+
+def member_row(actor):
+    """The actor's Member row, created if they never acted (banned or not)."""
+    with atomic():
+        return actor.existing_member() or create_member(actor.user_key, actor.display_name)
+
+
+def refresh_display_name(actor):
+    """Make the member's display-name snapshot the host's current name (no row: nothing)."""
+    member = actor.existing_member()
+    name = (actor.display_name or "")[:80]
+    if member is not None and name and member.display_name != name:
+        with atomic():
+            member.display_name = name

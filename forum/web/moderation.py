@@ -1,5 +1,5 @@
 """Moderator pages and actions: pin, lock, hide, flags queue, moderation log, members."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request
 
 from forum.errors import ForumError
 from forum.limits import limit
@@ -8,6 +8,7 @@ from forum.services import flags as flag_service
 from forum.services import members as member_service
 from forum.services import moderation as moderation_service
 from forum.services.replies import get_reply
+from forum.urls import url_for
 from forum.web.context import current_actor
 from forum.web.discussion_common import thread_url
 from forum.web.pages import page_arg
@@ -163,18 +164,39 @@ def flag_reasons():
 
 
 def _members_page(error=None, values=None):
-    """The admins' members page, with an optional error for one account's form."""
+    """The admins' members page (built-in accounts, or the host's users), with an optional error
+    for one row's form."""
+    actor = current_actor()
+    if current_app.config["FORUM_BUILTIN_ACCOUNTS"]:
+        accounts, host_members = member_service.list_accounts(actor), None
+    else:
+        accounts, host_members = [], member_service.list_host_members(actor)
     return render_template(
-        "forum/members.html", accounts=member_service.list_accounts(current_actor()),
+        "forum/members.html", accounts=accounts, host_members=host_members,
         roles=ROLES, error=error, values=values or {},
     ), error.status if error else 200
 
 
 @routes.get("/members")
 def members():
-    """Admins list the built-in accounts (standalone site only)."""
-    _require_builtin()
+    """Admins list the built-in accounts, or the host's users who are forum members."""
     return _members_page()
+
+
+@routes.post("/members/host/<int:member_id>/<any(ban,unban):action>")
+def ban_host_member(member_id, action):
+    """Ban a host user from posting, rating and flagging, or lift it (admins only)."""
+    values = {"member_id": member_id, "reason": request.form.get("reason", "")}
+    try:
+        member = member_service.set_member_banned(current_actor(), member_id, action == "ban",
+                                                  values["reason"])
+    except ForumError as error:
+        if not _client_error(error):
+            raise
+        return _members_page(error, values)
+    flash(f"{member.display_name} is banned from posting." if member.is_banned
+          else f"{member.display_name} can post again.", "success")
+    return redirect(url_for("forum.members") + f"#member-{member_id}")
 
 
 @routes.post("/members/<int:account_id>/<any(role,ban,unban):action>")
