@@ -30,8 +30,10 @@ def palette(block):
 
 
 def palettes():
-    """The light palette (the first :root) and the dark one (inside prefers-color-scheme: dark)."""
-    light = palette(CSS[CSS.index(":root {"):CSS.index("}", CSS.index(":root {"))])
+    """The light palette (the first block on the forum's root) and the dark one (inside
+    prefers-color-scheme: dark)."""
+    root = ".forum-page, .forum {"
+    light = palette(CSS[CSS.index(root):CSS.index("}", CSS.index(root))])
     start = CSS.index("@media (prefers-color-scheme: dark)")
     dark = palette(CSS[start:CSS.index("}", start)])
     return {"light": light, "dark": dark}

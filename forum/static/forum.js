@@ -55,7 +55,7 @@
       region.className = "visually-hidden";
       region.setAttribute("role", "status");
       region.setAttribute("aria-live", "polite");
-      document.body.appendChild(region);
+      (document.querySelector(".forum") || document.body).appendChild(region);  // styled there
     }
     region.textContent = "";
     window.setTimeout(function () { region.textContent = message; }, 50);
