@@ -99,7 +99,14 @@ SETTINGS = {
         "Sources the host adds to the policy, per directive, e.g. "
         "`{\"script-src\": [\"https://cdn.example\"], \"img-src\": \"https://img.example\"}`.",
     ),
-    "FORUM_LINK_CHECK_TIMEOUT": (5.0, "Seconds before `flask forum check-links` gives up on a URL."),
+    "FORUM_LINK_CHECK_TIMEOUT": (
+        5.0, "Seconds `flask forum check-links` spends on one URL in all (redirects and retry "
+             "included) before it gives up."),
+    "FORUM_LINK_CHECK_ALLOW_PRIVATE": (
+        False,
+        "Let `flask forum check-links` fetch private, loopback and link-local addresses (an "
+        "intranet site); by default they are refused as \"not a public address\".",
+    ),
     "FORUM_LINK_CHECK_CONCURRENCY": (8, "How many URLs `flask forum check-links` fetches at once."),
 }
 

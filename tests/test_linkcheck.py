@@ -1,4 +1,5 @@
 """Link health: `flask forum check-links` against a local HTTP server (never the internet)."""
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -7,13 +8,17 @@ import pytest
 from sqlalchemy import select
 
 from forum.models import RelatedLink
-from forum.services import related, threads
+from forum.services import linkcheck, outbound, related, threads
+
+# Stands for a public web server in tests: checked as public, then reached on 127.0.0.1.
+PUBLIC_IP = "93.184.215.14"
 
 
 class Handler(BaseHTTPRequestHandler):
-    """Answers by path: ok, redirect, missing, error, slow, no-head."""
+    """Answers by path: ok, redirect, missing, error, slow, no-head, drip, to-loopback."""
 
     seen = []
+    loopback = ""  # where /to-loopback sends the checker
 
     def _answer(self, with_body):
         try:
@@ -25,6 +30,14 @@ class Handler(BaseHTTPRequestHandler):
         Handler.seen.append((self.command, self.path, self.headers.get("User-Agent")))
         if self.path == "/slow":
             time.sleep(1.5)
+        if self.path == "/drip":
+            return self._drip()
+        if self.path == "/to-loopback":
+            self.send_response(302)
+            self.send_header("Location", Handler.loopback)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if self.path == "/redirect":
             self.send_response(302)
             self.send_header("Location", "/ok")
@@ -40,6 +53,14 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if with_body:
             self.wfile.write(body)
+
+    def _drip(self):
+        """One header line every 0.3 s: each read is quick, the whole answer never ends."""
+        self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        for number in range(40):
+            self.wfile.write(f"X-Drip-{number}: still coming\r\n".encode())
+            self.wfile.flush()
+            time.sleep(0.3)
 
     def do_HEAD(self):
         self._answer(False)
@@ -67,6 +88,7 @@ def server():
 @pytest.fixture
 def links(app, make_user, actor_for, server):
     """A thread whose reading list points at each kind of answer, plus an unreachable port."""
+    app.config.update(FORUM_LINK_CHECK_ALLOW_PRIVATE=True)  # the servers here are local
     mo = actor_for(make_user("Mo", staff=True))
     thread = threads.start_thread(mo, "Which reading helped your first year of coaching?")
     made = {}
@@ -127,3 +149,101 @@ def test_editing_the_address_clears_the_old_check(app, db, links, actor_for):
     link = related.update_link(mo, made["missing"], "Life Coaching", "fixed?",
                                url="https://example.org/fixed")
     assert link.checked_at is None and link.check_status is None
+
+
+@pytest.mark.parametrize("address", [
+    "127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "10.1.2.3",
+    "172.16.0.1", "192.168.1.1", "169.254.169.254", "fe80::1", "fc00::1", "100.64.0.1",
+    "0.0.0.0", "::", "224.0.0.1", "ff02::1", "240.0.0.1", "255.255.255.255", "192.0.2.1",
+    "2002:7f00:1::", "64:ff9b::a00:1", "2001:db8::1",
+])
+def test_non_public_addresses_are_refused(address):
+    assert not outbound.is_public(address)
+
+
+@pytest.mark.parametrize("address", [PUBLIC_IP, "8.8.8.8", "2606:4700:4700::1111"])
+def test_public_addresses_pass(address):
+    assert outbound.is_public(address)
+
+
+def test_every_spelling_of_a_private_address_is_refused_unfetched(app, server):
+    port = server.rsplit(":", 1)[1]
+    hosts = ["127.0.0.1", "localhost", "2130706433", "0x7f000001", "127.1", "[::1]",
+             "[::ffff:127.0.0.1]", "0.0.0.0", "169.254.169.254", "224.0.0.1", "240.0.0.1"]
+    urls = [f"http://{host}:{port}/missing" for host in hosts]
+    results = linkcheck.check_urls(urls + ["http://127.0.0.1:9/closed"], 2, 4)
+    assert {url: (r.status, r.error) for url, r in results.items()} == {
+        url: (None, "not a public address") for url in urls + ["http://127.0.0.1:9/closed"]}
+    assert Handler.seen == []
+
+
+@pytest.fixture
+def public_name(monkeypatch):
+    """"coach-blog.example" resolves to PUBLIC_IP once (then to 127.0.0.1, as a rebinding DNS
+    would), and a connection to PUBLIC_IP lands on 127.0.0.1; returns (answers, connected to)."""
+    real_resolve, real_connect = socket.getaddrinfo, socket.create_connection
+    answers, connected = [PUBLIC_IP], []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host == "coach-blog.example":
+            address = answers.pop(0) if answers else "127.0.0.1"
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+        return real_resolve(host, port, *args, **kwargs)
+
+    def create_connection(address, *args, **kwargs):
+        connected.append(address[0])
+        host = "127.0.0.1" if address[0] == PUBLIC_IP else address[0]
+        return real_connect((host, address[1]), *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    return answers, connected
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(app, server, public_name):
+    port = server.rsplit(":", 1)[1]
+    result = linkcheck.fetch(f"http://coach-blog.example:{port}/ok", 2)
+    assert (result.status, result.error) == (200, None)
+    assert public_name[1] == [PUBLIC_IP]  # not the name, which now answers 127.0.0.1
+
+
+def test_a_redirect_to_a_private_address_is_refused(app, server, public_name):
+    port = server.rsplit(":", 1)[1]
+    answers, connected = public_name
+    for target in (f"{server}/ok", f"http://[::1]:{port}/ok", f"http://2130706433:{port}/ok",
+                   f"http://coach-blog.example:{port}/ok"):  # the name now answers 127.0.0.1
+        answers[:], connected[:], Handler.seen = [PUBLIC_IP], [], []
+        Handler.loopback = target
+        result = linkcheck.fetch(f"http://coach-blog.example:{port}/to-loopback", 2)
+        assert (result.status, result.error) == (None, "not a public address")
+        assert [path for _, path, _ in Handler.seen] == ["/to-loopback"]
+        assert connected == [PUBLIC_IP]
+
+
+def test_a_dripping_server_cannot_hold_a_url_past_its_deadline(app, db, links, server,
+                                                               actor_for):
+    thread, made = links
+    mo = actor_for(db.session.scalar(select(app.host_user_model)))
+    link = related.update_link(mo, made["ok"], "Life Coaching", "drip?", url=f"{server}/drip")
+    app.config.update(FORUM_LINK_CHECK_TIMEOUT=1.0, FORUM_LINK_CHECK_CONCURRENCY=8)
+    started = time.monotonic()
+    result = app.test_cli_runner().invoke(args=["forum", "check-links"])
+    assert result.exit_code == 0, result.output
+    assert time.monotonic() - started < 3  # 40 lines x 0.3 s = 12 s without the deadline
+    db.session.expire_all()
+    assert db.session.get(RelatedLink, link.id).check_error == "Timed out"
+
+
+def test_moderators_see_only_not_a_public_address_for_refused_links(
+        app, db, links, client_for):
+    thread, made = links
+    app.config.update(FORUM_LINK_CHECK_TIMEOUT=0.5, FORUM_LINK_CHECK_ALLOW_PRIVATE=False)
+    result = app.test_cli_runner().invoke(args=["forum", "check-links"])
+    assert "Checked 7 links: 7 broken." in result.output
+    mo = client_for(db.session.scalar(select(app.host_user_model).where(
+        app.host_user_model.name == "Mo")))
+    listing = mo.get("/community/moderation/links").text
+    assert listing.count("not a public address") == 7
+    for leak in ("HTTP 404", "HTTP 500", "Could not connect", "refused", "Timed out"):
+        assert leak not in listing
+    assert Handler.seen == []

@@ -44,34 +44,38 @@ def _describe(error):
     return f"{type(error).__name__}: {error}"[:ERROR_MAX]
 
 
-def fetch(client, url):
-    """HEAD the URL, falling back to GET when HEAD is refused or fails; follows redirects."""
+def fetch(url, seconds, allow_private=False):
+    """HEAD the URL, then GET when HEAD is refused or fails; redirects followed, every hop's
+    address checked, all within `seconds`. A non-public address says so and nothing more."""
     import httpx
 
-    try:
-        response = client.head(url)
-        if response.status_code not in RETRY_WITH_GET:
-            return CheckResult(url, response.status_code, str(response.url))
-    except httpx.HTTPError:
-        pass
-    try:
-        with client.stream("GET", url) as response:
-            return CheckResult(url, response.status_code, str(response.url))
-    except httpx.HTTPError as error:
-        return CheckResult(url, error=_describe(error))
+    from forum.services import outbound
+
+    with outbound.public_client(seconds, allow_private, follow_redirects=True, max_redirects=10,
+                                headers={"User-Agent": USER_AGENT}) as client:
+        try:
+            try:
+                response = client.head(url)
+                if response.status_code not in RETRY_WITH_GET:
+                    return CheckResult(url, response.status_code, str(response.url))
+            except httpx.HTTPError:
+                pass
+            with client.stream("GET", url) as response:
+                return CheckResult(url, response.status_code, str(response.url))
+        except outbound.NotPublicAddress:
+            return CheckResult(url, error=outbound.REFUSED)
+        except httpx.HTTPError as error:
+            return CheckResult(url, error=_describe(error))
 
 
-def check_urls(urls, timeout, concurrency):
+def check_urls(urls, seconds, concurrency, allow_private=False):
     """{url: CheckResult} for each distinct URL, fetched at most `concurrency` at a time."""
-    import httpx
-
     urls = sorted(set(urls))
     if not urls:
         return {}
-    with httpx.Client(timeout=timeout, follow_redirects=True, max_redirects=10,
-                      headers={"User-Agent": USER_AGENT}) as client, \
-            ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(urls)))) as pool:
-        return {result.url: result for result in pool.map(lambda url: fetch(client, url), urls)}
+    with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(urls)))) as pool:
+        return {result.url: result for result in
+                pool.map(lambda url: fetch(url, seconds, allow_private), urls)}
 
 
 def check_links():
@@ -81,7 +85,8 @@ def check_links():
         select(RelatedLink.id, RelatedLink.url).where(RelatedLink.url.is_not(None))).all()
     session().rollback()  # no transaction stays open while the network is slow
     results = check_urls([row.url for row in rows], float(config["FORUM_LINK_CHECK_TIMEOUT"]),
-                         int(config["FORUM_LINK_CHECK_CONCURRENCY"]))
+                         int(config["FORUM_LINK_CHECK_CONCURRENCY"]),
+                         bool(config["FORUM_LINK_CHECK_ALLOW_PRIVATE"]))
     now, broken = utcnow(), 0
     with atomic() as db_session:
         for row in rows:
