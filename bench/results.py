@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 PACKAGES = ("flask", "werkzeug", "jinja2", "sqlalchemy", "flask-sqlalchemy", "gunicorn",
-            "psycopg", "markdown-it-py", "bleach", "nh3")
+            "psycopg", "markdown-it-py", "nh3")
 
 
 def machine():
