@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from forum.errors import ValidationError
 
 MAX_BYTES = 5 * 1024 * 1024
+# Planning an import validates every contribution: 20,000 lines take about a second at most.
+MAX_LINES = 20_000
 SEPARATOR = "-"
 RATE_MARKER = "Rate this article"
 RELATED_MARKER = "More relevant reading"
@@ -158,10 +160,10 @@ def _parse_header(header, filename, article):
     prompt_indexes = [i for i, (_, line) in enumerate(rest) if PROMPT_RE.match(line)]
     if prompt_indexes:
         first, last = prompt_indexes[0], prompt_indexes[-1]
-        for i in range(first, last + 1):
-            if i not in prompt_indexes:
-                raise ParseError(filename, rest[i][0], "expected a prompt \"- Label: text\" "
-                                                       "(prompts are consecutive lines)")
+        for expected, i in zip(range(first, last + 1), prompt_indexes):
+            if i != expected:  # a gap: line `expected` is not a prompt
+                raise ParseError(filename, rest[expected][0], "expected a prompt \"- Label: "
+                                 "text\" (prompts are consecutive lines)")
         lead, after = rest[:first], rest[last + 1:]
         for i in prompt_indexes:
             match = PROMPT_RE.match(rest[i][1])
@@ -198,6 +200,9 @@ def parse(data, filename="<text>"):
     """An Article from bytes or text in the discussion format, or a ParseError saying where."""
     text = decode(data, filename)
     numbered = list(enumerate(split_lines(text), 1))
+    if len(numbered) > MAX_LINES:
+        raise ParseError(filename, MAX_LINES + 1, f"the text has {len(numbered):,} lines; expected "
+                         f"one article of at most {MAX_LINES:,} lines (split it into several files)")
     if not any(line for _, line in numbered):
         raise ParseError(filename, 1, "the file is empty; expected a question title on the "
                                       "first line")
