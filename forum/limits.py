@@ -4,8 +4,6 @@ A view marked with `limit(name)` gets Flask-Limiter's shared limit for that name
 is mounted on an app with FORUM_RATELIMIT_ENABLED; the rate comes from FORUM_RATELIMITS, so a
 host changes it without touching code. Every endpoint using one name shares one bucket per key.
 """
-import hashlib
-
 from flask import current_app, request
 from flask_limiter import Limiter
 
@@ -26,6 +24,9 @@ LIMITS = {
     "api": ("300 per minute", "client", None),
 }
 DEFAULT_LIMITS = {name: rate for name, (rate, _, _) in LIMITS.items()}
+# Limits on writes a member makes: only successful ones count (a form sent back with errors,
+# 4xx, costs nothing), so a coach fixing eight mistakes is not locked out.
+SUCCESSFUL_WRITES_ONLY = frozenset({"posting", "rating", "flagging"})
 
 
 def address_key():
@@ -45,11 +46,17 @@ def login_name_key():
 
 
 def client_key():
-    """API callers: a digest of their bearer token, else their address."""
-    auth = request.headers.get("Authorization", "")
-    if auth:
-        return "token:" + hashlib.sha256(auth.encode()).hexdigest()[:32]
-    return f"address:{address_key()}"
+    """API callers: their bearer token's id (however the header is spelled), else their
+    address (an invalid token too, so made-up tokens share their sender's bucket)."""
+    from forum.api.auth import bearer_token
+
+    token = bearer_token()
+    return f"token:{token.id}" if token is not None else f"address:{address_key()}"
+
+
+def _succeeded(response):
+    """Whether a write went through (counted), rather than being refused with an error."""
+    return response.status_code < 400
 
 
 KEYS = {"address": address_key, "member": member_key, "login_name": login_name_key,
@@ -126,4 +133,5 @@ def _shared_limit(limiter, name, key):
     # override_defaults=False: a view's own limits add to its blueprint's, never replace them.
     return limiter.shared_limit(
         rate_for(name), scope=name, key_func=KEYS[key or default_key],
-        methods=list(methods) if methods else None, override_defaults=False)
+        methods=list(methods) if methods else None, override_defaults=False,
+        deduct_when=_succeeded if name in SUCCESSFUL_WRITES_ONLY else None)

@@ -220,3 +220,81 @@ def test_rating_is_limited_per_member(limited):
         assert bo.post(f"/threads/{thread_id}/rating", data={"stars": stars}).status_code == 303
     assert_too_many(bo.post(f"/threads/{thread_id}/rating", data={"stars": "3"}))
     assert ana.post(f"/threads/{thread_id}/rating", data={"stars": "3"}).status_code != 429
+
+
+def new_thread_id(client, **changes):
+    location = client.post("/new", data=dict(THREAD, **changes)).headers["Location"]
+    return re.search(r"/threads/(\d+)", location).group(1)
+
+
+def test_api_writes_take_the_same_buckets_as_their_web_twins(limited):
+    app = limited({"posting": "4 per minute", "rating": "1 per minute",
+                   "flagging": "1 per hour"})
+    headers = api_headers(app, "Coach Ana")
+    ana = app.test_client()
+    login(ana, "Coach Ana")
+    thread_id = new_thread_id(ana)  # posting 1
+    api = app.test_client()
+    made = api.post(f"/api/threads/{thread_id}/replies", json={"body": "First."},
+                    headers=headers)  # posting 2
+    reply_id = made.json["id"]
+    assert ana.post(f"/replies/{reply_id}/edit", data={"body": "First, edited."}
+                    ).status_code == 302  # posting 3
+    assert api.patch(f"/api/threads/{thread_id}", json={"tags": ["closing"]},
+                     headers=headers).status_code == 200  # posting 4
+    for refused in (api.patch(f"/api/replies/{reply_id}", json={"body": "Again."},
+                              headers=headers),
+                    api.patch(f"/api/replies/{reply_id}", json={"tags": ["again"]},
+                              headers=headers),
+                    api.patch(f"/api/threads/{thread_id}", json={"tags": ["x"]},
+                              headers=headers)):
+        assert refused.status_code == 429 and refused.json["error"]["code"] == "rate_limited"
+    assert_too_many(ana.post(f"/threads/{thread_id}/tags", data={"tags": "web"}))
+    bo_headers = api_headers(app, "Coach Bo")
+    bo = app.test_client()
+    login(bo, "Coach Bo")
+    assert bo.post(f"/threads/{thread_id}/rating", data={"stars": "4"}).status_code == 303
+    assert api.put(f"/api/replies/{reply_id}/rating", json={"stars": 5},
+                   headers=bo_headers).status_code == 429
+    assert api.delete(f"/api/threads/{thread_id}/rating", headers=bo_headers).status_code == 429
+    assert api.post(f"/api/threads/{thread_id}/flags", json={"reason": "spam"},
+                    headers=bo_headers).status_code == 201
+    assert_too_many(bo.post(f"/replies/{reply_id}/flag", data={"reason": "spam"}), window=3600)
+
+
+def test_the_api_bucket_is_the_tokens_however_the_header_is_spelled(limited):
+    app = limited({"api": "3 per minute"})
+    token = api_headers(app, "Coach Ana")["Authorization"].split(" ", 1)[1]
+    client = app.test_client()
+    for spelling in ("Bearer", "bearer", "BEARER"):
+        response = client.get("/api/me", headers={"Authorization": f"{spelling} {token}"})
+        assert response.status_code == 200
+    refused = client.get("/api/me", headers={"Authorization": f"Bearer  {token}"})
+    assert refused.status_code == 429 and refused.json["error"]["code"] == "rate_limited"
+
+
+def test_only_successful_posts_count_and_the_429_page_keeps_the_text(limited):
+    app = limited({"posting": "2 per minute"})
+    ana = logged_in(app, "Coach Ana")
+    for _ in range(8):  # eight form errors: nothing saved, nothing counted
+        assert ana.post("/new", data=dict(THREAD, title="Too short")).status_code == 422
+    thread_id = new_thread_id(ana)
+    replies = f"/threads/{thread_id}/replies"
+    assert ana.post(replies, data={"body": ""}).status_code == 422
+    assert ana.post(replies, data={"body": "First thought."}).status_code == 302
+    refused = ana.post(replies, data={"body": "A long answer I **typed** for ten minutes.",
+                                      "tags": "listening"})
+    assert_too_many(refused)
+    assert "A long answer I **typed** for ten minutes." in refused.text
+    assert "listening" in refused.text and "Nothing was saved." in refused.text
+    wait = re.search(r"You can try again in (\d+) seconds?\.", refused.text)
+    assert wait and 0 < int(wait.group(1)) <= 60
+
+
+def test_the_429_page_never_echoes_a_password(limited):
+    app = limited({"login_account": "1 per minute"})
+    client = app.test_client()
+    login(client, "Coach Ana", "my secret guess")
+    refused = login(client, "Coach Ana", "my other secret")
+    assert_too_many(refused)
+    assert "my other secret" not in refused.text and "Coach Ana" not in refused.text

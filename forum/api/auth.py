@@ -36,14 +36,24 @@ def _bearer():
     return value.strip() if scheme.lower() == "bearer" else ""
 
 
+def bearer_token():
+    """The active ApiToken named by this request's bearer header (looked up once), or None.
+
+    Kept in the request's environ, not in g: an app context can outlive one request."""
+    if "forum.bearer_token" not in request.environ:
+        raw = _bearer()
+        request.environ["forum.bearer_token"] = token_service.find_token(raw) if raw else None
+    return request.environ["forum.bearer_token"]
+
+
 @api_bp.before_request
 def authenticate():
     """Pick the actor for this API call and apply the CSRF rule to session-based mutations."""
     if request.content_length and request.content_length > MAX_BODY:
         raise ForumError("The request body is too large.", status=413, code="too_large")
-    raw = _bearer()
-    if raw is not None:
-        member = token_service.authenticate(raw)
+    if _bearer() is not None:
+        token = bearer_token()
+        member = token_service.note_use(token) if token is not None else None
         user = _host_user(member.user_key) if member is not None else None
         if user is None or not getattr(user, "is_active", True):
             raise Unauthorized("The bearer token is invalid or revoked.")

@@ -6,6 +6,7 @@ from flask import jsonify
 from forum.api import shapes
 from forum.api.spec import endpoint, query, schema
 from forum.api.threads import PAGE
+from forum.limits import limit
 from forum.models import FLAG_REASONS
 from forum.request_actor import current_actor
 from forum.services import flags as flag_service
@@ -119,6 +120,7 @@ def _flag_endpoint(kind, rule, noun):
 
     view.__name__ = f"flag_{kind}"
     view.__doc__ = f"Any member reports a {noun} to the moderators."
+    limit("flagging")(view)  # the web's flag form shares the bucket
     endpoint(f"{rule}/flags", "POST", summary=f"Flag a {noun}", tag="flags", response=FLAG,
              status=201, body=NEW_FLAG, auth=True, errors=(409,))(view)
 

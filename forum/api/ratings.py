@@ -3,6 +3,7 @@ from flask import jsonify
 
 from forum.api import shapes
 from forum.api.spec import endpoint, schema
+from forum.limits import limit
 from forum.request_actor import current_actor
 from forum.services import ratings as rating_service
 
@@ -27,6 +28,7 @@ def _register(kind, rule, noun):
     put.__name__, delete.__name__ = f"rate_{kind}", f"unrate_{kind}"
     put.__doc__ = f"Give or change your stars for a {noun}; answers its new rating summary."
     delete.__doc__ = f"Remove your rating of a {noun}; answers its new rating summary."
+    limit("rating")(put), limit("rating")(delete)  # the web's stars share the bucket
     endpoint(f"{rule}/rating", "PUT", summary=f"Rate a {noun}", tag="ratings",
              response=shapes.RATING, body=STARS, auth=True, errors=(403, 409))(put)
     endpoint(f"{rule}/rating", "DELETE", summary=f"Remove your rating of a {noun}",

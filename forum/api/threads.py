@@ -126,6 +126,7 @@ REPLY_CHANGE = schema("ReplyChange", {
 
 @endpoint("/threads/<int:thread_id>", "PATCH", summary="Change a thread's tags", tag="threads",
           response=shapes.THREAD, body=THREAD_CHANGE, auth=True, errors=(403, 409))
+@limit("posting")
 def change_thread(thread_id, body):
     """Replace the thread's tags (its author or a moderator; a moderator's change is logged)."""
     actor = current_actor()
@@ -135,6 +136,7 @@ def change_thread(thread_id, body):
 
 @endpoint("/replies/<int:reply_id>", "PATCH", summary="Edit a contribution", tag="replies",
           response=shapes.REPLY, body=REPLY_CHANGE, auth=True, errors=(403, 409))
+@limit("posting")
 def change_reply(reply_id, body):
     """Edit a contribution's text, prompt or tags (its author or a moderator)."""
     actor = current_actor()

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from forum import markup
 from forum.database import atomic, session
 from forum.errors import NotFound, ValidationError
-from forum.models import ApiToken, utcnow
+from forum.models import ApiToken, Member, utcnow
 
 TOKEN_PREFIX = "fct_"
 NAME_MAX = 80
@@ -71,8 +71,8 @@ def revoke_token(actor, token_id):
     return token
 
 
-def authenticate(raw):
-    """The member owning an active clear token, or None; notes when the token was used."""
+def find_token(raw):
+    """The active token (member loaded) for a clear token, or None."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:
         return None
     token = session().scalar(
@@ -80,7 +80,12 @@ def authenticate(raw):
         .options(selectinload(ApiToken.member)))
     if token is None or token.revoked_at is not None:
         return None
-    member = token.member
+    return token
+
+
+def note_use(token):
+    """Record that a token was used (at most every few minutes); returns its member."""
+    member = session().get(Member, token.member_id)  # loaded with the token, or again if expired
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         with atomic() as db_session:

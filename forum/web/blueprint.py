@@ -1,5 +1,8 @@
 """The forum's blueprint: templates, static files, CSRF on every mutation, error pages."""
-from flask import Blueprint, current_app, render_template, send_from_directory
+import math
+import time
+
+from flask import Blueprint, current_app, render_template, request, send_from_directory
 from werkzeug.exceptions import HTTPException
 
 from forum import security
@@ -32,9 +35,36 @@ def send_static(filename):
                                max_age=current_app.get_send_file_max_age(filename))
 
 
-def render_error(status, message):
+def render_error(status, message, **details):
     """The forum-styled error page."""
-    return render_template("forum/error.html", status=status, message=message), status
+    return render_template("forum/error.html", status=status, message=message,
+                           **details), status
+
+
+# Text fields a refused form gives back (never passwords or tokens), with their labels.
+KEPT_FIELDS = {"title": "Question", "lead": "Lead", "prompts": "Prompts",
+               "call_to_action": "Call to action", "body": "Your contribution", "tags": "Tags",
+               "reason": "Reason", "text": "Details"}
+
+
+def _wait_text():
+    """When the limit that refused this request lets it through again, in words, or None."""
+    limiter = current_app.extensions.get("forum_limiter")
+    breached = limiter.current_limit if limiter is not None else None
+    if breached is None:
+        return None
+    seconds = max(1, int(breached.reset_at - time.time()))  # as its Retry-After header
+    if seconds < 90:
+        return f"{seconds} second{'' if seconds == 1 else 's'}"
+    return f"{math.ceil(seconds / 60)} minutes"
+
+
+def too_many_requests():
+    """The 429 page: when to try again, and the text the refused form carried."""
+    kept = [(label, request.form[name].strip()) for name, label in KEPT_FIELDS.items()
+            if request.form.get(name, "").strip()]
+    return render_error(429, "Too many requests in a short time. Nothing was saved.",
+                        wait=_wait_text(), kept=kept)
 
 
 @bp.errorhandler(ForumError)
@@ -53,7 +83,8 @@ def http_error(error):
         404: "That page does not exist, or it was removed.",
         405: "That address does not accept this kind of request.",
         413: "That was too large to accept.",
-        429: "Too many requests in a short time. Please wait a little and try again.",
         500: "Something went wrong on our side, and nothing was saved. Please try again.",
     }
+    if error.code == 429:
+        return too_many_requests()
     return render_error(error.code, messages.get(error.code, error.description))

@@ -96,6 +96,7 @@ def _tags_page(title, load, save, back):
 
 
 @routes.route("/replies/<int:reply_id>/tags", methods=["GET", "POST"])
+@limit("posting")
 @login_required
 def reply_tags(reply_id):
     """Change a contribution's tags: its author or a moderator (logged)."""
@@ -107,6 +108,7 @@ def reply_tags(reply_id):
 
 
 @routes.route("/threads/<int:thread_id>/tags", methods=["GET", "POST"])
+@limit("posting")
 @login_required
 def thread_tags(thread_id):
     """Change a thread's tags: its author or a moderator (logged)."""
