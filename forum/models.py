@@ -26,6 +26,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+ID_MAX = 2_147_483_647  # ids are 32-bit integers on PostgreSQL: larger ones name nothing
 ROLES = ("member", "moderator", "admin")
 FLAG_REASONS = ("spam", "off-topic", "inappropriate", "client-info", "other")
 

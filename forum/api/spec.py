@@ -8,6 +8,7 @@ from jsonschema import Draft202012Validator
 from forum import markup, security
 from forum.errors import NotFound, Unauthorized, ValidationError
 from forum.limits import limit
+from forum.models import ID_MAX
 from forum.request_actor import current_actor, forget_actor
 from forum.route_clashes import check_routes_once
 
@@ -19,7 +20,6 @@ limit("api")(api_bp)  # every API call counts (FORUM_RATELIMITS["api"])
 
 OPERATIONS = []          # (openapi path, method, operation dict)
 SCHEMAS = {}             # components/schemas
-ID_MAX = 2_147_483_647   # ids are 32-bit integers on PostgreSQL
 ERROR_TEXT = {
     400: "The request is malformed (not JSON, or a CSRF header is missing).",
     401: "No valid bearer token and no logged-in session.",
@@ -75,7 +75,11 @@ def _validation_message(error):
 
 def read_body(body_schema):
     """The request's JSON object validated against body_schema (400 not JSON, 422 wrong shape)."""
-    data = request.get_json(silent=True) if request.content_length or request.data else None
+    try:
+        data = request.get_json(silent=True) if request.content_length or request.data else None
+    except RecursionError:  # the decoder gives up on very deep nesting: not a body we take
+        raise ValidationError("The body is nested too deeply.", status=400,
+                              code="bad_request") from None
     if data is None:
         if request.data:
             raise ValidationError("The body is not valid JSON.", status=400, code="bad_request")

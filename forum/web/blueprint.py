@@ -11,6 +11,7 @@ from forum.request_actor import forget_actor
 from forum.resources import PACKAGE_DIR, resource_dir
 from forum.route_clashes import check_routes_once
 from forum.urls import url_for
+from forum.web.pages import refuse_impossible_ids
 
 bp = Blueprint("forum", __name__, template_folder=str(resource_dir("templates")))
 STATIC_DIR = PACKAGE_DIR / "static"
@@ -20,6 +21,7 @@ bp.add_app_template_global(url_for, "forum_url_for")  # for macros imported with
 bp.before_request(check_routes_once)
 bp.before_request(forget_actor)
 security.protect(bp)
+bp.url_value_preprocessor(refuse_impossible_ids)
 
 
 @bp.record

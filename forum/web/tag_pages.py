@@ -10,7 +10,7 @@ from forum.web.context import current_actor
 from forum.web.discussion_common import login_required, query_args
 from forum.web.discussion_forms import MergeTagForm
 from forum.web.forms import attach_error
-from forum.web.pages import page_arg
+from forum.web.pages import id_arg, page_arg
 from forum.web.routes import Routes
 from forum.web.thread_page import page_ratings
 
@@ -23,7 +23,7 @@ def render_tag(tag, merge_form=None, status=200):
     actor = current_actor()
     threads = thread_service.list_threads(actor, tag=tag, page=page_arg(), counted=False)
     replies = reply_service.list_tagged_replies(
-        actor, tag, before=request.args.get("replies_before", type=int))
+        actor, tag, before=id_arg("replies_before"))
     page_ratings().preload_replies(replies.items)  # the viewer's stars on them: one query
     return render_template(
         "forum/tag.html", tag=tag, threads=threads, replies=replies,
