@@ -9,6 +9,7 @@ from forum.database import atomic, session
 from forum.errors import Conflict, NotFound, ValidationError
 from forum.models import ROLES, Account
 from forum.services.audit import log_action
+from forum.services.tokens import revoke_member_tokens
 
 # OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1 (werkzeug's scrypt default,
 # N=2**15, is below OWASP's N=2**17 for scrypt).
@@ -91,24 +92,38 @@ def find_account(name):
     return account
 
 
+def user_key(account_id):
+    """The Member key under which an account posts and owns API tokens."""
+    return f"account:{account_id}"
+
+
 def end_sessions(account_id):
-    """Invalidate every session and remember-me cookie of the account (logout, password, ban)."""
+    """Invalidate every session, remember-me cookie and API token of the account (logout
+    everywhere, password change, ban)."""
     with atomic() as db_session:
         db_session.execute(
             update(Account).where(Account.id == account_id)
             .values(session_generation=Account.session_generation + 1)
         )
+        revoke_member_tokens(user_key(account_id))
 
 
-def change_password(account_id, current, new, confirm):
-    """Set a new password after checking the current one; ends every other session and cookie."""
+def check_password(account_id, password, field="password"):
+    """Raise a ValidationError on `field` unless password is the account's current one."""
     account = get_account(account_id)
     if account is None:
         raise NotFound("That account does not exist.")
     try:
-        HASHER.verify(account.password_hash, current or "")
+        HASHER.verify(account.password_hash, password or "")
     except (VerificationError, InvalidHashError):
-        raise ValidationError("That is not your current password.", field="current") from None
+        raise ValidationError("That is not your current password.", field=field) from None
+    return account
+
+
+def change_password(account_id, current, new, confirm):
+    """Set a new password after checking the current one; ends every other session and cookie,
+    and revokes the account's API tokens."""
+    account = check_password(account_id, current, field="current")
     validate_password(new, confirm)
     if new == current:
         raise ValidationError("Choose a password different from the current one.",
@@ -119,6 +134,7 @@ def change_password(account_id, current, new, confirm):
             .values(password_hash=HASHER.hash(new),
                     session_generation=Account.session_generation + 1)
         )
+        revoke_member_tokens(user_key(account_id))
     db_session.refresh(account)
     return account
 
@@ -130,6 +146,8 @@ def set_banned(account, banned, reason=""):
         if banned:
             values["session_generation"] = Account.session_generation + 1
         db_session.execute(update(Account).where(Account.id == account.id).values(**values))
+        if banned:
+            revoke_member_tokens(user_key(account.id))
         log_action(None, "ban_account" if banned else "unban_account", "account", account.id,
                    reason=reason, before={"is_banned": account.is_banned},
                    after={"is_banned": bool(banned)})

@@ -71,6 +71,15 @@ def revoke_token(actor, token_id):
     return token
 
 
+def revoke_member_tokens(user_key):
+    """Revoke every active token of the member with this key, inside the caller's transaction:
+    a password change, logging out everywhere and a ban end the tokens with the sessions."""
+    member_id = select(Member.id).where(Member.user_key == user_key).scalar_subquery()
+    session().execute(update(ApiToken).where(ApiToken.member_id == member_id,
+                                             ApiToken.revoked_at.is_(None))
+                      .values(revoked_at=utcnow()))
+
+
 def find_token(raw):
     """The active token (member loaded) for a clear token, or None."""
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 200:

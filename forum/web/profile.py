@@ -1,9 +1,11 @@
 """The member's profile page: personal API tokens (create, shown once; revoke)."""
-from flask import flash, redirect, render_template
+from flask import current_app, flash, redirect, render_template
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import PasswordField, StringField
 
 from forum.errors import ForumError
+from forum.limits import limit
+from forum.services import accounts as account_service
 from forum.services import tokens as token_service
 from forum.urls import url_for
 from forum.web.context import current_actor
@@ -18,6 +20,7 @@ class TokenForm(FlaskForm):
     """Name a new API token."""
 
     name = StringField("Token name (what will use it)")
+    password = PasswordField("Your password (a token acts as you: confirm it is you)")
 
 
 def _render(form, status=200, new_token=None):
@@ -27,7 +30,16 @@ def _render(form, status=200, new_token=None):
                            tokens=token_service.list_tokens(actor), new_token=new_token), status
 
 
+def _create_token(actor, form):
+    """A new clear token; with built-in accounts only after the password is typed again, so a
+    borrowed or stolen session cannot mint a lasting credential."""
+    if current_app.config["FORUM_BUILTIN_ACCOUNTS"]:
+        account_service.check_password(int(actor.user_key.split(":")[1]), form.password.data)
+    return token_service.create_token(actor, form.name.data)[1]
+
+
 @routes.route("/profile", methods=["GET", "POST"])
+@limit("password")  # each try checks the password: as many tries as the password page gives
 @login_required(message="Log in to manage your API tokens.")
 def profile():
     """Show the member's tokens; POST creates one and shows it in clear once."""
@@ -36,7 +48,7 @@ def profile():
     status = form_status(form)
     if form.validate_on_submit():
         try:
-            _token, raw = token_service.create_token(actor, form.name.data)
+            raw = _create_token(actor, form)
         except ForumError as error:
             status = attach_error(form, error)
         else:
