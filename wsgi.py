@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from forum import Forum
+from forum.limit_storage import storage_uri
 from forum.settings import DEFAULTS
 from forum.web.blueprint import http_error
 from forum.web.context import forum_globals
@@ -159,6 +160,8 @@ def create_app(config=None):
         FORUM_BUILTIN_ACCOUNTS=True,
         FORUM_SQLITE_TUNE_ENGINE=True,  # the engine is the forum's own: WAL and all
         FORUM_PAGE_CACHE_BYTES=8 * 1024 * 1024,  # its own pages only: nothing host-specific
+        # Every worker counts logins and posts in one file: the limits hold with -w 4.
+        FORUM_RATELIMIT_STORAGE_URI=storage_uri(Path(app.instance_path) / "rate-limits.sqlite3"),
     )
     app.config.update(forum_settings_from_env())
     app.config.update(config or {})

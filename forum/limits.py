@@ -63,6 +63,13 @@ KEYS = {"address": address_key, "member": member_key, "login_name": login_name_k
         "client": client_key}
 
 
+MEMORY_WARNING = (
+    "Forum rate limits count in memory (FORUM_RATELIMIT_STORAGE_URI=memory://): each worker "
+    "process counts apart, so with N workers N times the login and posting limits get "
+    "through. Set FORUM_RATELIMIT_STORAGE_URI to redis://host:6379/0 (several machines) or "
+    "forum-sqlite:///absolute/path/rate-limits.sqlite3 (several workers on one machine).")
+
+
 def limit(*names, key=None):
     """Mark a view or a whole blueprint with named rate limits, e.g. `@limit("posting")`."""
     for name in names:
@@ -95,6 +102,10 @@ def init_app(app):
         _hide_limiter_commands()
     if not app.config["FORUM_RATELIMIT_ENABLED"]:
         return None
+    from forum import limit_storage  # noqa: F401  (registers forum-sqlite:// with limits)
+
+    if app.config["FORUM_RATELIMIT_STORAGE_URI"].startswith("memory:"):
+        app.logger.warning(MEMORY_WARNING)
     limiter = Limiter(
         address_key, storage_uri=app.config["FORUM_RATELIMIT_STORAGE_URI"],
         headers_enabled=True, key_prefix="forum", swallow_errors=True,

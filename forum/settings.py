@@ -67,7 +67,10 @@ SETTINGS = {
     ),
     "FORUM_RATELIMIT_STORAGE_URI": (
         "memory://",
-        "Flask-Limiter storage; use redis://host:6379 when several workers or machines serve the site.",
+        "Flask-Limiter storage. `memory://` counts in each worker apart (a warning at start "
+        "says so); use `forum-sqlite:///absolute/path/rate-limits.sqlite3` for several workers "
+        "on one machine (the standalone site's default, in its instance folder) or "
+        "`redis://host:6379/0` for several machines.",
     ),
     "FORUM_RATELIMITS": (
         DEFAULT_LIMITS,

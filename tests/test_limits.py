@@ -1,4 +1,5 @@
 """Rate limits: login per account and per address, registration, posting; 429 with Retry-After."""
+import json
 import os
 import re
 import uuid
@@ -6,7 +7,8 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from forum.limits import LIMITS, limit
+from forum.limit_storage import storage_uri
+from forum.limits import LIMITS, MEMORY_WARNING, limit
 from forum.models import Reply
 from tests.conftest import SITE_TEST_CONFIG
 
@@ -298,3 +300,58 @@ def test_the_429_page_never_echoes_a_password(limited):
     refused = login(client, "Coach Ana", "my other secret")
     assert_too_many(refused)
     assert "my other secret" not in refused.text and "Coach Ana" not in refused.text
+
+
+def test_a_shared_counter_file_holds_the_limits_across_workers(limited, tmp_path):
+    # Two apps with one counter file stand for two gunicorn workers (each has its own memory).
+    shared = storage_uri(tmp_path / "rate-limits.sqlite3")
+    first = limited({"login_account": "3 per minute", "posting": "2 per minute"}, shared)
+    second = limited({"login_account": "3 per minute", "posting": "2 per minute"}, shared)
+    create_account(first, "Coach Ana")
+    for app in (first, second, first):
+        assert login(app.test_client(), "Coach Ana", "wrong password!").status_code == 422
+    assert_too_many(login(second.test_client(), "Coach Ana", "wrong password!"))
+    bo_first, bo_second = logged_in(first, "Coach Bo"), second.test_client()
+    assert login(bo_second, "Coach Bo").status_code == 302
+    assert bo_first.post("/new", data=THREAD).status_code == 302
+    assert bo_second.post("/new", data=dict(THREAD, title="A second question, is it ok?")
+                          ).status_code == 302
+    assert_too_many(bo_first.post("/new", data=dict(THREAD, title="A third question, ok?")))
+
+
+def test_the_standalone_site_counts_in_a_shared_file_by_default(site):
+    uri = site.config["FORUM_RATELIMIT_STORAGE_URI"]
+    assert uri == storage_uri(os.path.join(site.instance_path, "rate-limits.sqlite3"))
+
+
+def test_a_host_counting_in_memory_is_warned_at_start(app, caplog):
+    from flask import Flask
+    from flask_login import LoginManager
+    from flask_sqlalchemy import SQLAlchemy
+
+    from forum import Forum
+
+    host = Flask("host_with_limits")
+    host.config.update(SQLALCHEMY_DATABASE_URI="sqlite://", SECRET_KEY="x" * 40)
+    SQLAlchemy(host)
+    LoginManager(host)
+    with caplog.at_level("WARNING"):
+        Forum(host)
+    assert MEMORY_WARNING in caplog.text and "forum-sqlite:///" in MEMORY_WARNING
+
+
+@pytest.mark.slow
+def test_limits_hold_under_gunicorn_with_two_workers(database_url, tmp_path):
+    """The review's attack: 20 wrong logins against "10 per minute" on 2 workers."""
+    import requests
+
+    from tests.test_reliability import gunicorn_site
+
+    with gunicorn_site(database_url, workers=2, FORUM_RATELIMIT_ENABLED="true",
+                       FORUM_RATELIMITS=json.dumps({"login_account": "10 per minute"}),
+                       FORUM_RATELIMIT_STORAGE_URI=storage_uri(tmp_path / "limits.sqlite3")
+                       ) as base:
+        statuses = [requests.post(f"{base}/login", timeout=30, data={
+            "name": "Coach Ana", "password": "wrong password!"}).status_code
+            for _ in range(20)]
+    assert statuses == [422] * 10 + [429] * 10

@@ -130,13 +130,15 @@ def free_port():
 
 
 @contextmanager
-def gunicorn_site(database_url, workers=3):
+def gunicorn_site(database_url, workers=3, **settings):
     """The standalone site under gunicorn on a free loopback port, production settings except
-    CSRF and rate limits (the load client is a script, not a browser)."""
+    CSRF and rate limits (the load client is a script, not a browser); `settings` adds or
+    overrides environment variables."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FORUM_", "FLASK_"))}
     env.update(DATABASE_URL=database_url, SECRET_KEY="load-test-" + "k9Xq2Lp7Wz4Rt8Vb" * 3,
                FORUM_RATELIMIT_ENABLED="false", PYTHONPATH=str(ROOT))
+    env.update(settings)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
          "--timeout", "60", "wsgi:create_app({'WTF_CSRF_ENABLED': False})"],
