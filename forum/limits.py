@@ -4,8 +4,11 @@ A view marked with `limit(name)` gets Flask-Limiter's shared limit for that name
 is mounted on an app with FORUM_RATELIMIT_ENABLED; the rate comes from FORUM_RATELIMITS, so a
 host changes it without touching code. Every endpoint using one name shares one bucket per key.
 """
+import time
+
 from flask import current_app, request
 from flask_limiter import Limiter
+from limits import parse as parse_rate
 
 from forum.request_actor import current_actor
 from forum.services.builtin_accounts import name_key
@@ -14,7 +17,7 @@ WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 # name: (default rate, what is counted per, which methods count; None = every method)
 LIMITS = {
-    "login_account": ("10 per minute; 50 per hour", "login_name", WRITES),
+    "login_account": ("10 per minute; 50 per hour", "login_pair", WRITES),
     "login_address": ("30 per minute; 300 per hour", "address", WRITES),
     "register": ("10 per hour", "address", WRITES),
     "password": ("10 per hour", "member", WRITES),
@@ -45,6 +48,12 @@ def login_name_key():
     return "name:" + name_key(str(request.form.get("name", "")))[:80]
 
 
+def login_pair_key():
+    """The account name being tried from this address: a stranger's failures lock out the
+    stranger's own address, never the coach trying from elsewhere."""
+    return f"{login_name_key()}|{address_key()}"
+
+
 def client_key():
     """API callers: their bearer token's id (however the header is spelled), else their
     address (an invalid token too, so made-up tokens share their sender's bucket)."""
@@ -60,7 +69,34 @@ def _succeeded(response):
 
 
 KEYS = {"address": address_key, "member": member_key, "login_name": login_name_key,
-        "client": client_key}
+        "login_pair": login_pair_key, "client": client_key}
+
+# An account with this many failed logins from anywhere is under attack: every login to it,
+# the right password from a new address too, then waits LOGIN_SLOWDOWN_S first (slowed down,
+# never refused: refusing would let a stranger lock the coach out).
+FAILED_LOGINS = parse_rate("20 per 15 minutes")
+LOGIN_SLOWDOWN_S = 1.0
+
+
+def _counting_strategy():
+    """Flask-Limiter's strategy over the shared counters, or None with limits off."""
+    limiter = current_app.extensions.get("forum_limiter")
+    return limiter.limiter if limiter is not None else None
+
+
+def slow_down_login():
+    """Wait LOGIN_SLOWDOWN_S before checking a password for an account under attack."""
+    strategy = _counting_strategy()
+    if strategy is not None and not strategy.test(FAILED_LOGINS, "failed_login",
+                                                  login_name_key()):
+        time.sleep(LOGIN_SLOWDOWN_S)
+
+
+def note_failed_login():
+    """Count a wrong name or password against the account tried, whatever the address."""
+    strategy = _counting_strategy()
+    if strategy is not None:
+        strategy.hit(FAILED_LOGINS, "failed_login", login_name_key())
 
 
 MEMORY_WARNING = (

@@ -2,6 +2,7 @@
 import json
 import os
 import re
+import time
 import uuid
 
 import pytest
@@ -355,3 +356,36 @@ def test_limits_hold_under_gunicorn_with_two_workers(database_url, tmp_path):
             "name": "Coach Ana", "password": "wrong password!"}).status_code
             for _ in range(20)]
     assert statuses == [422] * 10 + [429] * 10
+
+
+def login_from(app, address, name, password=PASSWORD):
+    return app.test_client().post("/login", data={"name": name, "password": password},
+                                  environ_base={"REMOTE_ADDR": address})
+
+
+def test_a_stranger_cannot_lock_a_coach_out(limited):
+    app = limited({"login_account": "3 per minute"})
+    create_account(app, "Coach Ana")
+    for _ in range(3):
+        assert login_from(app, "203.0.113.9", "Coach Ana", "guess guess!").status_code == 422
+    assert_too_many(login_from(app, "203.0.113.9", "Coach Ana"))  # the stranger's pair
+    assert login_from(app, "198.51.100.7", "Coach Ana").status_code == 302  # the coach
+
+
+def test_an_account_under_attack_is_slowed_down_not_refused(limited, monkeypatch):
+    from limits import parse
+
+    from forum import limits
+
+    monkeypatch.setattr(limits, "FAILED_LOGINS", parse("4 per minute"))
+    app = limited()
+    create_account(app, "Coach Ana")
+    for number in range(4):  # a spread-out attack: four addresses, one guess each
+        assert login_from(app, f"203.0.113.{number}", "Coach Ana", "guess guess!"
+                          ).status_code == 422
+    started = time.monotonic()
+    assert login_from(app, "198.51.100.7", "Coach Ana").status_code == 302
+    assert time.monotonic() - started >= limits.LOGIN_SLOWDOWN_S
+    started = time.monotonic()
+    assert login_from(app, "198.51.100.7", "Coach Bo").status_code == 422
+    assert time.monotonic() - started < limits.LOGIN_SLOWDOWN_S  # other accounts: no wait

@@ -6,7 +6,7 @@ from flask_login import login_user, logout_user
 
 from forum.builtin_login import AccountUser
 from forum.errors import ForumError
-from forum.limits import limit
+from forum.limits import limit, note_failed_login, slow_down_login
 from forum.services import builtin_accounts as account_service
 from forum.urls import url_for
 from forum.web.context import current_actor
@@ -73,10 +73,12 @@ def login():
     form = LoginForm()
     status = form_status(form)
     if form.validate_on_submit():
+        slow_down_login()
         account = account_service.authenticate(form.name.data, form.password.data)
         if account is not None:
             _start_session(account, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
+        note_failed_login()
         form.form_errors.append("That name and password do not match an account.")
         status = 422
     return render_template("forum/login.html", form=form), status

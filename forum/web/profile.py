@@ -5,7 +5,7 @@ from wtforms import PasswordField, StringField
 
 from forum.errors import ForumError
 from forum.limits import limit
-from forum.services import accounts as account_service
+from forum.services import builtin_accounts as account_service
 from forum.services import tokens as token_service
 from forum.urls import url_for
 from forum.web.context import current_actor
