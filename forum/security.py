@@ -99,6 +99,22 @@ def content_security_policy(policy, extra_sources, nonce):
     return "; ".join(" ".join([name, *sources]) for name, sources in directives.items())
 
 
+def is_under(prefix, path):
+    """Whether a URL path lies under a prefix ('' or '/' is the whole site)."""
+    prefix = "/" + (prefix or "").strip("/")
+    return prefix == "/" or path == prefix or path.startswith(prefix + "/")
+
+
+def headers_for_unmatched(prefix):
+    """An app-level hook: a request under the forum's prefix that matched no route at all (its
+    404 or 405 page) gets the forum's headers too; other unmatched URLs stay the host's."""
+    def add_headers_if_unmatched(response):
+        if request.url_rule is None and is_under(prefix, request.path):
+            return add_security_headers(response)
+        return response
+    return add_headers_if_unmatched
+
+
 def protect(blueprint, csrf=True):
     """Register the request-size limit, security headers and (for pages) CSRF on a blueprint."""
     blueprint.before_request(limit_request_size)

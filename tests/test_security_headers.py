@@ -39,6 +39,37 @@ def test_every_kind_of_forum_response_has_the_headers(site_client, login_site):
         response.close()  # the stylesheet's response holds its file open until closed
 
 
+def test_unmatched_addresses_get_the_headers_too(site_client):
+    for response in (site_client.get("/no/such/page"), site_client.patch("/login"),
+                     site_client.get("/static/no-such.css"), site_client.get("/api/")):
+        assert response.status_code in (404, 405)
+        assert_forum_headers(response)
+
+
+@pytest.mark.parametrize("method, path, status", [
+    ("GET", "/api/no-such-thing", 404), ("GET", "/api/", 404), ("GET", "/api", 404),
+    ("POST", "/api/no/such/thing", 404), ("PUT", "/api/threads", 405),
+    ("DELETE", "/api/tags", 405), ("TRACE", "/api/threads", 405), ("BREW", "/api/me", 405),
+])
+def test_unmatched_api_paths_and_methods_answer_json(site_client, method, path, status):
+    response = site_client.open(path, method=method)
+    assert response.status_code == status
+    assert response.is_json, response.text[:80]
+    assert response.json["error"]["code"] == {404: "not_found", 405: "method_not_allowed"}[status]
+    assert_forum_headers(response)
+
+
+def test_a_hosts_unmatched_addresses_stay_the_hosts(database_url):
+    app, db, _ = create_host_app(database_url)
+    client = app.test_client()
+    with app.app_context():
+        assert_forum_headers(client.get("/community/no-such-page"))
+        assert client.get("/community/api/nothing").is_json
+        outside = client.get("/no-such-host-page")
+        assert outside.status_code == 404 and "Content-Security-Policy" not in outside.headers
+        db.engine.dispose()
+
+
 def test_hsts_only_over_https(site):
     secure = site.test_client().get("/", base_url="https://forum.example")
     assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"

@@ -2,6 +2,7 @@
 from forum.api import (  # noqa: F401  (each module registers its routes)
     auth, document, errors, moderation, ratings, related, search, site_info, threads,
 )
+from forum.api.errors import answer_unmatched
 from forum.api.spec import api_bp
 from forum.settings import url_prefix
 
@@ -10,4 +11,6 @@ def register_api(app, csrf, name="forum_api"):
     """Mount the API at <forum prefix>/api, outside the global CSRF check (it has its own rule)."""
     if csrf is not None:
         csrf.exempt(api_bp)
-    app.register_blueprint(api_bp, url_prefix=f"{url_prefix(app.config) or ''}/api", name=name)
+    api_prefix = f"{url_prefix(app.config) or ''}/api"
+    app.register_blueprint(api_bp, url_prefix=api_prefix, name=name)
+    app.before_request(answer_unmatched(api_prefix))

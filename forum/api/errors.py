@@ -1,8 +1,11 @@
 """Every API failure as JSON {"error": {"code", "message"}} with its status, never HTML or a 500."""
 from flask import current_app, jsonify, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound as HTTPNotFound
+from werkzeug.exceptions import default_exceptions
+from werkzeug.routing import RequestRedirect
 
 from forum.errors import ForumError
+from forum.security import is_under
 
 from forum.api.spec import api_bp
 
@@ -42,6 +45,23 @@ def http_error(error):
         headers["Retry-After"] = str(retry)
     return error_response(error.code or 500, HTTP_CODES.get(error.code, "error"),
                           error.description or "", headers=headers)
+
+
+# By status code too: a host's (or the standalone site's) handler for a code, say its HTML
+# 404 page, would otherwise win over this blueprint's handler for the class.
+for _code in default_exceptions:
+    api_bp.register_error_handler(_code, http_error)
+
+
+def answer_unmatched(api_prefix):
+    """An app-level hook: a request under the API's prefix that matched no route at all (an
+    unknown method, `api/`) gets the API's JSON error, not the site's HTML page."""
+    def unmatched_api_request():
+        error = request.routing_exception
+        if error is None or isinstance(error, RequestRedirect):
+            return None
+        return http_error(error) if is_under(api_prefix, request.path) else None
+    return unmatched_api_request
 
 
 @api_bp.errorhandler(Exception)

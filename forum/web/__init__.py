@@ -1,4 +1,5 @@
 """The forum's pages: one module per feature, each one's routes put on the one blueprint here."""
+from forum.security import headers_for_unmatched
 from forum.settings import url_prefix
 from forum.web import (
     context,
@@ -29,3 +30,4 @@ def register_pages(app, name="forum"):
     """Mount the forum's pages under FORUM_URL_PREFIX as the blueprint `name`."""
     app.register_blueprint(bp, url_prefix=url_prefix(app.config), name=name,
                            static_url_path=app.config["FORUM_STATIC_URL_PATH"])
+    app.after_request(headers_for_unmatched(url_prefix(app.config)))
