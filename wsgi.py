@@ -165,6 +165,8 @@ def create_app(config=None):
     )
     app.config.update(forum_settings_from_env())
     app.config.update(config or {})
+    if production_mode(app.config):  # served over HTTPS: cookies never travel in clear
+        app.config.setdefault("FORUM_SECURE_COOKIES", True)
     check_secret_key(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(app.instance_path)

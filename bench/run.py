@@ -150,6 +150,7 @@ def serve_and_measure(url, generated, args, log):
     todo = [e for e in endpoints(generated) if chosen is None or e.name in chosen]
     env = {"DATABASE_URL": url, "SECRET_KEY": "bench-secret-key-not-for-production",
            "FORUM_RATELIMIT_ENABLED": "false", "BENCH_COUNT_QUERIES": "1",
+           "FORUM_SECURE_COOKIES": "false",  # plain HTTP on the loopback
            "BENCH_REFERENCE_THREAD": str(generated.featured_thread_id)}
     log_path = ROOT / "instance" / "bench-gunicorn.log"
     bearer = writer_token(url)

@@ -85,7 +85,8 @@ SETTINGS = {
     "FORUM_SECURE_COOKIES": (
         False,
         "With built-in accounts, mark the session and remember-me cookies `Secure` (sent over "
-        "HTTPS only); turn on when the site is served over HTTPS.",
+        "HTTPS only). The standalone site turns it on in production mode; set it to false "
+        "only for a trial over plain HTTP.",
     ),
     "FORUM_SECURITY_HEADERS": (
         True, "Add CSP, nosniff, Referrer-Policy and frame headers to the forum's responses."

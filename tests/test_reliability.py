@@ -137,7 +137,8 @@ def gunicorn_site(database_url, workers=3, **settings):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FORUM_", "FLASK_"))}
     env.update(DATABASE_URL=database_url, SECRET_KEY="load-test-" + "k9Xq2Lp7Wz4Rt8Vb" * 3,
-               FORUM_RATELIMIT_ENABLED="false", PYTHONPATH=str(ROOT))
+               FORUM_RATELIMIT_ENABLED="false", PYTHONPATH=str(ROOT),
+               FORUM_SECURE_COOKIES="false")  # plain HTTP on the loopback
     env.update(settings)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",

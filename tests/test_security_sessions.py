@@ -63,6 +63,27 @@ def test_secure_cookies_when_configured(database_url, make_account):
         app.extensions["sqlalchemy"].engine.dispose()
 
 
+@pytest.mark.parametrize("env, secure", [
+    ({"FORUM_ENV": "production"}, True),
+    ({"FORUM_ENV": "production", "FORUM_SECURE_COOKIES": "false"}, False),  # plain-HTTP trial
+    ({"FORUM_ENV": "development"}, False),
+])
+def test_production_mode_marks_cookies_secure_by_default(database_url, monkeypatch, env,
+                                                         secure):
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    app = wsgi.create_app({"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
+                           "SECRET_KEY": "k9Xq2Lp7Wz4Rt8Vb" * 3, "FORUM_RATELIMIT_ENABLED": False})
+    with app.app_context():
+        account_service.create_account("Coach Ana", PASSWORD)
+        response = app.test_client().post(
+            "/login", data={"name": "Coach Ana", "password": PASSWORD, "remember": "y"},
+            base_url="https://forum.example")
+        for name in ("session", "remember_token"):
+            assert ("; Secure" in set_cookie_header(response, name)) is secure
+        app.extensions["sqlalchemy"].engine.dispose()
+
+
 def test_login_renews_the_session(database_url):
     """A session cookie planted before login (fixation) neither logs in nor carries a CSRF token."""
     app = wsgi.create_app(dict(SITE_TEST_CONFIG, SQLALCHEMY_DATABASE_URI=database_url,

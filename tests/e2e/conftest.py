@@ -121,6 +121,7 @@ def live_site(tmp_path_factory):
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
         "WTF_CSRF_ENABLED": True,
         "FORUM_RATELIMIT_ENABLED": False,
+        "FORUM_SECURE_COOKIES": False,  # plain HTTP on the loopback
     })
     with app.app_context():
         migrate.upgrade()
