@@ -86,6 +86,8 @@ class Account(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(40))
     name_key: Mapped[str] = mapped_column(String(40), unique=True)
+    # services.confusables.skeleton(name): look-alike names share it (NFKC can lengthen a name)
+    name_skeleton: Mapped[str | None] = mapped_column(String(160), index=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default="member", server_default="member")
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -39,6 +39,37 @@ def test_register_errors_keep_input_and_create_nothing(site_client, site, data, 
     assert account_count(site) == 0
 
 
+@pytest.mark.parametrize("existing, newcomer", [
+    ("admin", "\u0430dmin"),  # Cyrillic а
+    ("Coach Ana", "Coach \u0410na"),  # Cyrillic А
+    ("Coach Paul", "Coach Pau\u04c0"),  # Cyrillic palochka for l
+    ("Coach Mia", "Coach M\u0456a"),  # Cyrillic і
+    ("Coach Eve", "Coach Ev\u0435"),  # Cyrillic е
+    ("Coach Ana", "Coach \uff21na"),  # fullwidth Ａ
+    ("Coach Ola", "Coach O\u217ca"),  # small roman numeral fifty for l
+])
+def test_register_refuses_a_name_that_looks_like_a_members(site_client, site, make_account,
+                                                           existing, newcomer):
+    make_account(existing)
+    response = site_client.post("/register", data={
+        "name": newcomer, "password": "a long enough pw", "confirm": "a long enough pw"})
+    assert response.status_code in (409, 422)
+    assert f"That name looks like {existing!r}" in response.text.replace("&#39;", "'")
+    assert account_count(site) == 1
+
+
+@pytest.mark.parametrize("existing, newcomer", [
+    ("Coach Ana", "Coach Ann"), ("Maria", "María"), ("Zoe", "Zoë"), ("Coach Bo", "Coach Bob"),
+])
+def test_names_that_differ_visibly_are_welcome(site_client, site, make_account, existing,
+                                               newcomer):
+    make_account(existing)
+    response = site_client.post("/register", data={
+        "name": newcomer, "password": "a long enough pw", "confirm": "a long enough pw"})
+    assert response.status_code == 302
+    assert account_count(site) == 2
+
+
 def test_register_taken_name_any_case(site_client, site, make_account):
     make_account("Coach Ana")
     response = site_client.post("/register", data={

@@ -56,3 +56,20 @@ def test_cli_upgrade_is_idempotent(tmp_path):
     with app.app_context():
         assert "forum_thread" in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_the_skeleton_migration_fills_existing_accounts(tmp_path):
+    app, db, _ = create_host_app(f"sqlite:///{tmp_path / 'skeleton.sqlite3'}")
+    with app.app_context():
+        migrate.upgrade("0007_version_once")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO forum_account (name, name_key, password_hash, role, "
+                "session_generation, is_banned, created_at) VALUES "
+                "('Coach \u0410na', 'coach \u0430na', 'x', 'member', 0, false, "
+                "CURRENT_TIMESTAMP)"))
+        migrate.upgrade()
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT name_skeleton FROM forum_account")
+                                      ).scalar_one() == "coach ana"
+        db.engine.dispose()

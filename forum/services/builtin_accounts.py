@@ -9,6 +9,7 @@ from forum.database import atomic, session
 from forum.errors import Conflict, NotFound, ValidationError
 from forum.models import ROLES, Account
 from forum.services.audit import log_action
+from forum.services.confusables import skeleton
 from forum.services.tokens import revoke_member_tokens
 
 # OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1 (werkzeug's scrypt default,
@@ -58,7 +59,12 @@ def create_account(name, password, role="member", confirm=None):
     with atomic() as db_session:
         if db_session.scalar(select(Account.id).where(Account.name_key == name_key(name))):
             raise Conflict("That name is taken.", field="name")
-        account = Account(name=name, name_key=name_key(name),
+        lookalike = db_session.scalar(select(Account.name).where(
+            Account.name_skeleton == skeleton(name)).limit(1))
+        if lookalike is not None:
+            raise Conflict(f"That name looks like {lookalike!r}, a member's name: choose one "
+                           "that cannot be mistaken for it.", field="name")
+        account = Account(name=name, name_key=name_key(name), name_skeleton=skeleton(name),
                           password_hash=HASHER.hash(password), role=role)
         db_session.add(account)
     return account
