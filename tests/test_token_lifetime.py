@@ -2,8 +2,11 @@
 token needs the password again; the profile lists tokens with their last use (issue 15)."""
 import re
 
-from tests.site_logins import one_login_per_request  # noqa: F401  (autouse fixture)
+import pytest
+
 from tests.test_members import account
+
+pytestmark = pytest.mark.usefixtures("one_login_per_request")
 
 PASSWORD = "correct horse battery"
 
