@@ -78,25 +78,28 @@ FAILED_LOGINS = parse_rate("20 per 15 minutes")
 LOGIN_SLOWDOWN_S = 1.0
 
 
-def _counting_strategy():
-    """Flask-Limiter's strategy over the shared counters, or None with limits off."""
+def _failed_logins(action):
+    """test or hit the account's failed-login counter; True (as if unlimited) when limits are
+    off or the storage fails, which is logged: logging in never breaks on the counters."""
     limiter = current_app.extensions.get("forum_limiter")
-    return limiter.limiter if limiter is not None else None
+    if limiter is None:
+        return True
+    try:
+        return getattr(limiter.limiter, action)(FAILED_LOGINS, "failed_login", login_name_key())
+    except Exception:  # noqa: BLE001  (as Flask-Limiter's swallow_errors does for the limits)
+        current_app.logger.exception("Failed-login counter unavailable")
+        return True
 
 
 def slow_down_login():
     """Wait LOGIN_SLOWDOWN_S before checking a password for an account under attack."""
-    strategy = _counting_strategy()
-    if strategy is not None and not strategy.test(FAILED_LOGINS, "failed_login",
-                                                  login_name_key()):
+    if not _failed_logins("test"):
         time.sleep(LOGIN_SLOWDOWN_S)
 
 
 def note_failed_login():
     """Count a wrong name or password against the account tried, whatever the address."""
-    strategy = _counting_strategy()
-    if strategy is not None:
-        strategy.hit(FAILED_LOGINS, "failed_login", login_name_key())
+    _failed_logins("hit")
 
 
 MEMORY_WARNING = (

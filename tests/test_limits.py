@@ -389,3 +389,18 @@ def test_an_account_under_attack_is_slowed_down_not_refused(limited, monkeypatch
     started = time.monotonic()
     assert login_from(app, "198.51.100.7", "Coach Bo").status_code == 422
     assert time.monotonic() - started < limits.LOGIN_SLOWDOWN_S  # other accounts: no wait
+
+
+def test_logging_in_works_while_the_counters_fail(limited, monkeypatch, caplog):
+    app = limited()
+    create_account(app, "Coach Ana")
+    strategy = app.extensions["forum_limiter"].limiter
+
+    def unavailable(*args, **kwargs):
+        raise ConnectionError("the counter storage is down")
+
+    monkeypatch.setattr(strategy, "test", unavailable)
+    monkeypatch.setattr(strategy, "hit", unavailable)
+    assert login_from(app, "198.51.100.7", "Coach Ana", "guess guess!").status_code == 422
+    assert login_from(app, "198.51.100.7", "Coach Ana").status_code == 302
+    assert "Failed-login counter unavailable" in caplog.text
