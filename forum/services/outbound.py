@@ -74,7 +74,12 @@ class Deadline:
     """Seconds left until one moment; every network wait is cut to them."""
 
     def __init__(self, seconds):
-        self.at = time.monotonic() + seconds
+        self.seconds = seconds
+        self.start()
+
+    def start(self):
+        """Start counting now."""
+        self.at = time.monotonic() + self.seconds
 
     def left(self, timeout):
         """The shorter of `timeout` and the time left; past the deadline, a timeout error."""
@@ -150,5 +155,5 @@ def public_client(seconds, allow_private=False, **options):
     deadline = Deadline(seconds)
     client = httpx.Client(transport=_PublicTransport(deadline, allow_private), trust_env=False,
                           timeout=seconds, **options)
-    deadline.at = time.monotonic() + seconds  # the clock starts with the first request
+    deadline.start()  # after the client's set-up: the time is the fetch's own
     return client
