@@ -201,8 +201,9 @@ def parse(data, filename="<text>"):
     text = decode(data, filename)
     numbered = list(enumerate(split_lines(text), 1))
     if len(numbered) > MAX_LINES:
-        raise ParseError(filename, MAX_LINES + 1, f"the text has {len(numbered):,} lines; expected "
-                         f"one article of at most {MAX_LINES:,} lines (split it into several files)")
+        raise ParseError(filename, MAX_LINES + 1,
+                         f"the text has {len(numbered):,} lines; expected one article of at "
+                         f"most {MAX_LINES:,} lines (split it into several files)")
     if not any(line for _, line in numbered):
         raise ParseError(filename, 1, "the file is empty; expected a question title on the "
                                       "first line")

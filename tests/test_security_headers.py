@@ -57,6 +57,9 @@ def test_unmatched_api_paths_and_methods_answer_json(site_client, method, path, 
     assert response.is_json, response.text[:80]
     assert response.json["error"]["code"] == {404: "not_found", 405: "method_not_allowed"}[status]
     assert_forum_headers(response)
+    if status == 405:
+        real = {"/api/threads": {"GET", "POST"}, "/api/tags": {"GET"}, "/api/me": {"GET"}}[path]
+        assert set(response.headers["Allow"].split(", ")) - {"HEAD", "OPTIONS"} == real
 
 
 def test_a_hosts_unmatched_addresses_stay_the_hosts(database_url):

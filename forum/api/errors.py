@@ -60,7 +60,11 @@ def answer_unmatched(api_prefix):
         error = request.routing_exception
         if error is None or isinstance(error, RequestRedirect):
             return None
-        return http_error(error) if is_under(api_prefix, request.path) else None
+        if not is_under(api_prefix, request.path):
+            return None
+        if isinstance(error, MethodNotAllowed):  # the path's own methods, not the catch-all's
+            error = MethodNotAllowed(valid_methods=_real_methods(), description=error.description)
+        return http_error(error)
     return unmatched_api_request
 
 
@@ -72,18 +76,27 @@ def unexpected_error(error):
     return error_response(500, "server_error", "Something went wrong on our side.")
 
 
-@api_bp.route("/<path:anything>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-def unknown(anything):
-    """Unknown API paths: JSON 404, or 405 when the path exists with other methods."""
+API_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def _real_methods():
+    """The methods this path answers with an endpoint of its own (not the catch-all below)."""
     adapter = current_app.url_map.bind_to_environ(request.environ)
     allowed = []
-    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+    for method in API_METHODS:
         try:
             endpoint, _ = adapter.match(method=method)
         except HTTPException:
             continue
-        if endpoint != request.endpoint:
+        if endpoint != f"{api_bp.name}.unknown":
             allowed.append(method)
+    return allowed
+
+
+@api_bp.route("/<path:anything>", methods=list(API_METHODS))
+def unknown(anything):
+    """Unknown API paths: JSON 404, or 405 when the path exists with other methods."""
+    allowed = _real_methods()
     if allowed:
         raise MethodNotAllowed(valid_methods=allowed,
                                description="That address does not accept this method.")
