@@ -8,8 +8,8 @@ Several machines still need Redis (`redis://`), which this file cannot span.
 """
 import os
 import sqlite3
-import threading
 import time
+from contextlib import closing, contextmanager
 
 from limits.storage import Storage
 
@@ -41,56 +41,62 @@ class SQLiteFileStorage(Storage):
     def __init__(self, uri=None, wrap_exceptions=False, **options):
         super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
         self.path = "/" + uri.split("://", 1)[1].lstrip("/")
-        self._local = threading.local()
         self._counts = 0
-        self._connection().execute(SCHEMA)
+        with self._connection() as connection:
+            connection.execute("PRAGMA journal_mode = WAL")  # kept by the file
+            connection.execute(SCHEMA)
 
     @property
     def base_exceptions(self):
         return sqlite3.Error
 
+    @contextmanager
     def _connection(self):
-        """This thread's connection (opened again in a forked worker)."""
-        local = self._local
-        if getattr(local, "pid", None) != os.getpid():
-            local.connection = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
-                                               isolation_level=None)
-            local.connection.execute("PRAGMA journal_mode = WAL")
-            local.connection.execute("PRAGMA synchronous = NORMAL")
-            local.pid = os.getpid()
-        return local.connection
+        """A connection for one statement, closed after it (opening one costs microseconds;
+        none is left open in a worker, nor shared across a fork or threads)."""
+        with closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
+                                     isolation_level=None)) as connection:
+            connection.execute("PRAGMA synchronous = NORMAL")
+            yield connection
+
+    def _one(self, statement, parameters):
+        """The first row of one statement (autocommitted), or None."""
+        with self._connection() as connection:
+            return connection.execute(statement, parameters).fetchone()
+
+    def _count(self, statement, parameters):
+        """How many rows one statement changed."""
+        with self._connection() as connection:
+            return connection.execute(statement, parameters).rowcount
 
     def incr(self, key, expiry, amount=1):
         """Count `amount` hits on key; a key past its expiry starts a new window."""
         self._counts += 1
         if self._counts % SWEEP_EVERY == 0:
-            self._connection().execute("DELETE FROM counter WHERE expires_at <= ?",
-                                       (time.time(),))
-        return self._connection().execute(INCREMENT, {
-            "key": key, "amount": amount, "now": time.time(), "expiry": expiry}).fetchone()[0]
+            self._count("DELETE FROM counter WHERE expires_at <= ?", (time.time(),))
+        return self._one(INCREMENT, {
+            "key": key, "amount": amount, "now": time.time(), "expiry": expiry})[0]
 
     def get(self, key):
         """The hits in key's current window (0 once it expired)."""
-        row = self._connection().execute(
-            "SELECT hits FROM counter WHERE key = ? AND expires_at > ?",
-            (key, time.time())).fetchone()
+        row = self._one("SELECT hits FROM counter WHERE key = ? AND expires_at > ?",
+                        (key, time.time()))
         return row[0] if row else 0
 
     def get_expiry(self, key):
         """When key's window ends (now when it has none)."""
-        row = self._connection().execute(
-            "SELECT expires_at FROM counter WHERE key = ? AND expires_at > ?",
-            (key, time.time())).fetchone()
+        row = self._one("SELECT expires_at FROM counter WHERE key = ? AND expires_at > ?",
+                        (key, time.time()))
         return row[0] if row else time.time()
 
     def check(self):
         """Whether the file answers."""
-        return self._connection().execute("SELECT 1").fetchone() == (1,)
+        return self._one("SELECT 1", ()) == (1,)
 
     def reset(self):
         """Forget every counter; returns how many there were."""
-        return self._connection().execute("DELETE FROM counter").rowcount
+        return self._count("DELETE FROM counter", ())
 
     def clear(self, key):
         """Forget one counter."""
-        self._connection().execute("DELETE FROM counter WHERE key = ?", (key,))
+        self._count("DELETE FROM counter WHERE key = ?", (key,))

@@ -49,18 +49,24 @@ def test_cookies_are_httponly_and_samesite_lax(site, make_account):
         assert "Secure" not in header
 
 
-def test_secure_cookies_when_configured(database_url, make_account):
-    app = wsgi.create_app(dict(SITE_TEST_CONFIG, SQLALCHEMY_DATABASE_URI=database_url,
-                               FORUM_SECURE_COOKIES=True))
+def secure_cookies(app):
+    """Log in to app over HTTPS; whether the session and remember-me cookies came `Secure`."""
     with app.app_context():
         account_service.create_account("Coach Ana", PASSWORD)
         response = app.test_client().post(
             "/login", data={"name": "Coach Ana", "password": PASSWORD, "remember": "y"},
             base_url="https://forum.example")
-        for name in ("session", "remember_token"):
-            assert "; Secure" in set_cookie_header(response, name)
+        secure = {"; Secure" in set_cookie_header(response, name)
+                  for name in ("session", "remember_token")}
         app.extensions["sqlalchemy"].session.remove()
         app.extensions["sqlalchemy"].engine.dispose()
+    return secure
+
+
+def test_secure_cookies_when_configured(database_url, make_account):
+    app = wsgi.create_app(dict(SITE_TEST_CONFIG, SQLALCHEMY_DATABASE_URI=database_url,
+                               FORUM_SECURE_COOKIES=True))
+    assert secure_cookies(app) == {True}
 
 
 @pytest.mark.parametrize("env, secure", [
@@ -74,14 +80,7 @@ def test_production_mode_marks_cookies_secure_by_default(database_url, monkeypat
         monkeypatch.setenv(name, value)
     app = wsgi.create_app({"SQLALCHEMY_DATABASE_URI": database_url, "WTF_CSRF_ENABLED": False,
                            "SECRET_KEY": "k9Xq2Lp7Wz4Rt8Vb" * 3, "FORUM_RATELIMIT_ENABLED": False})
-    with app.app_context():
-        account_service.create_account("Coach Ana", PASSWORD)
-        response = app.test_client().post(
-            "/login", data={"name": "Coach Ana", "password": PASSWORD, "remember": "y"},
-            base_url="https://forum.example")
-        for name in ("session", "remember_token"):
-            assert ("; Secure" in set_cookie_header(response, name)) is secure
-        app.extensions["sqlalchemy"].engine.dispose()
+    assert secure_cookies(app) == {secure}
 
 
 def test_login_renews_the_session(database_url):
