@@ -10,7 +10,8 @@ from flask import current_app, request
 from flask_limiter import Limiter
 from limits import parse as parse_rate
 
-from forum.request_actor import current_actor
+from forum import limit_storage  # noqa: F401  (registers forum-sqlite:// with limits)
+from forum.request_actor import bearer_token, current_actor
 from forum.services.builtin_accounts import name_key
 
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
@@ -57,8 +58,6 @@ def login_pair_key():
 def client_key():
     """API callers: their bearer token's id (however the header is spelled), else their
     address (an invalid token too, so made-up tokens share their sender's bucket)."""
-    from forum.api.auth import bearer_token
-
     token = bearer_token()
     return f"token:{token.id}" if token is not None else f"address:{address_key()}"
 
@@ -141,8 +140,6 @@ def init_app(app):
         _hide_limiter_commands()
     if not app.config["FORUM_RATELIMIT_ENABLED"]:
         return None
-    from forum import limit_storage  # noqa: F401  (registers forum-sqlite:// with limits)
-
     if app.config["FORUM_RATELIMIT_STORAGE_URI"].startswith("memory:"):
         app.logger.warning(MEMORY_WARNING)
     limiter = Limiter(

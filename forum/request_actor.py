@@ -2,9 +2,10 @@
 
 Below pages, API and rate limits alike (each of them asks who is acting).
 """
-from flask import current_app, g
+from flask import current_app, g, request
 from flask_login import current_user
 
+from forum.services import tokens as token_service
 from forum.services.actors import ANONYMOUS, Actor
 
 
@@ -37,3 +38,23 @@ def use_actor(actor):
 def forget_actor():
     """Never reuse an Actor computed for an earlier request that shared this app context."""
     g.pop("forum_actor", None)
+
+
+def bearer():
+    """The token in an `Authorization: Bearer ...` header, '' if the header is malformed, else None."""
+    header = request.headers.get("Authorization")
+    if header is None:
+        return None
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else ""
+
+
+def bearer_token():
+    """The active ApiToken named by this request's bearer header (looked up once), or None:
+    the API signs the call with it, the rate limits count per token whatever the spelling.
+
+    Kept in the request's environ, not in g: an app context can outlive one request."""
+    if "forum.bearer_token" not in request.environ:
+        raw = bearer()
+        request.environ["forum.bearer_token"] = token_service.find_token(raw) if raw else None
+    return request.environ["forum.bearer_token"]

@@ -5,7 +5,7 @@ from wtforms import ValidationError as WTFormsValidationError
 
 from forum.builtin_login import AccountUser
 from forum.errors import ForumError, Unauthorized
-from forum.request_actor import actor_for_user, current_actor, use_actor
+from forum.request_actor import actor_for_user, bearer, bearer_token, current_actor, use_actor
 from forum.services import tokens as token_service
 from forum.services.builtin_accounts import get_account
 
@@ -27,25 +27,6 @@ def _host_user(user_key):
     return loader(user_key) if loader else None
 
 
-def _bearer():
-    """The token in an `Authorization: Bearer ...` header, '' if the header is malformed, else None."""
-    header = request.headers.get("Authorization")
-    if header is None:
-        return None
-    scheme, _, value = header.partition(" ")
-    return value.strip() if scheme.lower() == "bearer" else ""
-
-
-def bearer_token():
-    """The active ApiToken named by this request's bearer header (looked up once), or None.
-
-    Kept in the request's environ, not in g: an app context can outlive one request."""
-    if "forum.bearer_token" not in request.environ:
-        raw = _bearer()
-        request.environ["forum.bearer_token"] = token_service.find_token(raw) if raw else None
-    return request.environ["forum.bearer_token"]
-
-
 def _body_size():
     """The body's length: its Content-Length, or for a chunked body (no length given) what
     reading it at most one byte past MAX_BODY finds (kept for the view)."""
@@ -60,7 +41,7 @@ def authenticate():
     """Pick the actor for this API call and apply the CSRF rule to session-based mutations."""
     if _body_size() > MAX_BODY:
         raise ForumError("The request body is too large.", status=413, code="too_large")
-    if _bearer() is not None:
+    if bearer() is not None:
         token = bearer_token()
         member = token_service.note_use(token) if token is not None else None
         user = _host_user(member.user_key) if member is not None else None
