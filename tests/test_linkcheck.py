@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from forum.models import RelatedLink
-from forum.services import linkcheck, outbound, related, threads
+from forum.services import linkfetch, outbound, related, threads
 
 # Stands for a public web server in tests: checked as public, then reached on 127.0.0.1.
 PUBLIC_IP = "93.184.215.14"
@@ -171,7 +171,7 @@ def test_every_spelling_of_a_private_address_is_refused_unfetched(app, server):
     hosts = ["127.0.0.1", "localhost", "2130706433", "0x7f000001", "127.1", "[::1]",
              "[::ffff:127.0.0.1]", "0.0.0.0", "169.254.169.254", "224.0.0.1", "240.0.0.1"]
     urls = [f"http://{host}:{port}/missing" for host in hosts]
-    results = linkcheck.check_urls(urls + ["http://127.0.0.1:9/closed"], 2, 4)
+    results = linkfetch.check_urls(urls + ["http://127.0.0.1:9/closed"], 2, 4)
     assert {url: (r.status, r.error) for url, r in results.items()} == {
         url: (None, "not a public address") for url in urls + ["http://127.0.0.1:9/closed"]}
     assert Handler.seen == []
@@ -202,7 +202,7 @@ def public_name(monkeypatch):
 
 def test_the_connection_goes_to_the_address_that_was_checked(app, server, public_name):
     port = server.rsplit(":", 1)[1]
-    result = linkcheck.fetch(f"http://coach-blog.example:{port}/ok", 2)
+    result = linkfetch.fetch(f"http://coach-blog.example:{port}/ok", 2)
     assert (result.status, result.error) == (200, None)
     assert public_name[1] == [PUBLIC_IP]  # not the name, which now answers 127.0.0.1
 
@@ -214,7 +214,7 @@ def test_a_redirect_to_a_private_address_is_refused(app, server, public_name):
                    f"http://coach-blog.example:{port}/ok"):  # the name now answers 127.0.0.1
         answers[:], connected[:], Handler.seen = [PUBLIC_IP], [], []
         Handler.loopback = target
-        result = linkcheck.fetch(f"http://coach-blog.example:{port}/to-loopback", 2)
+        result = linkfetch.fetch(f"http://coach-blog.example:{port}/to-loopback", 2)
         assert (result.status, result.error) == (None, "not a public address")
         assert [path for _, path, _ in Handler.seen] == ["/to-loopback"]
         assert connected == [PUBLIC_IP]

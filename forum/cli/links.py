@@ -8,12 +8,12 @@ from flask.cli import with_appcontext
 @with_appcontext
 def check_links_command():
     """Fetch every external "More relevant reading" URL and record whether it still works."""
-    from forum.services import linkcheck
+    from forum.services import linkfetch
 
     config = current_app.config
     click.echo(f"Checking links (timeout {config['FORUM_LINK_CHECK_TIMEOUT']}s, "
                f"{config['FORUM_LINK_CHECK_CONCURRENCY']} at a time)...")
-    checked, broken = linkcheck.check_links()
+    checked, broken = linkfetch.check_links()
     click.echo(f"Checked {checked} link{'' if checked == 1 else 's'}: {broken} broken.")
 
 
