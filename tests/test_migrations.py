@@ -61,7 +61,7 @@ def test_cli_upgrade_is_idempotent(tmp_path):
 def test_the_skeleton_migration_fills_existing_accounts(tmp_path):
     app, db, _ = create_host_app(f"sqlite:///{tmp_path / 'skeleton.sqlite3'}")
     with app.app_context():
-        migrate.upgrade("0007_version_once")
+        migrate.upgrade("0008_member_ban")
         with db.engine.begin() as connection:
             connection.execute(text(
                 "INSERT INTO forum_account (name, name_key, password_hash, role, "

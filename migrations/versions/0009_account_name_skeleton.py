@@ -1,7 +1,7 @@
 """accounts keep the confusable skeleton of their name, so look-alike names can be refused
 
-Revision ID: 0008_account_name_skeleton
-Revises: 0007_version_once
+Revision ID: 0009_account_name_skeleton
+Revises: 0008_member_ban
 
 Registration compares a new name's skeleton (forum.services.confusables) with every account's:
 "аdmin" with a Cyrillic а is refused when "admin" exists. Existing accounts get theirs here.
@@ -11,8 +11,8 @@ from alembic import op
 
 from forum.services.confusables import skeleton
 
-revision = "0008_account_name_skeleton"
-down_revision = "0007_version_once"
+revision = "0009_account_name_skeleton"
+down_revision = "0008_member_ban"
 branch_labels = None
 depends_on = None
 
