@@ -18,7 +18,9 @@ NEUTRAL_MEAN = (STARS_MIN + STARS_MAX) / 2
 STARS_MESSAGE = f"Choose a whole number of stars from {STARS_MIN} to {STARS_MAX}."
 _MODELS = {"thread": Thread, "reply": Reply}
 _COLUMNS = {"thread": Rating.thread_id, "reply": Rating.reply_id}
-_INSERT_ATTEMPTS = 3
+# Each failed attempt means another request of the same member inserted and then removed its
+# rating in between; 3 attempts lost that race once in a loaded PostgreSQL run of four clients.
+_INSERT_ATTEMPTS = 10
 _KEPT_TOTAL = "forum_rating_total"  # key in the session's info: (transaction, RatingTotal)
 
 
