@@ -404,3 +404,79 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
     member: Mapped[Member] = relationship(lazy="raise")
+
+
+WATCH_LEVELS = ("watching", "normal", "muted")
+
+
+class ThreadWatch(Base):
+    """A member's watch level on one thread: watching (every contribution), normal (only what is
+    addressed to them) or muted (nothing); no row means normal."""
+
+    __tablename__ = "forum_thread_watch"
+    __table_args__ = (
+        CheckConstraint("level IN ('watching', 'normal', 'muted')", name="level"),
+        Index("ix_forum_thread_watch_thread_level", "thread_id", "level"),
+    )
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_member.id", ondelete="CASCADE"), primary_key=True
+    )
+    thread_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_thread.id", ondelete="CASCADE"), primary_key=True
+    )
+    level: Mapped[str] = mapped_column(String(10))
+    updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class TagFollow(Base):
+    """A member follows a tag: new threads and contributions carrying it notify them."""
+
+    __tablename__ = "forum_tag_follow"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_member.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_tag.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    tag: Mapped[Tag] = relationship(lazy="raise")
+
+
+class Notification(Base):
+    """One in-app notice to one member about one event (a contribution or a thread).
+
+    event_key ("reply:12", "thread:3") makes an event notify a member at most once; group_key
+    ("thread:3") groups notices on the page and, later, batches emails; deliveries by other
+    channels (email) get their own table keyed by (notification, channel).
+    """
+
+    __tablename__ = "forum_notification"
+    __table_args__ = (
+        UniqueConstraint("recipient_id", "event_key", name="uq_forum_notification_event"),
+        Index("ix_forum_notification_recipient_id", "recipient_id", "id"),
+        Index("ix_forum_notification_unread", "recipient_id", "read_at", "thread_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("forum_member.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(30))
+    thread_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_thread.id", ondelete="CASCADE"), index=True
+    )
+    reply_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forum_reply.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forum_member.id", ondelete="SET NULL")
+    )
+    event_key: Mapped[str] = mapped_column(String(40))
+    group_key: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+    thread: Mapped[Thread] = relationship(lazy="raise")
+    reply: Mapped[Reply | None] = relationship(lazy="raise")
+    actor: Mapped[Member | None] = relationship(foreign_keys=[actor_id], lazy="raise")

@@ -7,6 +7,7 @@ from forum import markup
 from forum.database import atomic, get_or_not_found, session
 from forum.errors import Conflict, Forbidden, NotFound, ValidationError
 from forum.models import Prompt, Reply, ReplyRevision, ReplyTag, Tag, Thread, utcnow
+from forum.services import notifications
 from forum.services.audit import log_action
 from forum.services.paging import paginate, slice_before
 from forum.services.permissions import can_delete, can_edit, can_edit_tags, can_restore, is_author
@@ -116,6 +117,7 @@ def add_reply(actor, thread_id, body, prompt_position=None, tags=()):
         reply = insert_reply(thread_id, member.id, body, tag_names,
                              prompt_id=_prompt_id(db_session, thread_id, prompt_position))
         adjust_thread_counters(thread_id, +1, newest=reply.created_at)
+        notifications.contribution_posted(reply)
     return reply
 
 

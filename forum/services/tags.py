@@ -162,6 +162,15 @@ def is_listed(actor, tag):
                                             _live_replies_tagged(tag.id).exists()))))
 
 
+def tag_for_listing(actor, slug):
+    """The canonical tag for a slug, or NotFound: also for members when it tags nothing they
+    can see (a tag used only on hidden or deleted items stays unknown)."""
+    tag = find_tag(slug)
+    if tag is None or not is_listed(actor, tag):
+        raise NotFound(f"No tag {slug!r}.")
+    return tag
+
+
 def suggest_tags(query, limit=SUGGEST_LIMIT):
     """Canonical tags whose slug (or a synonym's) starts with the query, most used first.
 

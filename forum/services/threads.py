@@ -9,16 +9,16 @@ from forum import markup
 from forum.database import atomic, session
 from forum.errors import Forbidden, NotFound, ValidationError
 from forum.models import Prompt, RatingTotal, RelatedLink, Thread, ThreadTag, utcnow
-from forum.services import ratings
+from forum.services import notifications, ratings
 from forum.services.audit import log_action
 from forum.services.paging import Page, paginate
 from forum.services.permissions import can_edit_tags, is_author
-from forum.services.tags import (
-    find_tag, get_or_create_tags, is_listed, parse_tag_names, replace_tags,
+from forum.services.tags import (  # tag_for_listing: re-exported for the pages
+    get_or_create_tags, parse_tag_names, replace_tags, tag_for_listing,
 )
 from forum.services.visibility import visible_thread, visible_threads
 
-__all__ = ["Page"]  # re-exported: callers import Page from here
+__all__ = ["Page", "tag_for_listing"]  # re-exported: callers import them from here
 
 TITLE_MIN, TITLE_MAX, LEAD_MAX, CTA_MAX = 10, 200, 2000, 500
 PROMPTS_MAX, LABEL_MAX, PROMPT_TEXT_MAX = 10, 80, 500
@@ -107,6 +107,8 @@ def start_thread(actor, title, lead="", prompts=(), call_to_action="", tags=()):
         db_session.flush()
         for tag in get_or_create_tags(tag_names):
             db_session.add(ThreadTag(thread_id=thread.id, tag_id=tag.id))
+        db_session.flush()
+        notifications.thread_started(thread)
     return thread
 
 
@@ -178,12 +180,3 @@ def set_thread_tags(actor, thread_id, tags, reason=""):
             log_action(member, "thread.tags", "thread", thread.id, reason=reason,
                        before=before, after=[tag.slug for tag in new_tags])
     return new_tags
-
-
-def tag_for_listing(actor, slug):
-    """The canonical tag for a slug, or NotFound: also for members when it tags nothing they
-    can see (a tag used only on hidden or deleted items stays unknown)."""
-    tag = find_tag(slug)
-    if tag is None or not is_listed(actor, tag):
-        raise NotFound(f"No tag {slug!r}.")
-    return tag

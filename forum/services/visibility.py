@@ -6,7 +6,7 @@ asks for its restore placeholders). Every query of content a member can reach ta
 condition from here, as a SQL clause, a query filter, a raw-SQL fragment (search) or a check
 of one loaded object (tests/test_visibility.py holds the list).
 """
-from sqlalchemy import and_
+from sqlalchemy import and_, or_
 
 from forum.errors import NotFound
 from forum.models import Reply, Thread
@@ -43,9 +43,22 @@ def visible_threads(actor, query, thread=Thread):
 def visible_replies(actor, query, reply=Reply, include_deleted=False):
     """The query restricted to replies the actor may see: live ones for members; for
     moderators hidden ones too, and deleted ones when include_deleted (restore placeholders)."""
+    rule = _reply_rule(actor, reply, include_deleted)
+    return query if rule is None else query.where(rule)
+
+
+def _reply_rule(actor, reply, include_deleted=False):
+    """SQL: which replies the actor may see (None: all of them)."""
     if not actor.can_moderate:
-        return query.where(live_reply(reply))
-    return query if include_deleted else query.where(reply.is_deleted.is_(False))
+        return live_reply(reply)
+    return None if include_deleted else reply.is_deleted.is_(False)
+
+
+def visible_notices(actor, query, thread=Thread, reply=Reply):
+    """The query (notices with their thread joined and contribution outer-joined) restricted to
+    those whose thread and contribution, if any, the actor may see now, at display time."""
+    return visible_threads(actor, query, thread).where(
+        or_(reply.id.is_(None), _reply_rule(actor, reply)))
 
 
 def is_live(item):

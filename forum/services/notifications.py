@@ -1,0 +1,162 @@
+"""In-app notifications: fan-out when something is posted, listing, unread counts, marking read.
+
+Fan-out is one INSERT ... SELECT inside the posting transaction: the database picks the
+recipients (the question's author, the thread's watchers, the followers of its tags), so posting
+costs the same in Python whatever their number. Each notice is checked against the visibility
+rule again when it is shown: a contribution hidden or deleted after the fact never appears.
+"""
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import Integer, String, case, func, literal, select, union, union_all, update
+from sqlalchemy.orm import contains_eager, joinedload
+
+from forum.database import atomic, session
+from forum.errors import ValidationError
+from forum.models import (
+    Notification, Reply, ReplyTag, TagFollow, Thread, ThreadTag, ThreadWatch, Timestamp, utcnow,
+)
+from forum.services.following import DEFAULT_LEVEL, watch_by_default, watch_level_query
+from forum.services.paging import slice_before
+from forum.services.visibility import visible_notices
+
+# Kinds, most specific first: a member named by several rules gets the first one's kind.
+KINDS = ("question_reply", "watched_thread", "tag_reply", "tag_thread")
+KIND_TEXT = {
+    "question_reply": "contributed to your question",
+    "watched_thread": "contributed to a thread you watch",
+    "tag_reply": "contributed with a tag you follow",
+    "tag_thread": "asked a question with a tag you follow",
+}
+IDS_MAX = 500
+
+
+def _fan_out(candidates, thread_id, reply_id, author_id, event_key, now):
+    """INSERT ... SELECT one notice per candidate member (rank -> kind, best rank wins), leaving
+    out the author, members who muted the thread and members already told of this event."""
+    pool = union_all(*candidates).subquery()
+    rank = func.min(pool.c.rank)
+    muted = select(ThreadWatch.member_id).where(
+        ThreadWatch.thread_id == thread_id, ThreadWatch.level == "muted")
+    told = select(Notification.recipient_id).where(Notification.event_key == event_key)
+    rows = (
+        select(pool.c.member_id,
+               case({number: kind for number, kind in enumerate(KINDS)}, value=rank),
+               literal(thread_id, Integer), literal(reply_id, Integer),
+               literal(author_id, Integer), literal(event_key, String),
+               literal(f"thread:{thread_id}", String), literal(now, Timestamp))
+        .where(pool.c.member_id.is_not(None), pool.c.member_id != author_id,
+               pool.c.member_id.not_in(muted), pool.c.member_id.not_in(told))
+        .group_by(pool.c.member_id)
+    )
+    session().execute(Notification.__table__.insert().from_select(
+        ["recipient_id", "kind", "thread_id", "reply_id", "actor_id", "event_key", "group_key",
+         "created_at"], rows))
+
+
+def _ranked(column, kind):
+    """A candidate SELECT: member ids from column, ranked by the kind they would get."""
+    return select(column.label("member_id"), literal(KINDS.index(kind), Integer).label("rank"))
+
+
+def contribution_posted(reply):
+    """After a contribution is added (same transaction): its author watches the thread, and the
+    question's author, the thread's watchers and its tags' followers are notified."""
+    watch_by_default(reply.author_id, reply.thread_id)
+    tags = union(select(ReplyTag.tag_id).where(ReplyTag.reply_id == reply.id),
+                 select(ThreadTag.tag_id).where(ThreadTag.thread_id == reply.thread_id))
+    _fan_out([
+        _ranked(Thread.author_id, "question_reply").where(Thread.id == reply.thread_id),
+        _ranked(ThreadWatch.member_id, "watched_thread").where(
+            ThreadWatch.thread_id == reply.thread_id, ThreadWatch.level == "watching"),
+        _ranked(TagFollow.member_id, "tag_reply").where(TagFollow.tag_id.in_(tags)),
+    ], reply.thread_id, reply.id, reply.author_id, f"reply:{reply.id}", reply.created_at)
+
+
+def thread_started(thread):
+    """After a thread is started (same transaction): its author watches it, and its tags'
+    followers are notified."""
+    watch_by_default(thread.author_id, thread.id)
+    _fan_out([
+        _ranked(TagFollow.member_id, "tag_thread").where(TagFollow.tag_id.in_(
+            select(ThreadTag.tag_id).where(ThreadTag.thread_id == thread.id))),
+    ], thread.id, None, thread.author_id, f"thread:{thread.id}", thread.created_at)
+
+
+def _shown(actor, query):
+    """The query over notices restricted to the actor's own, with thread and contribution joined
+    and checked against the visibility rule now."""
+    member = actor.require_member()
+    query = (query.join(Thread, Notification.thread_id == Thread.id)
+             .outerjoin(Reply, Notification.reply_id == Reply.id)
+             .where(Notification.recipient_id == member.id))
+    return visible_notices(actor, query)
+
+
+def list_notifications(actor, unread=False, before=None, per_page=None):
+    """A keyset Slice of the member's notices, newest first, with thread, contribution and who
+    did it; one query. unread=True leaves out those already read."""
+    per_page = per_page or current_app.config["FORUM_THREADS_PER_PAGE"]
+    query = _shown(actor, select(Notification)).options(
+        contains_eager(Notification.thread), contains_eager(Notification.reply),
+        joinedload(Notification.actor))
+    if unread:
+        query = query.where(Notification.read_at.is_(None))
+    return slice_before(query, Notification.id, before, per_page)
+
+
+def unread_count(actor):
+    """How many unread notices the member has that they may see now (one query)."""
+    query = _shown(actor, select(func.count(Notification.id))).where(
+        Notification.read_at.is_(None))
+    return session().scalar(query)
+
+
+@dataclass
+class ThreadVisit:
+    """What a member's visit to a thread page needs: their watch level and unread count."""
+
+    level: str
+    unread: int
+
+
+def visit_thread(actor, thread_id):
+    """The member's level on the thread and unread count after marking the thread's notices
+    read: one query, and one UPDATE only when the thread had unread notices."""
+    member = actor.require_member()
+    unread = Notification.read_at.is_(None)
+    counts = _shown(actor, select(
+        func.count(Notification.id),
+        func.count(case((Notification.thread_id == thread_id, 1))),
+        watch_level_query(member.id, thread_id))).where(unread)
+    total, here, level = session().execute(counts).one()
+    if here:
+        with atomic() as db_session:
+            db_session.execute(update(Notification).where(
+                Notification.recipient_id == member.id, Notification.thread_id == thread_id,
+                unread).values(read_at=utcnow()))
+    return ThreadVisit(level=level or DEFAULT_LEVEL, unread=total - here)
+
+
+def mark_read(actor, ids=None, everything=False):
+    """Mark the member's notices read (those ids, or all); returns how many changed."""
+    member = actor.require_member()
+    if not everything:
+        ids = list(ids or [])
+        if not ids or len(ids) > IDS_MAX or not all(
+                isinstance(item, int) and not isinstance(item, bool) for item in ids):
+            raise ValidationError(f"Send 1 to {IDS_MAX} notification ids, or all: true.",
+                                  field="ids")
+    query = update(Notification).where(Notification.recipient_id == member.id,
+                                       Notification.read_at.is_(None))
+    if not everything:
+        query = query.where(Notification.id.in_(ids))
+    with atomic() as db_session:
+        return db_session.execute(query.values(read_at=utcnow())).rowcount
+
+
+def describe(notice):
+    """One line saying what happened: "Ana contributed to your question"."""
+    who = notice.actor.display_name if notice.actor is not None else "Someone"
+    return f"{who} {KIND_TEXT.get(notice.kind, 'posted')}"
+
