@@ -61,11 +61,10 @@ def set_watch_level(actor, thread_id, level):
     return level
 
 
-def follows_tag(actor, slug):
-    """(the canonical tag, whether the member follows it); NotFound for an unlisted tag."""
+def follows(actor, tag):
+    """Whether the member follows this (canonical) tag."""
     member = actor.require_member()
-    tag = tag_for_listing(actor, slug)
-    return tag, session().get(TagFollow, (member.id, tag.id)) is not None
+    return session().get(TagFollow, (member.id, tag.id)) is not None
 
 
 def follow_tag(actor, slug, follow=True):

@@ -114,28 +114,35 @@ def unread_count(actor):
 
 @dataclass
 class ThreadVisit:
-    """What a member's visit to a thread page needs: their watch level and unread count."""
+    """What a member's visit to a thread page needs: their watch level on it, the unread
+    notices about it, and the unread count once those are read."""
 
+    thread_id: int
     level: str
+    here: int
     unread: int
 
 
 def visit_thread(actor, thread_id):
-    """The member's level on the thread and unread count after marking the thread's notices
-    read: one query, and one UPDATE only when the thread had unread notices."""
+    """The member's ThreadVisit for a thread page, in one query."""
     member = actor.require_member()
-    unread = Notification.read_at.is_(None)
     counts = _shown(actor, select(
         func.count(Notification.id),
         func.count(case((Notification.thread_id == thread_id, 1))),
-        watch_level_query(member.id, thread_id))).where(unread)
+        watch_level_query(member.id, thread_id))).where(Notification.read_at.is_(None))
     total, here, level = session().execute(counts).one()
-    if here:
+    return ThreadVisit(thread_id, level or DEFAULT_LEVEL, here, total - here)
+
+
+def finish_visit(actor, visit):
+    """Mark the visited thread's notices read: an UPDATE only when it had unread ones (call it
+    after the page is rendered: the commit expires the objects the page reads)."""
+    if visit.here:
         with atomic() as db_session:
             db_session.execute(update(Notification).where(
-                Notification.recipient_id == member.id, Notification.thread_id == thread_id,
-                unread).values(read_at=utcnow()))
-    return ThreadVisit(level=level or DEFAULT_LEVEL, unread=total - here)
+                Notification.recipient_id == actor.require_member().id,
+                Notification.thread_id == visit.thread_id,
+                Notification.read_at.is_(None)).values(read_at=utcnow()))
 
 
 def mark_read(actor, ids=None, everything=False):

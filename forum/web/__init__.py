@@ -7,6 +7,7 @@ from forum.web import (
     importing,
     login_pages,
     moderation,
+    notification_pages,
     page_cache,
     profile,
     ratings,
@@ -19,7 +20,7 @@ from forum.web import (
 )
 from forum.web.blueprint import bp
 
-PAGES = (context, page_cache, login_pages, feeds, importing, moderation, profile, thread_page,
+PAGES = (context, page_cache, login_pages, feeds, importing, moderation, notification_pages, profile, thread_page,
          ratings, related, search, reply_pages, tag_pages, threads)
 
 for _module in PAGES:

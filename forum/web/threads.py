@@ -9,6 +9,7 @@ from forum.urls import url_for
 from forum.web.context import current_actor
 from forum.web.discussion_common import login_required, query_args, reply_url, thread_url
 from forum.web.forms import ReplyForm, ThreadForm, attach_error, form_status
+from forum.web.notification_pages import visiting
 from forum.web.pages import page_arg
 from forum.web.routes import Routes
 from forum.web.thread_page import render_thread
@@ -59,7 +60,7 @@ def thread(thread_id, slug=None):
     if slug != thread.slug:
         return redirect(url_for("forum.thread", thread_id=thread_id, slug=thread.slug,
                                 **query_args("thread_id", "slug")), 301)
-    return render_thread(thread)
+    return visiting(thread, lambda: render_thread(thread))
 
 
 @routes.post("/threads/<int:thread_id>/replies")
