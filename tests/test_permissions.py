@@ -38,6 +38,7 @@ API_AUTHOR_OR_MODS = dict(AUTHOR_OR_MODS, author=OK, moderator=OK, admin=OK)
 ADMINS_ONLY = {"anonymous": 401, "member": 403, "author": 403, "moderator": 403, "admin": MOVED}
 API_MEMBERS = {"anonymous": 401, "member": CREATED, "author": CREATED, "moderator": CREATED,
                "admin": CREATED}
+API_SIGNED_IN = dict(ALL(OK), anonymous=401)
 
 
 
@@ -75,6 +76,16 @@ MATRIX = [
      None, API_MEMBERS),
     ("api reply", "POST", "/api/threads/{thread}/replies", {"json": {"body": "Summarise."}},
      None, API_MEMBERS),
+    ("watch thread", "POST", "/threads/{thread}/watch", {"level": "muted"}, None, MEMBERS),
+    ("follow tag", "POST", "/tags/{tag}/follow", {"follow": "1"}, None, MEMBERS),
+    ("mark notifications read", "POST", "/notifications/read", {}, None, MEMBERS),
+    ("api watch thread", "PUT", "/api/threads/{thread}/watch", {"json": {"level": "muted"}},
+     None, API_SIGNED_IN),
+    ("api follow tag", "PUT", "/api/tags/{tag}/follow", {"json": None}, None, API_SIGNED_IN),
+    ("api unfollow tag", "DELETE", "/api/tags/{tag}/follow", {"json": None}, None,
+     API_SIGNED_IN),
+    ("api mark notifications read", "POST", "/api/notifications/read", {"json": {"all": True}},
+     None, API_SIGNED_IN),
 ] + [
     (f"thread {action}", "POST", f"/threads/{{thread}}/{action}", {"reason": "Duplicate"},
      _switch(action), MODS_ONLY)

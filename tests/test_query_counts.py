@@ -9,6 +9,9 @@ from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 
 THREAD_PAGE_MAX = 6  # the target, for visitors and for members who rated
+# members: one query more, for the watch control, the unread count and marking notices read
+# (it also finds their Member row; services.notifications.visit_thread)
+MEMBER_THREAD_PAGE_MAX = THREAD_PAGE_MAX + 1
 BODY = ("When a client stalls I go back to their own words.\n\n- Reflect the exact phrase\n"
         "- Ask what changed since the goal was set\n- Agree one small step\n\nIt works. #{n}")
 
@@ -93,7 +96,7 @@ def test_thread_page_for_a_member_is_fixed_too(make_user, actor_for, client_for,
     client = client_for(reader)
     small_count = _queries(client, count_queries, f"/community/threads/{small.id}/{small.slug}")
     big_count = _queries(client, count_queries, f"/community/threads/{big.id}/{big.slug}")
-    assert small_count == big_count <= THREAD_PAGE_MAX
+    assert small_count == big_count <= MEMBER_THREAD_PAGE_MAX
 
 
 def test_thread_list_and_tag_page_queries_do_not_grow(client, count_queries, forum_with):

@@ -37,6 +37,11 @@ CONTENT = {
     "forum_api.list_related": ["/api/threads/{t}/related"],
     "forum_api.search": ["/api/search?q=client"],
     "forum_api.list_tags": ["/api/tags"],
+    "forum.notifications": ["/notifications", "/notifications?unread=1"],
+    "forum.following": ["/following"],
+    "forum_api.list_notifications": ["/api/notifications", "/api/notifications?unread=true"],
+    "forum_api.get_thread_watch": ["/api/threads/{t}/watch"],
+    "forum_api.get_tag_follow": ["/api/tags/listening/follow"],
 }
 # GET routes that show members no threads or replies (forms, accounts, staff-only pages, files)
 NOT_CONTENT = {

@@ -57,10 +57,12 @@ def _openapi_path(rule):
 
 
 def _path_params(rule):
-    """OpenAPI parameters for the rule's path variables (all are positive 32-bit ids)."""
+    """OpenAPI parameters for the rule's path variables: ids are positive 32-bit integers,
+    other variables (a tag's slug) strings."""
     return [{"name": name, "in": "path", "required": True,
-             "schema": {"type": "integer", "minimum": 1, "maximum": ID_MAX}}
-            for _conv, name in _RULE_PARAM.findall(rule)]
+             "schema": {"type": "integer", "minimum": 1, "maximum": ID_MAX} if conv == "int"
+             else {"type": "string", "minLength": 1, "maxLength": 200}}
+            for conv, name in _RULE_PARAM.findall(rule)]
 
 
 def _validation_message(error):
@@ -135,6 +137,10 @@ def _query_args(params):
                 value = int(raw)
             except ValueError:
                 raise ValidationError(f"{name} must be a whole number.", field=name) from None
+        elif spec.get("type") == "boolean":
+            if raw not in ("true", "false"):
+                raise ValidationError(f"{name} must be true or false.", field=name)
+            value = raw == "true"
         for error in Draft202012Validator(spec).iter_errors(value):
             raise ValidationError(f"{name}: {error.message}", field=name)
         values[name] = value

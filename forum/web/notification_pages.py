@@ -1,7 +1,6 @@
 """Pages for following and notifications: the list, mark read, the Following page, the watch
 and follow controls, and the unread count in the header (members only: visitors run nothing)."""
 from flask import flash, g, redirect, render_template, request, url_for
-from markupsafe import Markup
 
 from forum.services import following as following_service
 from forum.services import notifications as notification_service
@@ -10,7 +9,6 @@ from forum.web.discussion_common import login_required, thread_url
 from forum.web.routes import Routes
 
 routes = Routes()
-EXCERPT = 160
 
 
 @routes.hook("before_app_request")
@@ -65,14 +63,6 @@ def watch_levels():
     return following_service.WATCH_LEVELS
 
 
-def excerpt(notice):
-    """The start of the contribution's text, as plain text (None for a new thread)."""
-    if notice.reply is None:
-        return None
-    text = Markup(notice.reply.html).striptags()
-    return text if len(text) <= EXCERPT else text[:EXCERPT].rsplit(" ", 1)[0] + "…"
-
-
 def by_thread(notices):
     """[(thread, [notices])] in the order of each thread's newest notice."""
     groups = {}
@@ -91,7 +81,7 @@ def notifications():
         actor, unread=unread_only, before=request.args.get("before", type=int))
     fresh = [notice.id for notice in page.items if notice.read_at is None]
     html = render_template("forum/notifications.html", page=page, groups=by_thread(page.items),
-                           unread_only=unread_only, excerpt=excerpt,
+                           unread_only=unread_only, excerpt=notification_service.excerpt,
                            describe=notification_service.describe)
     if fresh:
         notification_service.mark_read(actor, fresh)

@@ -1,0 +1,141 @@
+"""API endpoints for notifications, thread watch levels and tag follows."""
+from flask import jsonify
+
+from forum.api import shapes
+from forum.api.spec import ID_MAX, endpoint, query, schema
+from forum.errors import ValidationError
+from forum.models import WATCH_LEVELS
+from forum.request_actor import current_actor
+from forum.services import following as following_service
+from forum.services import notifications as notification_service
+from forum.services.tags import tag_for_listing
+
+NOTIFICATION = schema("Notification", {
+    "type": "object",
+    "required": ["id", "kind", "text", "thread_id", "thread_title", "reply_id", "actor",
+                 "excerpt", "created_at", "read"],
+    "properties": {
+        "id": {"type": "integer"},
+        "kind": {"type": "string", "enum": list(notification_service.KINDS)},
+        "text": {"type": "string", "description": "What happened, in one line."},
+        "thread_id": {"type": "integer"}, "thread_title": {"type": "string"},
+        "reply_id": {"type": ["integer", "null"]},
+        "actor": shapes.MEMBER,
+        "excerpt": {"type": ["string", "null"], "description": "The contribution's start."},
+        "created_at": shapes.TIMESTAMP, "read": {"type": "boolean"},
+    },
+})
+NOTIFICATION_PAGE = schema("NotificationPage", {
+    "type": "object", "required": ["items", "next_cursor"],
+    "properties": {"items": {"type": "array", "items": NOTIFICATION},
+                   "next_cursor": {"type": ["integer", "null"],
+                                   "description": "Pass as cursor for the next (older) page."}},
+})
+MARK_READ = schema("MarkRead", {
+    "type": "object", "minProperties": 1, "additionalProperties": False,
+    "description": "Either ids (your notifications to mark read) or all: true.",
+    "properties": {
+        "ids": {"type": "array", "minItems": 1, "maxItems": notification_service.IDS_MAX,
+                "items": {"type": "integer", "minimum": 1, "maximum": ID_MAX}},
+        "all": {"type": "boolean"},
+    },
+})
+MARKED = schema("Marked", {
+    "type": "object", "required": ["marked", "unread"],
+    "properties": {"marked": {"type": "integer", "minimum": 0},
+                   "unread": {"type": "integer", "minimum": 0}},
+})
+LEVEL = {"type": "string", "enum": list(WATCH_LEVELS)}
+WATCH = schema("Watch", {
+    "type": "object", "required": ["thread_id", "level"],
+    "properties": {"thread_id": {"type": "integer"}, "level": LEVEL},
+})
+WATCH_CHANGE = schema("WatchChange", {
+    "type": "object", "required": ["level"], "additionalProperties": False,
+    "properties": {"level": LEVEL},
+})
+FOLLOW = schema("TagFollow", {
+    "type": "object", "required": ["tag", "following"],
+    "properties": {"tag": shapes.TAG, "following": {"type": "boolean"}},
+})
+
+
+def notification_json(notice):
+    """A notice as the API shows it (checked for visibility by the listing that loaded it)."""
+    return {
+        "id": notice.id, "kind": notice.kind, "text": notification_service.describe(notice),
+        "thread_id": notice.thread_id, "thread_title": notice.thread.title,
+        "reply_id": notice.reply_id, "actor": shapes.member_json(notice.actor),
+        "excerpt": notification_service.excerpt(notice),
+        "created_at": shapes.when(notice.created_at), "read": notice.read_at is not None,
+    }
+
+
+@endpoint("/notifications", "GET", summary="List your notifications", tag="notifications",
+          response=NOTIFICATION_PAGE, auth=True,
+          params=[query("unread", {"type": "boolean"}, "true: unread ones only."),
+                  query("cursor", {"type": "integer", "minimum": 1, "maximum": ID_MAX},
+                        "next_cursor of the previous page.")])
+def list_notifications(args):
+    """Your notifications, newest first, leaving out any whose content you may no longer see."""
+    page = notification_service.list_notifications(
+        current_actor(), unread=args.get("unread", False), before=args.get("cursor"))
+    return jsonify({"items": [notification_json(notice) for notice in page.items],
+                    "next_cursor": page.next_before})
+
+
+@endpoint("/notifications/read", "POST", summary="Mark notifications read",
+          tag="notifications", response=MARKED, body=MARK_READ, auth=True)
+def mark_notifications_read(body):
+    """Mark the given notifications (or all: true) read; answers how many, and what is left."""
+    actor = current_actor()
+    if body.get("all") is True:
+        marked = notification_service.mark_read(actor, everything=True)
+    elif "ids" in body:
+        marked = notification_service.mark_read(actor, body["ids"])
+    else:
+        raise ValidationError("Send ids, or all: true.", field="ids")
+    return jsonify({"marked": marked, "unread": notification_service.unread_count(actor)})
+
+
+@endpoint("/threads/<int:thread_id>/watch", "GET", summary="Your watch level on a thread",
+          tag="following", response=WATCH, auth=True)
+def get_thread_watch(thread_id):
+    """watching, normal (the default) or muted."""
+    level = following_service.watch_level(current_actor(), thread_id)
+    return jsonify({"thread_id": thread_id, "level": level})
+
+
+@endpoint("/threads/<int:thread_id>/watch", "PUT", summary="Set your watch level on a thread",
+          tag="following", response=WATCH, body=WATCH_CHANGE, auth=True)
+def set_thread_watch(thread_id, body):
+    """watching: every new contribution; normal: only what is addressed to you; muted: nothing."""
+    level = following_service.set_watch_level(current_actor(), thread_id, body["level"])
+    return jsonify({"thread_id": thread_id, "level": level})
+
+
+def _follow_json(tag, followed):
+    return jsonify({"tag": {"name": tag.name, "slug": tag.slug}, "following": followed})
+
+
+@endpoint("/tags/<slug>/follow", "GET", summary="Whether you follow a tag", tag="following",
+          response=FOLLOW, auth=True)
+def get_tag_follow(slug):
+    """Whether you follow the tag (a synonym answers for its canonical tag)."""
+    actor = current_actor()
+    tag = tag_for_listing(actor, slug)
+    return _follow_json(tag, following_service.follows(actor, tag))
+
+
+@endpoint("/tags/<slug>/follow", "PUT", summary="Follow a tag", tag="following",
+          response=FOLLOW, auth=True)
+def follow_tag(slug):
+    """Follow the tag: new threads and contributions carrying it notify you."""
+    return _follow_json(following_service.follow_tag(current_actor(), slug), True)
+
+
+@endpoint("/tags/<slug>/follow", "DELETE", summary="Stop following a tag", tag="following",
+          response=FOLLOW, auth=True)
+def unfollow_tag(slug):
+    """Stop following the tag."""
+    return _follow_json(following_service.follow_tag(current_actor(), slug, follow=False), False)
