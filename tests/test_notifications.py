@@ -114,3 +114,84 @@ def test_a_notice_never_shows_content_hidden_or_deleted_after_it_was_made(people
     assert ana.get("/community/api/notifications").json["items"] == []
     assert notifications.unread_count(a["Ana"]) == 0
     assert db.session.scalar(select(func.count()).select_from(ThreadWatch)) == 3  # Ana, Ben, Cy
+
+
+def test_api_lists_pages_filters_and_marks_read(people, client_for, db):
+    users, a = people
+    thread = _ask(a["Ana"])
+    made = [replies.add_reply(a["Ben"], thread.id, f"Idea number {n} for late cancels.")
+            for n in range(3)]
+    ana = client_for(users["Ana"])
+    first = ana.get("/community/api/notifications?unread=true").json
+    assert [item["reply_id"] for item in first["items"]] == [r.id for r in reversed(made)]
+    assert first["items"][0]["text"] == "Ben contributed to your question"
+    assert first["items"][0]["excerpt"] == "Idea number 2 for late cancels."
+    assert first["next_cursor"] is None and not any(item["read"] for item in first["items"])
+    oldest = first["items"][-1]["id"]
+    marked = ana.post("/community/api/notifications/read", json={"ids": [oldest]}).json
+    assert marked == {"marked": 1, "unread": 2}
+    unread = ana.get("/community/api/notifications?unread=true").json["items"]
+    assert oldest not in [item["id"] for item in unread]
+    bad = ana.post("/community/api/notifications/read", json={"all": False})
+    assert bad.status_code == 422 and bad.json["error"]["field"] == "ids"
+    assert ana.get("/community/api/notifications?unread=maybe").status_code == 422
+    ben = client_for(users["Ben"])  # someone else's ids change nothing
+    assert ben.post("/community/api/notifications/read", json={"ids": [oldest + 1]}).json == {
+        "marked": 0, "unread": 0}
+    assert ana.post("/community/api/notifications/read", json={"all": True}).json == {
+        "marked": 2, "unread": 0}
+
+
+def test_api_cursor_paging(people, client_for, app, db):
+    users, a = people
+    app.config["FORUM_THREADS_PER_PAGE"] = 2
+    thread = _ask(a["Ana"])
+    made = [replies.add_reply(a["Ben"], thread.id, f"Step {n}.") for n in range(5)]
+    ana = client_for(users["Ana"])
+    seen, cursor = [], None
+    while True:
+        page = ana.get("/community/api/notifications"
+                       + (f"?cursor={cursor}" if cursor else "")).json
+        seen += [item["reply_id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == [r.id for r in reversed(made)]
+
+
+def test_api_watch_and_follow(people, client_for, db):
+    users, a = people
+    thread = _ask(a["Ana"], tags="Active Listening")
+    ben = client_for(users["Ben"])
+    url = f"/community/api/threads/{thread.id}/watch"
+    assert ben.get(url).json == {"thread_id": thread.id, "level": "normal"}
+    assert ben.put(url, json={"level": "muted"}).json["level"] == "muted"
+    assert ben.get(url).json["level"] == "muted"
+    refused = ben.put(url, json={"level": "loud"})
+    assert refused.status_code == 422 and ben.get(url).json["level"] == "muted"
+    assert ben.get("/community/api/threads/999999/watch").status_code == 404
+    follow = "/community/api/tags/active-listening/follow"
+    assert ben.get(follow).json == {"tag": {"name": "Active Listening",
+                                            "slug": "active-listening"}, "following": False}
+    assert ben.put(follow).json["following"] is True
+    assert ben.get(follow).json["following"] is True
+    assert ben.delete(follow).json["following"] is False
+    assert ben.get("/community/api/tags/no-such-tag/follow").status_code == 404
+    assert client_for(users["Cy"]).application.test_client().get(url).status_code == 401
+
+
+def test_fan_out_is_one_statement_whatever_the_number_of_watchers(people, make_user, actor_for,
+                                                                   count_queries, db):
+    users, a = people
+    quiet, busy = _ask(a["Ana"]), _ask(a["Ana"], tags="goals")
+    for number in range(30):
+        following.set_watch_level(actor_for(make_user(f"Watcher {number}")), busy.id, "watching")
+    replies.add_reply(a["Ben"], quiet.id, "A first word, so Ben's member row exists.")
+    counts = []
+    for thread in (quiet, busy):
+        with count_queries() as counted:
+            replies.add_reply(a["Ben"], thread.id, "Agree the rule before the first session.")
+        counts.append(counted[0])
+    assert counts[0] == counts[1]
+    assert db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.thread_id == busy.id)) == 31  # 30 watchers and the question's author
