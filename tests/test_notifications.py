@@ -3,7 +3,7 @@ import pytest
 from sqlalchemy import func, select
 
 from forum.models import Notification, ThreadWatch
-from forum.services import following, moderation, notifications, replies, threads
+from forum.services import following, moderation, notifications, replies, tags, threads
 
 
 @pytest.fixture
@@ -195,3 +195,17 @@ def test_fan_out_is_one_statement_whatever_the_number_of_watchers(people, make_u
     assert counts[0] == counts[1]
     assert db.session.scalar(select(func.count()).select_from(Notification).where(
         Notification.thread_id == busy.id)) == 31  # 30 watchers and the question's author
+
+
+def test_followers_of_a_merged_tag_follow_its_target(people, db):
+    users, a = people
+    _ask(a["Ana"], tags="listening")
+    threads.start_thread(a["Ana"], "What do you say when a client goes quiet?", tags="silence")
+    following.follow_tag(a["Cy"], "silence")
+    following.follow_tag(a["Ben"], "silence")
+    following.follow_tag(a["Ben"], "listening")
+    tags.merge_tags(a["Mo"], "silence", "listening")
+    assert [tag.slug for tag in following.following(a["Cy"])[1]] == ["listening"]
+    assert [tag.slug for tag in following.following(a["Ben"])[1]] == ["listening"]
+    threads.start_thread(a["Ana"], "How do you hold a long pause with a client?", tags="silence")
+    assert _kinds(a["Cy"]) == ["tag_thread"]

@@ -11,7 +11,7 @@ from forum import markup
 from forum.database import atomic, session
 from forum.errors import NotFound, ValidationError
 from forum.markup import clean_line
-from forum.models import Reply, ReplyTag, Tag, Thread, ThreadTag
+from forum.models import Reply, ReplyTag, Tag, TagFollow, Thread, ThreadTag
 from forum.services.audit import log_action
 from forum.services.visibility import live_reply, live_thread
 
@@ -222,8 +222,9 @@ def _move_links(link_model, owner_column, source_id, target_id):
 def merge_tags(actor, source_slug, target, reason=""):
     """Merge one tag into another (moderators): the old slug becomes a synonym that resolves.
 
-    Threads and replies carrying the old tag carry the target instead; tags that were already
-    synonyms of the old tag now point at the target. Logged as "tag.merge". Returns the target.
+    Threads and replies carrying the old tag carry the target instead and its followers follow
+    the target; tags that were already synonyms of the old tag now point at the target. Logged
+    as "tag.merge". Returns the target.
     """
     moderator = actor.require_moderator()
     with atomic() as db_session:
@@ -237,6 +238,7 @@ def merge_tags(actor, source_slug, target, reason=""):
             raise ValidationError("Merge a tag into a different tag.", field="into")
         threads = _move_links(ThreadTag, "thread_id", source.id, target_tag.id)
         replies = _move_links(ReplyTag, "reply_id", source.id, target_tag.id)
+        _move_links(TagFollow, "member_id", source.id, target_tag.id)  # followers follow on
         db_session.execute(update(Tag).where(or_(
             Tag.canonical_id == source.id, Tag.id == source.id)).values(canonical_id=target_tag.id))
         log_action(moderator, "tag.merge", "tag", source.id, reason=reason,
