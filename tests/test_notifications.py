@@ -48,6 +48,7 @@ def test_pages_watch_follow_count_and_mark_read(people, client_for, db):
     assert ben.post("/community/tags/listening/follow", data={"follow": "1"}).status_code == 302
     following_page = ben.get("/community/following").text
     assert thread.title in following_page and "#listening" in following_page
+    assert '<option value="watching" selected>' in following_page
     assert "Unfollow #listening" in ben.get("/community/tags/listening").text
 
     replies.add_reply(a["Cy"], thread.id, "Put the policy in writing before session one.")
@@ -209,3 +210,21 @@ def test_followers_of_a_merged_tag_follow_its_target(people, db):
     assert [tag.slug for tag in following.following(a["Ben"])[1]] == ["listening"]
     threads.start_thread(a["Ana"], "How do you hold a long pause with a client?", tags="silence")
     assert _kinds(a["Cy"]) == ["tag_thread"]
+
+
+def test_following_page_queries_do_not_grow_with_threads(people, client_for, count_queries):
+    users, a = people
+    ben = client_for(users["Ben"])
+
+    def queries():
+        ben.get("/community/following")
+        with count_queries() as counted:
+            assert ben.get("/community/following").status_code == 200
+        return counted[0]
+    replies.add_reply(a["Ben"], _ask(a["Ana"]).id, "Watching this one.")
+    few = queries()
+    for number in range(3):
+        thread = threads.start_thread(a["Ana"], f"Practice question {number} on late cancels",
+                                      tags="listening")
+        following.set_watch_level(a["Ben"], thread.id, "muted")
+    assert queries() == few
