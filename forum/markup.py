@@ -53,6 +53,7 @@ _TITLED_RE = re.compile(
     rf"(?:^|(?<=[.!?…] ))([A-Z][\w'’]*(?:[ -](?:[A-Z][\w'’]*|{_SMALL_WORDS})){{0,5}}) [–—-] (?=\S)"
 )
 HASHTAG_RE = re.compile(r"(?<![\w&/#])#([^\W_][\w-]{1,39})")
+MENTION_RE = re.compile(r"(?<![\w@/.])@([^\W_][\w.-]{0,39})")
 
 # Thousands of * or _ make emphasis matching (and the HTML it yields) cost seconds, and
 # thousands of [ cost markdown-it ~12 us each in link-label scans; no real contribution has
@@ -270,17 +271,16 @@ def render(source):
     return Markup(sanitize_html(_markdown_to_html(clean_text(source))))
 
 
-def hashtags(source):
-    """Hashtags written in a Markdown text (#listeningforthewin), in order, without duplicates.
-
-    Only prose counts: code spans, code blocks and link targets never yield tags.
-    """
-    runs, current = [], []
+def _prose_runs(source, skip_links=False):
+    """The runs of plain text in a Markdown text: code spans and blocks and link targets are
+    left out, and so is link text when skip_links."""
+    runs, current, in_link = [], [], 0
     for block in _md.parse(clean_text(source)):
         if block.type != "inline":
             continue
         for child in block.children or []:
-            if child.type == "text":
+            in_link += {"link_open": 1, "link_close": -1}.get(child.type, 0)
+            if child.type == "text" and not (skip_links and in_link):
                 current.append(child.content)
             elif child.type in ("softbreak", "hardbreak"):
                 current.append(" ")
@@ -289,11 +289,30 @@ def hashtags(source):
                 current = []
         runs.append("".join(current))
         current = []
+    return runs
+
+
+def _distinct(pattern, runs):
+    """pattern's first group in each run, in order, without case-insensitive duplicates."""
     names, seen = [], set()
     for run in runs:
-        for match in HASHTAG_RE.finditer(run):
+        for match in pattern.finditer(run):
             key = match.group(1).casefold()
             if key not in seen:
                 seen.add(key)
                 names.append(match.group(1))
     return names
+
+
+def hashtags(source):
+    """Hashtags written in a Markdown text (#listeningforthewin), in order, without duplicates.
+
+    Only prose counts: code spans, code blocks and link targets never yield tags.
+    """
+    return _distinct(HASHTAG_RE, _prose_runs(source))
+
+
+def mentions(source):
+    """Names mentioned in a Markdown text (@ana), in order, without duplicates: prose only,
+    never inside code spans, code blocks or links."""
+    return [name.rstrip(".-") for name in _distinct(MENTION_RE, _prose_runs(source, True))]

@@ -228,3 +228,23 @@ def test_following_page_queries_do_not_grow_with_threads(people, client_for, cou
                                       tags="listening")
         following.set_watch_level(a["Ben"], thread.id, "muted")
     assert queries() == few
+
+
+def test_mentions_notify_named_members_outside_code_and_links(people, make_user, actor_for, db):
+    users, a = people
+    thread = _ask(a["Ana"])
+    many = [make_user(f"coach{number}") for number in range(12)]
+    for actor in [a["Cy"], a["Mo"], *(actor_for(user) for user in many)]:
+        actor.require_member()  # a member row exists once someone has used the forum
+    db.session.commit()
+    names = " ".join(f"@coach{number}" for number in range(12))
+    replies.add_reply(a["Ben"], thread.id,
+                      f"Thanks @cy and @Ben! Not `@mo` nor [@mo](https://example.org). {names}")
+    assert _kinds(a["Cy"]) == ["mention"]
+    assert _kinds(a["Mo"]) == [] and _kinds(a["Ben"]) == []  # code, link, the author himself
+    assert _kinds(a["Ana"]) == ["question_reply"]
+    told = [bool(_kinds(actor_for(user))) for user in many]
+    assert told == [True] * 8 + [False] * 4  # cy, Ben and eight coaches: the first ten names
+    following.set_watch_level(a["Cy"], thread.id, "muted")
+    replies.add_reply(a["Ana"], thread.id, "What do you think, @Cy?")
+    assert _kinds(a["Cy"]) == ["mention"]  # nothing from a muted thread, not even a mention

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from sqlalchemy import Integer, String, case, func, literal, select, union, union_all, update
 from sqlalchemy.orm import contains_eager, joinedload
 
+from forum import markup
 from forum.database import atomic, session
 from forum.errors import ValidationError
 from forum.models import (
@@ -23,14 +24,16 @@ from forum.services.paging import slice_before
 from forum.services.visibility import visible_notices
 
 # Kinds, most specific first: a member named by several rules gets the first one's kind.
-KINDS = ("question_reply", "watched_thread", "tag_reply", "tag_thread")
+KINDS = ("mention", "question_reply", "watched_thread", "tag_reply", "tag_thread")
 KIND_TEXT = {
+    "mention": "mentioned you",
     "question_reply": "contributed to your question",
     "watched_thread": "contributed to a thread you watch",
     "tag_reply": "contributed with a tag you follow",
     "tag_thread": "asked a question with a tag you follow",
 }
 IDS_MAX = 500
+MENTIONS_MAX = 10  # members one contribution can notify by @name
 EXCERPT = 160  # characters of a contribution's text a notice shows
 
 
@@ -64,11 +67,14 @@ def _ranked(column, kind):
 
 def contribution_posted(reply):
     """After a contribution is added (same transaction): its author watches the thread, and the
-    question's author, the thread's watchers and its tags' followers are notified."""
+    members it mentions (@name, at most 10), the question's author, the thread's watchers and
+    its tags' followers are notified."""
     watch_by_default(reply.author_id, reply.thread_id)
     tags = union(select(ReplyTag.tag_id).where(ReplyTag.reply_id == reply.id),
                  select(ThreadTag.tag_id).where(ThreadTag.thread_id == reply.thread_id))
+    names = [name.casefold() for name in markup.mentions(reply.body)[:MENTIONS_MAX]]
     _fan_out([
+        _ranked(Member.id, "mention").where(func.lower(Member.display_name).in_(names or [""])),
         _ranked(Thread.author_id, "question_reply").where(Thread.id == reply.thread_id),
         _ranked(ThreadWatch.member_id, "watched_thread").where(
             ThreadWatch.thread_id == reply.thread_id, ThreadWatch.level == "watching"),
