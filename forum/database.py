@@ -12,7 +12,7 @@ import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 
 from forum.errors import NotFound
@@ -40,6 +40,15 @@ def atomic():
         _in_unit_of_work.reset(inside)
 
 
+def write_after_reading():
+    """End the reading transaction of a GET that must write (marking notices read): the next
+    transaction then takes the write lock first (BEGIN IMMEDIATE on SQLite, which waits for
+    it), where a read transaction could not take it once another connection wrote."""
+    if has_request_context():
+        g.forum_writes = True
+    session().commit()
+
+
 def get_or_not_found(model, item_id, message):
     """The row of model with this primary key, or NotFound(message): the one lookup services share."""
     row = session().get(model, item_id)
@@ -55,8 +64,10 @@ def is_forum_request():
 
 
 def _reads_only():
-    """Whether this transaction belongs to a GET/HEAD/OPTIONS request (which does not write)."""
-    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+    """Whether this transaction belongs to a GET/HEAD/OPTIONS request (which does not write),
+    unless the request said it writes after all (write_after_reading)."""
+    return (has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+            and not g.get("forum_writes", False))
 
 
 def _forum_owns_transaction():

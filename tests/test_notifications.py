@@ -1,8 +1,9 @@
-"""Following and in-app notifications: watch levels, tag follows, fan-out, display-time visibility."""
+"""Following and in-app notifications: watch levels, tag follows, mentions, fan-out, and
+visibility checked when a notice is shown."""
 import pytest
 from sqlalchemy import func, select
 
-from forum.models import Notification, ThreadWatch
+from forum.models import Member, Notification, ThreadWatch
 from forum.services import following, moderation, notifications, replies, tags, threads
 
 
@@ -248,3 +249,16 @@ def test_mentions_notify_named_members_outside_code_and_links(people, make_user,
     following.set_watch_level(a["Cy"], thread.id, "muted")
     replies.add_reply(a["Ana"], thread.id, "What do you think, @Cy?")
     assert _kinds(a["Cy"]) == ["mention"]  # nothing from a muted thread, not even a mention
+
+
+def test_reading_pages_creates_no_member_row(people, client_for, db):
+    users, a = people
+    thread = _ask(a["Ana"])
+    before = db.session.scalar(select(func.count()).select_from(Member))
+    cy = client_for(users["Cy"])  # a signed-in user who never used the forum
+    for path in ("/community/", f"/community/threads/{thread.id}/{thread.slug}",
+                 "/community/notifications", "/community/following",
+                 f"/community/api/threads/{thread.id}/watch",
+                 "/community/api/tags/listening/follow", "/community/api/notifications"):
+        assert cy.get(path).status_code == 200, path
+    assert db.session.scalar(select(func.count()).select_from(Member)) == before

@@ -4,7 +4,7 @@ from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from forum.database import atomic, session
-from forum.errors import ValidationError
+from forum.errors import Unauthorized, ValidationError
 from forum.models import WATCH_LEVELS, Tag, TagFollow, Thread, ThreadWatch, utcnow
 from forum.services.tags import tag_for_listing
 from forum.services.visibility import visible_thread, visible_threads
@@ -17,6 +17,12 @@ def _insert(model):
     """An INSERT for model that can skip or update rows already there (both databases)."""
     dialect = session().get_bind().dialect.name
     return (sqlite_insert if dialect == "sqlite" else postgres_insert)(model)
+
+
+def _signed_in(actor):
+    """401 for visitors; a member row is not created (reads never write)."""
+    if not actor.is_authenticated:
+        raise Unauthorized("Please log in first.")
 
 
 def get_thread(actor, thread_id):
@@ -41,9 +47,11 @@ def watch_level_query(member_id, thread_id):
 
 def watch_level(actor, thread_id):
     """The member's watch level on a thread they can see (NotFound otherwise)."""
-    member = actor.require_member()
+    _signed_in(actor)
     get_thread(actor, thread_id)
-    return session().scalar(select(watch_level_query(member.id, thread_id))) or DEFAULT_LEVEL
+    if actor.member_id is None:  # reading never creates the member row
+        return DEFAULT_LEVEL
+    return session().scalar(select(watch_level_query(actor.member_id, thread_id))) or DEFAULT_LEVEL
 
 
 def set_watch_level(actor, thread_id, level):
@@ -63,8 +71,9 @@ def set_watch_level(actor, thread_id, level):
 
 def follows(actor, tag):
     """Whether the member follows this (canonical) tag."""
-    member = actor.require_member()
-    return session().get(TagFollow, (member.id, tag.id)) is not None
+    _signed_in(actor)
+    member_id = actor.member_id
+    return member_id is not None and session().get(TagFollow, (member_id, tag.id)) is not None
 
 
 def follow_tag(actor, slug, follow=True):
@@ -85,7 +94,10 @@ def follow_tag(actor, slug, follow=True):
 def following(actor):
     """(threads with a level other than normal as (thread, level), followed tags) for the
     Following page: two queries; threads the member can no longer see are left out."""
-    member = actor.require_member()
+    _signed_in(actor)
+    member = actor.existing_member()
+    if member is None:
+        return [], []
     query = (select(Thread, ThreadWatch.level)
              .join(ThreadWatch, ThreadWatch.thread_id == Thread.id)
              .where(ThreadWatch.member_id == member.id, ThreadWatch.level != DEFAULT_LEVEL)

@@ -13,7 +13,7 @@ from sqlalchemy import Integer, String, case, func, literal, select, union, unio
 from sqlalchemy.orm import contains_eager, joinedload
 
 from forum import markup
-from forum.database import atomic, session
+from forum.database import atomic, session, write_after_reading
 from forum.errors import ValidationError
 from forum.models import (
     Member, Notification, Reply, ReplyTag, TagFollow, Thread, ThreadTag, ThreadWatch, Timestamp,
@@ -93,10 +93,11 @@ def thread_started(thread):
 
 
 def _shown(actor, query, recipient_id=None):
-    """The query over notices restricted to the recipient's (the actor's own by default), with
-    thread and contribution joined and checked against the visibility rule now."""
+    """The query over notices restricted to the recipient's (the actor's own by default, found
+    by user key in the same query: reading never creates a member row), with thread and
+    contribution joined and checked against the visibility rule now."""
     if recipient_id is None:
-        recipient_id = actor.require_member().id
+        recipient_id = select(Member.id).where(Member.user_key == actor.user_key).scalar_subquery()
     query = (query.join(Thread, Notification.thread_id == Thread.id)
              .outerjoin(Reply, Notification.reply_id == Reply.id)
              .where(Notification.recipient_id == recipient_id))
@@ -152,6 +153,7 @@ def finish_visit(actor, visit):
     """Mark the visited thread's notices read: an UPDATE only when it had unread ones (call it
     after the page is rendered: the commit expires the objects the page reads)."""
     if visit.here:
+        write_after_reading()
         with atomic() as db_session:
             db_session.execute(update(Notification).where(
                 Notification.recipient_id == actor.require_member().id,
@@ -170,6 +172,7 @@ def mark_read(actor, ids=None, everything=False):
                                   field="ids")
     query = update(Notification).where(Notification.recipient_id == member.id,
                                        Notification.read_at.is_(None))
+    write_after_reading()
     if not everything:
         query = query.where(Notification.id.in_(ids))
     with atomic() as db_session:

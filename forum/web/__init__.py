@@ -20,8 +20,8 @@ from forum.web import (
 )
 from forum.web.blueprint import bp
 
-PAGES = (context, page_cache, login_pages, feeds, importing, moderation, notification_pages, profile, thread_page,
-         ratings, related, search, reply_pages, tag_pages, threads)
+PAGES = (context, page_cache, login_pages, feeds, importing, moderation, notification_pages,
+         profile, thread_page, ratings, related, search, reply_pages, tag_pages, threads)
 
 for _module in PAGES:
     _module.routes.register(bp)
