@@ -11,11 +11,11 @@ from forum.web.routes import Routes
 routes = Routes()
 
 
-@routes.hook("before_app_request")
+@routes.hook("before_request")
 def forget_previous_visit():
-    """Never reuse a count or watch level computed for an earlier request."""
-    g.pop("forum_visit", None)
-    g.pop("forum_unread", None)
+    """Never reuse a count, watch level or write flag of an earlier request."""
+    for name in ("forum_visit", "forum_unread", "forum_writes"):
+        g.pop(name, None)
 
 
 def visiting(thread, render):
