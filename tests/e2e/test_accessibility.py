@@ -20,7 +20,7 @@ def test_axe_on_forms_as_a_member_in_light_and_dark_mode(page, live_site, demo_t
     log_in(page, live_site.create_account())
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
-        for path in ["/new", demo_thread["url"]]:
+        for path in ["/new", demo_thread["url"], "/notifications", "/following"]:
             page.goto(path)
             page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
             assert run_axe(page, axe_source) == [], f"{path} ({scheme})"
