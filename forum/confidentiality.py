@@ -1,0 +1,358 @@
+"""The confidentiality guard's rules: find client-identifying details in a text (pure: no Flask, no DB).
+
+Built on presidio-analyzer (pattern recognizers, context words) over a spaCy pipeline that
+needs no download (spacy.blank("en")), or over a spaCy model the operator installed and named;
+phone numbers come from the phonenumbers library. No other module knows these rules.
+"""
+from dataclasses import dataclass
+from functools import lru_cache
+
+import phonenumbers
+import regex
+import spacy
+from presidio_analyzer import (
+    AnalyzerEngine, EntityRecognizer, Pattern, PatternRecognizer, RecognizerRegistry,
+    RecognizerResult,
+)
+from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
+
+# kind: (explanation shown to the coach, neutral stand-in)
+KINDS = {
+    "client_name": ("looks like a client's name", "Client {letter}"),
+    "email": ("email address", "[email]"),
+    "phone": ("phone number", "[phone]"),
+    "address": ("street address", "[address]"),
+    "postcode": ("postcode", "[postcode]"),
+    "profile": ("link to a personal social-media profile", "[profile link]"),
+    "birth_date": ("date of birth", "[date of birth]"),
+    "id_number": ("looks like an ID or account number", "[ID number]"),
+    "employer": ("employer or school named together with a role", "[employer]"),
+    "age": ("a specific age together with a job and a place", "[age]"),
+    "place": ("a town named together with other details about the client", "[town]"),
+    "term": ("a name this community asked to keep out of posts", "[organisation]"),
+}
+DIRECT = ("email", "phone", "address", "postcode", "profile", "birth_date", "id_number", "term")
+INDIRECT = ("client_name", "employer", "age", "place")
+THRESHOLD = 0.4  # pattern scores below it count only when context words lift them
+FLAGS = regex.MULTILINE | regex.VERSION0  # case matters: names and places are capitalised
+
+CLIENT_WORDS = r"(?i:clients?|coachees?|mentees?|supervisees?|customers?|patients?)"
+ROLES = (
+    r"(?i:nurses?|doctors?|GPs?|teachers?|headteachers?|head\s+teachers?|managers?|directors?|"
+    r"engineers?|lawyers?|solicitors?|accountants?|consultants?|developers?|CEO|CFO|CTO|COO|"
+    r"partners?|analysts?|officers?|administrators?|pupils?|students?|lecturers?|professors?|"
+    r"researchers?|supervisors?|executives?|founders?|owners?|designers?|paramedics?|"
+    r"pharmacists?|surgeons?|midwives|midwife|principals?|VP|chefs?|clerks?|receptionists?|"
+    r"team\s+leaders?|team\s+leads?|head\s+of\s+\w+|social\s+workers?|police\s+officers?|"
+    r"firefighters?|architects?|programmers?|scientists?|vicar|priest|pastor|physiotherapists?|"
+    r"therapists?|dentists?|vets?|psychologists?|sales\s+reps?|HR\s+\w+|works?|working|worked|"
+    r"employed|job)"
+)
+CAP_WORD = r"[A-Z][a-zà-ÿ]+(?:[-'’][A-Z]?[a-zà-ÿ]+)?"
+NOT_A_NAME = (
+    r"(?!(?:I|The|This|That|These|Those|And|But|So|Then|When|What|Who|Why|How|Where|After|"
+    r"Before|During|Last|Next|Today|Yesterday|Tomorrow|Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|Easter|Christmas|Ramadan|Diwali|Hanukkah|Eid|Here|There|We|She|He|They|"
+    r"It|My|Our|Their|His|Her|In|On|At|For|With|From|If|As|Because|Although|While|Once|Again|"
+    r"Also|Just|Still|Some|Many|Most|One|Two|Three|Every|Each|All|No|Not|Yes|Now|Later|Mr|Mrs|"
+    r"Ms|Dr|Miss)\b)"
+)
+NAME = rf"{NOT_A_NAME}{CAP_WORD}(?:\s+{NOT_A_NAME}{CAP_WORD})?"
+TITLED_NAME = rf"(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+)?{NAME}"
+ORG = (
+    r"(?!(?:Easter|Christmas|Ramadan|Diwali|Eid|Monday|Tuesday|Wednesday|Thursday|Friday|"
+    r"Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|Heart|Times|Work|Home|First|Last|Least|Most)\b)"
+    r"(?:St\.?\s+)?[A-Z][\w'’&.-]*[\w'’](?:\s+(?:of\s+|&\s+|and\s+|for\s+)?[A-Z][\w'’&.-]*[\w'’]){0,4}"
+)
+MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+         r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+SOCIAL = (r"(?:linkedin\.com/in|facebook\.com|fb\.com|instagram\.com|twitter\.com|x\.com|"
+          r"tiktok\.com/@|xing\.com/profile|github\.com|threads\.net/@|bsky\.app/profile|"
+          r"mastodon\.social/@|youtube\.com/@)")
+US_STATES = ("AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|"
+             "NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC")
+STREET = (r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Close|Way|Place|Crescent|Court|"
+          r"Terrace|Gardens|Boulevard|Blvd|Grove|Square|Row|Hill|Mews|Walk)")
+# Authors and coaching models: a capitalised name that is one of these is not a client.
+KNOWN_NAMES = frozenset(word.casefold() for word in (
+    "Carl Rogers Rogers John Whitmore Whitmore Timothy Gallwey Gallwey Nancy Kline Kline Myles "
+    "Downey Peter Hawkins Hawkins Robert Kegan Kegan Gerard Egan Egan Stephen Covey Covey "
+    "Daniel Goleman Goleman Martin Seligman Seligman Abraham Maslow Maslow Carol Dweck Dweck "
+    "Brene Brené Brown Edgar Schein Schein David Kolb Kolb Kahneman Michael Bungay Stanier "
+    "Julie Starr Starr David Clutterbuck Clutterbuck Jonathan Passmore Passmore Marshall "
+    "Goldsmith Goldsmith Edgar Milton Erickson Virginia Satir Bandler Grinder Fritz Perls "
+    "Perls Steve Peters Brené Socrates Jung Freud Adler Frankl Viktor Csikszentmihalyi "
+    "GROW OSKAR CLEAR Thomas Kilmann Myers Briggs Belbin Johari Karpman Tuckman Lencioni "
+    "Covey Drucker Sinek Simon Amy Edmondson Edmondson Kübler Ross Bridges Kotter Dilts"
+).split())
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One detail that may identify a client: where it is, what kind, why, and its stand-in."""
+
+    start: int
+    end: int
+    kind: str
+    text: str
+    explanation: str
+    suggestion: str
+
+    def as_json(self):
+        """The finding as the API and the typing check answer it (never the text itself)."""
+        return {"start": self.start, "end": self.end, "kind": self.kind,
+                "suggestion": self.suggestion, "explanation": self.explanation}
+
+
+def _pattern(entity, name, expression, score, context=None):
+    """A presidio pattern recognizer for one rule, case-sensitive unless the rule says (?i:)."""
+    return PatternRecognizer(supported_entity=entity, name=name, context=context,
+                             patterns=[Pattern(name, expression, score)],
+                             global_regex_flags=FLAGS)
+
+
+class PhoneRecognizer(EntityRecognizer):
+    """Phone numbers in international and national formats (the phonenumbers library)."""
+
+    REGIONS = ("GB", "US", "DE", "FR", "IE", "NL", "AU")
+
+    def __init__(self):
+        super().__init__(supported_entities=["PHONE"], name="phone")
+
+    def load(self):
+        """Nothing to load: phonenumbers' metadata ships with the package."""
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        """Each digit run that phonenumbers parses as a valid number for one of the regions."""
+        results = []
+        for match in CANDIDATE.finditer(text):
+            digits = sum(ch.isdigit() for ch in match.group())
+            if digits >= 7 and not DATE_LIKE.fullmatch(match.group()) and _valid_phone(match.group()):
+                results.append(RecognizerResult("PHONE", match.start(), match.end(), 0.8))
+        return results
+
+
+DATE_LIKE = regex.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
+CANDIDATE = regex.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d\s().\-/]{5,18}\d(?!\w)")
+
+
+def _valid_phone(candidate):
+    """Whether a digit run is a valid phone number for any region we expect."""
+    for region in PhoneRecognizer.REGIONS:
+        try:
+            if phonenumbers.is_valid_number(phonenumbers.parse(candidate, region)):
+                return True
+        except phonenumbers.NumberParseException:
+            return False
+    return False
+
+
+class ModelPersonRecognizer(EntityRecognizer):
+    """With an operator's spaCy NER model: a PERSON named right after a client word."""
+
+    def __init__(self):
+        super().__init__(supported_entities=["CLIENT_NAME"], name="model_person")
+
+    def load(self):
+        """The model is loaded by the NLP engine."""
+
+    def analyze(self, text, entities, nlp_artifacts=None):
+        """PERSON entities whose preceding words mention a client or coachee."""
+        results = []
+        for entity in getattr(nlp_artifacts, "entities", None) or ():
+            if entity.label_ != "PERSON":
+                continue
+            before = text[max(0, entity.start_char - 40):entity.start_char]
+            if regex.search(CLIENT_WORDS + r"\W+(?:\w+\W+){0,3}$", before):
+                results.append(RecognizerResult("CLIENT_NAME", entity.start_char,
+                                                entity.end_char, 0.7))
+        return results
+
+
+def _recognizers(terms):
+    """The guard's rules as presidio recognizers (one per rule), plus the community's terms."""
+    client_lead = rf"(?:\b(?i:my|our|a|the|this|new|one)\s+(?:(?i:former|new|current|young|male|female|first|latest)\s+)?{CLIENT_WORDS}(?:\s*,|\s+(?i:called|named|is|was)|\s*[-–:])?\s+)"
+    date = (rf"(?:\b\d{{1,2}}[./-]\d{{1,2}}[./-](?:19|20)?\d{{2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}\.?,?\s+(?:19|20)\d{{2}}\b"
+            rf"|\b{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}\b|\b(?:19|20)\d{{2}}-\d{{2}}-\d{{2}}\b)")
+    rules = [
+        _pattern("EMAIL", "email", r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b", 0.9),
+        _pattern("PROFILE", "profile",
+                 rf"(?i:\b(?:https?://)?(?:www\.|[a-z]{{2}}\.)?{SOCIAL}/?[\w.%-]+/?)", 0.9),
+        _pattern("ADDRESS", "street", rf"\b\d{{1,4}}[a-z]?,?\s+(?:{CAP_WORD}\s+){{1,3}}{STREET}\b\.?", 0.7),
+        _pattern("ADDRESS", "strasse",
+                 r"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|weg|gasse|platz|allee|ring|damm)\s+\d{1,4}[a-z]?\b",
+                 0.7),
+        _pattern("POSTCODE", "uk_postcode", r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b", 0.7),
+        _pattern("POSTCODE", "us_zip", rf"\b(?:{US_STATES})\s+\d{{5}}(?:-\d{{4}})?\b", 0.7),
+        _pattern("POSTCODE", "bare_zip", r"\b\d{5}(?:-\d{4})?\b", 0.1,
+                 context=["zip", "postcode", "address", "live", "lives", "living"]),
+        _pattern("POSTCODE", "de_plz", r"\b\d{5}\s+(?=[A-ZÄÖÜ][a-zäöüß]+\b)(?!Euro|Dollar|Pfund|Pound)[A-ZÄÖÜ][a-zäöüß]+\b", 0.6),
+        _pattern("BIRTH_DATE", "birth_date", date, 0.2,
+                 context=["born", "birth", "birthday", "dob", "d.o.b", "b."]),
+        _pattern("ID_NUMBER", "uk_nino", r"\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", 0.8),
+        _pattern("ID_NUMBER", "us_ssn", r"\b\d{3}-\d{2}-\d{4}\b", 0.8),
+        _pattern("ID_NUMBER", "iban", r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?\b", 0.8),
+        _pattern("ID_NUMBER", "nhs", r"\b\d{3}\s\d{3}\s\d{4}\b", 0.3,
+                 context=["nhs", "number", "patient", "id"]),
+        _pattern("ID_NUMBER", "long_number", r"\b(?:[A-Z]{1,3}-?)?\d{7,12}\b", 0.3,
+                 context=["id", "number", "no", "passport", "account", "employee", "patient",
+                          "customer", "membership", "reference", "ref", "licence", "license",
+                          "insurance", "nhs", "ssn", "tax", "staff", "student", "badge"]),
+        _pattern("CLIENT_NAME", "client_intro", rf"(?<={client_lead}){TITLED_NAME}\b(?![-'’]\w)", 0.8),
+        _pattern("CLIENT_NAME", "name_then_client",
+                 rf"\b{NAME}(?=,\s+(?i:my|a|one\s+of\s+my|our)\s+(?:\w+\s+)?{CLIENT_WORDS}\b)", 0.7),
+        _pattern("CLIENT_NAME", "name_with_age", rf"\b{NAME}(?=\s*\(\s*\d{{2}}\s*[,;)])", 0.7),
+        _pattern("CLIENT_NAME", "coaching_name",
+                 rf"(?<=\b(?i:coaching|coached|coach|sessions?\s+with|working\s+with|worked\s+with|"
+                 rf"met\s+with|meeting\s+with|supervising)\s+){NAME}\b(?![-'’]\w)(?!['’]s?\s)", 0.6),
+        _pattern("EMPLOYER", "role_at",
+                 rf"(?<=\b{ROLES}\s+(?i:at|for|with|in)\s+(?:the\s+)?){ORG}", 0.7),
+        _pattern("AGE", "age_role",
+                 rf"(?:\b\d{{2}}[-\s](?i:years?[-\s]old)\b|\b(?i:aged)\s+\d{{2}}\b|(?<=\(\s*)\d{{2}}(?=\s*,))"
+                 rf"(?=[^.!?\n]{{0,60}}\b{ROLES}\b)(?=[^.!?\n]{{0,100}}\b(?i:in|from|at|near)\s+[A-Z])",
+                 0.7),
+    ]
+    if terms:
+        rules.append(PatternRecognizer(
+            supported_entity="TERM", name="community_terms", deny_list=list(terms),
+            global_regex_flags=regex.IGNORECASE | regex.MULTILINE))
+    return rules
+
+
+class OfflineSpacyNlpEngine(SpacyNlpEngine):
+    """presidio's spaCy engine that never downloads: the named model if installed, else blank English."""
+
+    def __init__(self, model_name=None):
+        super().__init__(models=[{"lang_code": "en", "model_name": model_name or "blank"}])
+        self.model_name = model_name
+
+    def load(self):
+        """Load the operator's model when it is installed; tokens only (spacy.blank) otherwise."""
+        installed = self.model_name and spacy.util.is_package(self.model_name)
+        self.nlp = {"en": spacy.load(self.model_name) if installed else spacy.blank("en")}
+
+    def _doc_to_nlp_artifact(self, doc, language):
+        """Artifacts whose lemmas fall back to the lower-cased word, so context words match."""
+        ents = [ent for ent in doc.ents]
+        return NlpArtifacts(entities=ents, tokens=doc, tokens_indices=[t.idx for t in doc],
+                            lemmas=[t.lemma_ or t.lower_ for t in doc], nlp_engine=self,
+                            language=language, scores=[0.85] * len(ents))
+
+
+class StandIns:
+    """Neutral stand-ins, consistent across texts: the same client name gets the same letter."""
+
+    def __init__(self):
+        self.letters = {}
+
+    def for_name(self, name):
+        """ "Client A" for the first name seen, "Client B" for the next; a first name alone
+        reuses the letter of the full name it starts."""
+        key = " ".join(name.split()).casefold()
+        for known, letter in self.letters.items():
+            if key == known or known.split()[0] == key or key.split()[0] == known:
+                return letter
+        letter = f"Client {chr(ord('A') + len(self.letters) % 26)}"
+        self.letters[key] = letter
+        return letter
+
+
+class Detector:
+    """The guard: scan(text) lists what may identify a client, with explanations and stand-ins."""
+
+    def __init__(self, terms=(), spacy_model=None):
+        nlp_engine = OfflineSpacyNlpEngine(spacy_model)
+        recognizers = _recognizers(terms)
+        if spacy_model and spacy.util.is_package(spacy_model):
+            recognizers.append(ModelPersonRecognizer())
+        registry = RecognizerRegistry(recognizers=recognizers + [PhoneRecognizer()],
+                                      supported_languages=["en"])
+        self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine,
+                                       supported_languages=["en"])
+
+    def scan(self, text, stand_ins=None):
+        """Findings in text order, overlaps resolved (stronger, then longer, wins)."""
+        if not text or not text.strip():
+            return []
+        stand_ins = stand_ins or StandIns()
+        results = self.analyzer.analyze(text=text, language="en", score_threshold=THRESHOLD,
+                                        regex_flags=FLAGS)
+        spans = [(r.start, r.end, r.entity_type.lower(), r.score) for r in results
+                 if not _known_name(text[r.start:r.end], r.entity_type)]
+        spans += _repeated_names(text, spans)
+        spans += _places(text, spans)
+        return [_finding(text, start, end, kind, stand_ins)
+                for start, end, kind in _without_overlaps(spans)]
+
+    def scan_fields(self, fields):
+        """{field: findings} for several texts of one item, with stand-ins shared between them."""
+        stand_ins = StandIns()
+        return {name: self.scan(text, stand_ins) for name, text in fields.items()}
+
+
+def _known_name(text, entity):
+    """Whether a would-be client name is an author or a coaching model."""
+    return entity == "CLIENT_NAME" and all(
+        word.strip("'’.").casefold() in KNOWN_NAMES for word in text.split())
+
+
+def _repeated_names(text, spans):
+    """Every other mention of a client's name (full, or its first name alone) is flagged too."""
+    names = {text[start:end] for start, end, kind, _ in spans if kind == "client_name"}
+    words = {part for name in names for part in (name, name.split()[-1 if name.split()[0]
+             in ("Mr", "Mrs", "Ms", "Miss", "Dr", "Prof", "Mr.", "Mrs.", "Ms.", "Dr.") else 0])}
+    if not words:
+        return []
+    expression = regex.compile(r"\b(?:" + "|".join(regex.escape(w) for w in sorted(
+        words, key=len, reverse=True)) + r")\b")
+    return [(m.start(), m.end(), "client_name", 0.6) for m in expression.finditer(text)]
+
+
+def _places(text, spans):
+    """A town after in/from/near, in a sentence that already says something about the client."""
+    indirect = [(start, end) for start, end, kind, _ in spans if kind in INDIRECT]
+    if not indirect:
+        return []
+    found = []
+    for sentence in regex.finditer(r"[^.!?\n]+(?:[.!?]+|$)", text):
+        if not any(sentence.start() <= start < sentence.end() for start, _ in indirect):
+            continue
+        for match in regex.finditer(rf"\b(?:in|from|near|lives\s+in|based\s+in)\s+({NOT_A_NAME}{ORG})",
+                                    sentence.group()):
+            if match.group(1).casefold() not in KNOWN_NAMES:
+                found.append((sentence.start() + match.start(1), sentence.start() + match.end(1),
+                              "place", 0.5))
+    return found
+
+
+def _without_overlaps(spans):
+    """Keep the strongest (then longest) of overlapping spans, in text order."""
+    kept = []
+    for start, end, kind, _ in sorted(spans, key=lambda s: (-s[3], s[0] - s[1], s[0])):
+        if all(end <= k_start or start >= k_end for k_start, k_end, _ in kept):
+            kept.append((start, end, kind))
+    return sorted(kept)
+
+
+def _finding(text, start, end, kind, stand_ins):
+    """A Finding with its explanation and stand-in."""
+    explanation, stand_in = KINDS[kind]
+    original = text[start:end]
+    if kind == "client_name":
+        stand_in = stand_ins.for_name(regex.sub(r"^(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+", "", original))
+    return Finding(start, end, kind, original, explanation, stand_in)
+
+
+def redact(text, findings):
+    """The text with each finding replaced by its stand-in."""
+    for finding in sorted(findings, key=lambda f: f.start, reverse=True):
+        text = text[:finding.start] + finding.suggestion + text[finding.end:]
+    return text
+
+
+@lru_cache(maxsize=8)
+def detector(terms=(), spacy_model=None):
+    """A shared Detector for these settings (building one loads spaCy: about a second)."""
+    return Detector(tuple(terms), spacy_model)
