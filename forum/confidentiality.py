@@ -11,7 +11,7 @@ import phonenumbers
 import regex
 import spacy
 from presidio_analyzer import (
-    AnalyzerEngine, EntityRecognizer, Pattern, PatternRecognizer, RecognizerRegistry,
+    AnalysisExplanation, AnalyzerEngine, EntityRecognizer, Pattern, PatternRecognizer, RecognizerRegistry,
     RecognizerResult,
 )
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
@@ -75,18 +75,25 @@ US_STATES = ("AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|
              "NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC")
 STREET = (r"(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Close|Way|Place|Crescent|Court|"
           r"Terrace|Gardens|Boulevard|Blvd|Grove|Square|Row|Hill|Mews|Walk)")
-# Authors and coaching models: a capitalised name that is one of these is not a client.
-KNOWN_NAMES = frozenset(word.casefold() for word in (
-    "Carl Rogers Rogers John Whitmore Whitmore Timothy Gallwey Gallwey Nancy Kline Kline Myles "
-    "Downey Peter Hawkins Hawkins Robert Kegan Kegan Gerard Egan Egan Stephen Covey Covey "
-    "Daniel Goleman Goleman Martin Seligman Seligman Abraham Maslow Maslow Carol Dweck Dweck "
-    "Brene Brené Brown Edgar Schein Schein David Kolb Kolb Kahneman Michael Bungay Stanier "
-    "Julie Starr Starr David Clutterbuck Clutterbuck Jonathan Passmore Passmore Marshall "
-    "Goldsmith Goldsmith Edgar Milton Erickson Virginia Satir Bandler Grinder Fritz Perls "
-    "Perls Steve Peters Brené Socrates Jung Freud Adler Frankl Viktor Csikszentmihalyi "
-    "GROW OSKAR CLEAR Thomas Kilmann Myers Briggs Belbin Johari Karpman Tuckman Lencioni "
-    "Covey Drucker Sinek Simon Amy Edmondson Edmondson Kübler Ross Bridges Kotter Dilts"
-).split())
+# Authors and coaching models: a would-be client name or employer that is one of these full
+# names, one of their surnames, or a model's name is not flagged (a first name alone still is).
+AUTHORS = (
+    "Carl Rogers", "John Whitmore", "Timothy Gallwey", "Nancy Kline", "Myles Downey",
+    "Peter Hawkins", "Robert Kegan", "Lisa Lahey", "Gerard Egan", "Stephen Covey",
+    "Daniel Goleman", "Martin Seligman", "Abraham Maslow", "Carol Dweck", "Brené Brown",
+    "Brene Brown", "Edgar Schein", "David Kolb", "Daniel Kahneman", "Michael Bungay Stanier",
+    "Julie Starr", "David Clutterbuck", "Jonathan Passmore", "Marshall Goldsmith",
+    "Milton Erickson", "Virginia Satir", "Richard Bandler", "John Grinder", "Fritz Perls",
+    "Steve Peters", "Viktor Frankl", "Mihaly Csikszentmihalyi", "Amy Edmondson",
+    "Elisabeth Kübler-Ross", "William Bridges", "John Kotter", "Robert Dilts", "Simon Sinek",
+    "Patrick Lencioni", "Peter Drucker", "Bruce Tuckman", "Stephen Karpman", "Meredith Belbin",
+    "Carl Jung", "Sigmund Freud", "Alfred Adler", "Eric Berne", "Socrates",
+)
+MODELS = ("GROW", "OSKAR", "CLEAR", "PERMA", "OSCAR", "STEPPA", "ACHIEVE", "Johari", "Karpman",
+          "Tuckman", "Belbin", "Thomas Kilmann", "Myers Briggs", "Kilmann", "Immunity to Change")
+KNOWN_NAMES = frozenset(
+    [name.casefold() for name in AUTHORS + MODELS]
+    + [name.split()[-1].casefold() for name in AUTHORS])
 
 
 @dataclass(frozen=True)
@@ -119,34 +126,58 @@ class PhoneRecognizer(EntityRecognizer):
     REGIONS = ("GB", "US", "DE", "FR", "IE", "NL", "AU")
 
     def __init__(self):
-        super().__init__(supported_entities=["PHONE"], name="phone")
+        super().__init__(supported_entities=["PHONE"], name="phone", context=[
+            "call", "phone", "mobile", "number", "ring", "text", "reach", "tel", "whatsapp"])
 
     def load(self):
         """Nothing to load: phonenumbers' metadata ships with the package."""
 
     def analyze(self, text, entities, nlp_artifacts=None):
-        """Each digit run that phonenumbers parses as a valid number for one of the regions."""
+        """Each digit run that phonenumbers parses as a number for one of the regions: valid ones
+        count, and so do possible ones written like a phone number (a leading 0, + or bracket,
+        like the reserved 07700 900xxx range) or with a context word such as "call"."""
         results = []
         for match in CANDIDATE.finditer(text):
-            digits = sum(ch.isdigit() for ch in match.group())
-            if digits >= 7 and not DATE_LIKE.fullmatch(match.group()) and _valid_phone(match.group()):
-                results.append(RecognizerResult("PHONE", match.start(), match.end(), 0.8))
+            candidate = match.group()
+            digits = sum(ch.isdigit() for ch in candidate)
+            if digits < 7 or DATE_LIKE.fullmatch(candidate):
+                continue
+            score = _phone_score(candidate)
+            if score:
+                results.append(_result(self, "PHONE", match.start(), match.end(), score))
         return results
+
+
+def _result(recognizer, entity, start, end, score):
+    """A presidio result with the explanation its context enhancer expects."""
+    return RecognizerResult(entity, start, end, score, analysis_explanation=AnalysisExplanation(
+        recognizer=recognizer.name, original_score=score))
 
 
 DATE_LIKE = regex.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
 CANDIDATE = regex.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d\s().\-/]{5,18}\d(?!\w)")
 
 
-def _valid_phone(candidate):
-    """Whether a digit run is a valid phone number for any region we expect."""
+def _phone_score(candidate):
+    """0.8 for a valid number, 0.6 for a possible one dialled like a phone number (07700 900xxx
+    is reserved for drama, so not "valid"), 0.3 for a possible one (needs a context word), else
+    0: up to nine digits without a trunk or country prefix are more likely an ID or a count."""
+    digits = sum(ch.isdigit() for ch in candidate)
+    dialled = candidate[0] in "+0("
+    if not dialled and digits < 10:
+        return 0
+    possible = False
     for region in PhoneRecognizer.REGIONS:
         try:
-            if phonenumbers.is_valid_number(phonenumbers.parse(candidate, region)):
-                return True
+            number = phonenumbers.parse(candidate, region)
         except phonenumbers.NumberParseException:
-            return False
-    return False
+            return 0
+        if phonenumbers.is_valid_number(number):
+            return 0.8
+        possible = possible or phonenumbers.is_possible_number(number)
+    if not possible:
+        return 0
+    return 0.6 if dialled and digits >= 10 else 0.3
 
 
 class ModelPersonRecognizer(EntityRecognizer):
@@ -166,8 +197,8 @@ class ModelPersonRecognizer(EntityRecognizer):
                 continue
             before = text[max(0, entity.start_char - 40):entity.start_char]
             if regex.search(CLIENT_WORDS + r"\W+(?:\w+\W+){0,3}$", before):
-                results.append(RecognizerResult("CLIENT_NAME", entity.start_char,
-                                                entity.end_char, 0.7))
+                results.append(_result(self, "CLIENT_NAME", entity.start_char, entity.end_char,
+                                       0.7))
         return results
 
 
@@ -180,7 +211,7 @@ def _recognizers(terms):
         _pattern("EMAIL", "email", r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b", 0.9),
         _pattern("PROFILE", "profile",
                  rf"(?i:\b(?:https?://)?(?:www\.|[a-z]{{2}}\.)?{SOCIAL}/?[\w.%-]+/?)", 0.9),
-        _pattern("ADDRESS", "street", rf"\b\d{{1,4}}[a-z]?,?\s+(?:{CAP_WORD}\s+){{1,3}}{STREET}\b\.?", 0.7),
+        _pattern("ADDRESS", "street", rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:{CAP_WORD}\s+){{1,3}}{STREET}\b\.?", 0.7),
         _pattern("ADDRESS", "strasse",
                  r"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|weg|gasse|platz|allee|ring|damm)\s+\d{1,4}[a-z]?\b",
                  0.7),
@@ -200,6 +231,9 @@ def _recognizers(terms):
                  context=["id", "number", "no", "passport", "account", "employee", "patient",
                           "customer", "membership", "reference", "ref", "licence", "license",
                           "insurance", "nhs", "ssn", "tax", "staff", "student", "badge"]),
+        _pattern("ID_NUMBER", "document_number",
+                 r"\b(?=[A-Z0-9]*\d[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{7,12}\b", 0.3,
+                 context=["passport", "id", "licence", "license", "number", "card", "document"]),
         _pattern("CLIENT_NAME", "client_intro", rf"(?<={client_lead}){TITLED_NAME}\b(?![-'’]\w)", 0.8),
         _pattern("CLIENT_NAME", "name_then_client",
                  rf"\b{NAME}(?=,\s+(?i:my|a|one\s+of\s+my|our)\s+(?:\w+\s+)?{CLIENT_WORDS}\b)", 0.7),
@@ -246,6 +280,7 @@ class StandIns:
 
     def __init__(self):
         self.letters = {}
+        self.names = set()  # client names as written, to find their other mentions
 
     def for_name(self, name):
         """ "Client A" for the first name seen, "Client B" for the next; a first name alone
@@ -281,7 +316,8 @@ class Detector:
                                         regex_flags=FLAGS)
         spans = [(r.start, r.end, r.entity_type.lower(), r.score) for r in results
                  if not _known_name(text[r.start:r.end], r.entity_type)]
-        spans += _repeated_names(text, spans)
+        stand_ins.names |= {text[s:e] for s, e, kind, _ in spans if kind == "client_name"}
+        spans += _repeated_names(text, stand_ins.names)
         spans += _places(text, spans)
         return [_finding(text, start, end, kind, stand_ins)
                 for start, end, kind in _without_overlaps(spans)]
@@ -289,18 +325,19 @@ class Detector:
     def scan_fields(self, fields):
         """{field: findings} for several texts of one item, with stand-ins shared between them."""
         stand_ins = StandIns()
+        for text in fields.values():  # first learn every client name, then find all mentions
+            self.scan(text, stand_ins)
         return {name: self.scan(text, stand_ins) for name, text in fields.items()}
 
 
 def _known_name(text, entity):
-    """Whether a would-be client name is an author or a coaching model."""
-    return entity == "CLIENT_NAME" and all(
-        word.strip("'’.").casefold() in KNOWN_NAMES for word in text.split())
+    """Whether a would-be client name or employer is an author or a coaching model."""
+    return entity in ("CLIENT_NAME", "EMPLOYER") and (
+        " ".join(text.split()).strip("'’.").casefold() in KNOWN_NAMES)
 
 
-def _repeated_names(text, spans):
+def _repeated_names(text, names):
     """Every other mention of a client's name (full, or its first name alone) is flagged too."""
-    names = {text[start:end] for start, end, kind, _ in spans if kind == "client_name"}
     words = {part for name in names for part in (name, name.split()[-1 if name.split()[0]
              in ("Mr", "Mrs", "Ms", "Miss", "Dr", "Prof", "Mr.", "Mrs.", "Ms.", "Dr.") else 0])}
     if not words:
