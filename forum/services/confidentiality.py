@@ -1,0 +1,83 @@
+"""The confidentiality guard before anything is stored: the site's mode, terms and hook, and the
+`client-info` flag the system raises when a coach posts anyway."""
+from flask import current_app
+from sqlalchemy import select
+
+from forum import confidentiality
+from forum.errors import ValidationError
+from forum.models import Flag
+
+MODES = ("warn", "block", "off")
+CONSENT = "I have the client's consent or this is not a real person"
+
+
+class ConfidentialError(ValidationError):
+    """Text that may identify a client: refused until the author confirms (warn) or always (block)."""
+
+    code = "confidential"
+
+    def __init__(self, found, blocked=False):
+        self.found = found
+        self.blocked = blocked
+        kinds = ", ".join(sorted({f.explanation for items in found.values() for f in items}))
+        advice = ("This site does not accept it: replace them with the suggested stand-ins."
+                  if blocked else f"Replace them with the suggested stand-ins, or tick "
+                                  f"\"{CONSENT}\".")
+        super().__init__(f"This may identify a client ({kinds}). {advice}",
+                         field=next(iter(found)))
+
+    @property
+    def details(self):
+        """The API's extra error fields: each finding with the field it is in."""
+        return {"findings": [dict(finding.as_json(), field=field)
+                             for field, items in self.found.items() for finding in items]}
+
+
+def mode():
+    """The site's FORUM_CONFIDENTIALITY setting: warn (default), block or off."""
+    value = current_app.config["FORUM_CONFIDENTIALITY"]
+    if value not in MODES:
+        raise RuntimeError(f"FORUM_CONFIDENTIALITY is {value!r}; use one of {', '.join(MODES)}.")
+    return value
+
+
+def review(fields):
+    """{field: findings} for the non-empty fields with findings ({} when the guard is off)."""
+    if mode() == "off":
+        return {}
+    config = current_app.config
+    guard = confidentiality.detector(tuple(config["FORUM_CONFIDENTIALITY_TERMS"] or ()),
+                                     config["FORUM_CONFIDENTIALITY_SPACY_MODEL"])
+    hook = config["FORUM_CONFIDENTIALITY_HOOK"]
+    found = {}
+    for field, findings in guard.scan_fields({k: v for k, v in fields.items() if v}).items():
+        if hook is not None:
+            findings = list(hook(fields[field], findings))
+        if findings:
+            found[field] = findings
+    return found
+
+
+def check(fields, confirmed=False):
+    """The findings to flag once stored ({} if none); ConfidentialError when the text may not
+    be posted as it is: block mode, or warn mode without the author's confirmation."""
+    found = review(fields)
+    if found and (mode() == "block" or not confirmed):
+        raise ConfidentialError(found, blocked=mode() == "block")
+    return found
+
+
+def flag_posted(db_session, found, thread_id=None, reply_id=None):
+    """In the caller's transaction: a `client-info` flag raised by the system (no reporter) for
+    an item posted after a warning; it names the kinds found, never the text."""
+    target = Flag.reply_id == reply_id if reply_id else Flag.thread_id == thread_id
+    if not found or db_session.scalar(select(Flag.id).where(
+            target, Flag.status == "open", Flag.raised_by_system.is_(True))):
+        return None
+    kinds = sorted({f.explanation for items in found.values() for f in items})
+    flag = Flag(reporter_id=None, raised_by_system=True, thread_id=None if reply_id else thread_id, reply_id=reply_id,
+                reason="client-info",
+                text=f"Posted after the confidentiality warning ({', '.join(kinds)}); the author "
+                     f"confirmed: {CONSENT.lower()}."[:1000])
+    db_session.add(flag)
+    return flag
