@@ -4,6 +4,7 @@ Built on presidio-analyzer (pattern recognizers, context words) over a spaCy pip
 needs no download (spacy.blank("en")), or over a spaCy model the operator installed and named;
 phone numbers come from the phonenumbers library. No other module knows these rules.
 """
+import logging
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -56,7 +57,7 @@ NOT_A_NAME = (
     r"November|December|Easter|Christmas|Ramadan|Diwali|Hanukkah|Eid|Here|There|We|She|He|They|"
     r"It|My|Our|Their|His|Her|In|On|At|For|With|From|If|As|Because|Although|While|Once|Again|"
     r"Also|Just|Still|Some|Many|Most|One|Two|Three|Every|Each|All|No|Not|Yes|Now|Later|Mr|Mrs|"
-    r"Ms|Dr|Miss)\b)"
+    r"Ms|Dr|Miss|Client|Coachee|Person|Someone|Colleague)\b)"
 )
 NAME = rf"{NOT_A_NAME}{CAP_WORD}(?:\s+{NOT_A_NAME}{CAP_WORD})?"
 TITLED_NAME = rf"(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+)?{NAME}"
@@ -151,7 +152,9 @@ class PhoneRecognizer(EntityRecognizer):
 def _result(recognizer, entity, start, end, score):
     """A presidio result with the explanation its context enhancer expects."""
     return RecognizerResult(entity, start, end, score, analysis_explanation=AnalysisExplanation(
-        recognizer=recognizer.name, original_score=score))
+        recognizer=recognizer.name, original_score=score), recognition_metadata={
+            RecognizerResult.RECOGNIZER_NAME_KEY: recognizer.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: recognizer.id})
 
 
 DATE_LIKE = regex.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
@@ -298,6 +301,9 @@ class Detector:
     """The guard: scan(text) lists what may identify a client, with explanations and stand-ins."""
 
     def __init__(self, terms=(), spacy_model=None):
+        # presidio logs the words around each finding at DEBUG: a redacted original must never
+        # reach a log, so its logger stays at WARNING whatever the host's logging says.
+        logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
         nlp_engine = OfflineSpacyNlpEngine(spacy_model)
         recognizers = _recognizers(terms)
         if spacy_model and spacy.util.is_package(spacy_model):

@@ -67,6 +67,32 @@ def check(fields, confirmed=False):
     return found
 
 
+def replace(fields, choice="all"):
+    """The fields with stand-ins put in: for every finding ("all"), or for the one named
+    "field:start:end" and each other mention of the same detail (a client's name in every form).
+    Nothing is stored or logged: the coach sees the result and decides whether to post it."""
+    found = review(fields)
+    chosen = None
+    if choice != "all":
+        name, _, span = choice.partition(":")
+        chosen = next((f for f in found.get(name, ()) if f"{f.start}:{f.end}" == span), None)
+        if chosen is None:
+            return dict(fields)
+    replaced = dict(fields)
+    for name, findings in found.items():
+        if chosen is not None:
+            findings = [f for f in findings if _same_detail(f, chosen)]
+        replaced[name] = confidentiality.redact(fields[name], findings)
+    return replaced
+
+
+def _same_detail(finding, chosen):
+    """Whether a finding names the same detail as the chosen one (same stand-in for a client)."""
+    if chosen.kind == "client_name":
+        return finding.suggestion == chosen.suggestion
+    return finding.text.casefold() == chosen.text.casefold()
+
+
 def flag_posted(db_session, found, thread_id=None, reply_id=None):
     """In the caller's transaction: a `client-info` flag raised by the system (no reporter) for
     an item posted after a warning; it names the kinds found, never the text."""

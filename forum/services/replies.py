@@ -255,6 +255,9 @@ def edit_reply(actor, reply_id, body, prompt_position=None, tags=None, reason=""
     """
     member = actor.require_member()
     body = validate_body(body)
+    previous = session().scalar(select(Reply.body).where(Reply.id == reply_id))
+    found = confidentiality.check({"body": body}, confirm_confidential) if (
+        body != previous) else {}
     with atomic() as db_session:
         reply = _reply_for_change(db_session, actor, reply_id, "edit")
         if reply.is_deleted:
@@ -271,7 +274,6 @@ def edit_reply(actor, reply_id, body, prompt_position=None, tags=None, reason=""
         prompt_id = _prompt_id(db_session, reply.thread_id, prompt_position)
         before = reply.body
         if body != before:
-            found = confidentiality.check({"body": body}, confirm_confidential)
             confidentiality.flag_posted(db_session, found, reply_id=reply.id)
             db_session.add(ReplyRevision(reply_id=reply.id, editor_id=member.id, body=before,
                                          created_at=utcnow()))
