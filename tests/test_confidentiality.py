@@ -270,3 +270,29 @@ def test_web_import_shows_findings_in_the_preview_and_needs_the_tick(
     done = client.post(f"{PREFIX}/import", data={"text": ARTICLE, "action": "confirm",
                                                  "allow_confidential": "y"})
     assert done.status_code == 302 and len(open_flags(db)) == 1
+
+
+def test_moderators_scan_posted_content_and_send_items_to_the_queue(
+        host_users, thread, client_for, db, app, actor_for):
+    app.config["FORUM_CONFIDENTIALITY"] = "off"  # content from before the guard
+    reply = reply_service.add_reply(actor_for(host_users["ben"]), thread.id, DONE)
+    app.config["FORUM_CONFIDENTIALITY"] = "warn"
+    output = app.test_cli_runner().invoke(args=["forum", "scan-confidential"]).output
+    assert f"contribution {reply.id} in thread {thread.id}" in output
+    assert 'phone number "07700 900123" -> [phone]' in output
+    assert "1 item with details" in output and "Nothing was changed" in output
+    assert client_for(host_users["ben"]).get(f"{PREFIX}/moderation/confidential").status_code == 403
+    moderator = client_for(host_users["mo"])
+    page = html.unescape(moderator.get(f"{PREFIX}/moderation/confidential").text)
+    assert "<mark dir=\"auto\">Sarah Jones</mark> looks like a client's name" in page
+    assert open_flags(db) == [] and replies(db) == [DONE]  # looking changes nothing
+    sent = moderator.post(f"{PREFIX}/moderation/confidential/reply/{reply.id}/flag")
+    assert sent.status_code == 302
+    [(reason, by_system, _, reply_id, text)] = open_flags(db)
+    assert (reason, by_system, reply_id) == ("client-info", True, reply.id)
+    assert text.startswith("Found by a moderator's confidentiality scan")
+    flag_id = db.session.scalar(select(Flag.id))
+    moderator.post(f"{PREFIX}/moderation/flags/{flag_id}/resolve", data={"action": "hide"})
+    db.session.expire_all()
+    assert db.session.get(Reply, reply.id).hidden_reason.endswith(
+        "Identifiable client information")

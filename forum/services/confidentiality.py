@@ -93,17 +93,19 @@ def _same_detail(finding, chosen):
     return finding.text.casefold() == chosen.text.casefold()
 
 
-def flag_posted(db_session, found, thread_id=None, reply_id=None):
+def flag_posted(db_session, found, thread_id=None, reply_id=None, note=None):
     """In the caller's transaction: a `client-info` flag raised by the system (no reporter) for
-    an item posted after a warning; it names the kinds found, never the text."""
+    an item posted after a warning (or sent by a moderator's scan: note); it names the kinds
+    found, never the text. None when the item has an open system flag already."""
     target = Flag.reply_id == reply_id if reply_id else Flag.thread_id == thread_id
     if not found or db_session.scalar(select(Flag.id).where(
             target, Flag.status == "open", Flag.raised_by_system.is_(True))):
         return None
-    kinds = sorted({f.explanation for items in found.values() for f in items})
+    kinds = ", ".join(sorted({f.explanation for items in found.values() for f in items}))
     flag = Flag(reporter_id=None, raised_by_system=True, thread_id=None if reply_id else thread_id, reply_id=reply_id,
                 reason="client-info",
-                text=f"Posted after the confidentiality warning ({', '.join(kinds)}); the author "
-                     f"confirmed: {CONSENT.lower()}."[:1000])
+                text=(f"{note} ({kinds})." if note else
+                      f"Posted after the confidentiality warning ({kinds}); the author "
+                      f"confirmed: {CONSENT.lower()}.")[:1000])
     db_session.add(flag)
     return flag

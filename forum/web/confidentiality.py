@@ -2,10 +2,11 @@
 stand-ins (a second form step without JavaScript), and the JSON check behind the typing hint."""
 from dataclasses import dataclass
 
-from flask import jsonify, request
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 
 from forum.limits import limit
 from forum.services import confidentiality as guard
+from forum.services import confidentiality_scan
 from forum.services.replies import BODY_MAX
 from forum.web.routes import Routes
 from forum.web.context import current_actor
@@ -76,3 +77,26 @@ def confidentiality_check():
                               f"Send {{\"text\": ...}} of at most {BODY_MAX:,} characters."}), 422
     findings = guard.review({"text": text}).get("text", [])
     return jsonify(mode=guard.mode(), findings=[dict(f.as_json(), text=f.text) for f in findings])
+
+
+@bp.get("/moderation/confidential")
+def confidential_scan():
+    """Moderators: posted threads and contributions with details that may identify a client,
+    newest first, a batch at a time (?before=id); nothing is changed by looking."""
+    before = request.args.get("before", type=int)
+    hits, next_before = confidentiality_scan.scan(current_actor(), before)
+    for hit in hits:
+        hit.panels = [Panel(name, name, _pieces(hit.texts[name], findings), findings)
+                      for name, findings in hit.found.items()]
+    return render_template("forum/confidential_scan.html", hits=hits, next_before=next_before)
+
+
+@bp.post("/moderation/confidential/<kind>/<int:item_id>/flag")
+def confidential_flag(kind, item_id):
+    """Moderators: send a scanned item to the flag queue as a client-info flag (logged)."""
+    if kind not in ("thread", "reply"):
+        abort(404)
+    flag = confidentiality_scan.send_to_queue(current_actor(), kind, item_id,
+                                              request.form.get("reason", ""))
+    flash("Sent to the flag queue." if flag else "It is in the flag queue already.", "success")
+    return redirect(url_for("forum.confidential_scan", before=request.form.get("before") or None))
