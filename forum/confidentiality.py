@@ -1,4 +1,5 @@
-"""The confidentiality guard's rules: find client-identifying details in a text (pure: no Flask, no DB).
+"""The confidentiality guard's rules: find client-identifying details in a text (pure: no
+Flask, no database).
 
 Built on presidio-analyzer (pattern recognizers, context words) over a spaCy pipeline that
 needs no download (spacy.blank("en")), or over a spaCy model the operator installed and named;
@@ -12,8 +13,8 @@ import phonenumbers
 import regex
 import spacy
 from presidio_analyzer import (
-    AnalysisExplanation, AnalyzerEngine, EntityRecognizer, Pattern, PatternRecognizer, RecognizerRegistry,
-    RecognizerResult,
+    AnalysisExplanation, AnalyzerEngine, EntityRecognizer, Pattern, PatternRecognizer,
+    RecognizerRegistry, RecognizerResult,
 )
 from presidio_analyzer.nlp_engine import NlpArtifacts, SpacyNlpEngine
 
@@ -59,13 +60,14 @@ NOT_A_NAME = (
     r"Also|Just|Still|Some|Many|Most|One|Two|Three|Every|Each|All|No|Not|Yes|Now|Later|Mr|Mrs|"
     r"Ms|Dr|Miss|Client|Coachee|Person|Someone|Colleague)\b)"
 )
-NAME = rf"{NOT_A_NAME}{CAP_WORD}(?:\s+{NOT_A_NAME}{CAP_WORD})?"
+NAME = rf"(?=[A-Z]){NOT_A_NAME}{CAP_WORD}(?:\s+{NOT_A_NAME}{CAP_WORD})?"  # cheap check first
 TITLED_NAME = rf"(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+)?{NAME}"
 ORG = (
     r"(?!(?:Easter|Christmas|Ramadan|Diwali|Eid|Monday|Tuesday|Wednesday|Thursday|Friday|"
     r"Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|"
     r"November|December|Heart|Times|Work|Home|First|Last|Least|Most)\b)"
-    r"(?:St\.?\s+)?[A-Z][\w'’&.-]*[\w'’](?:\s+(?:of\s+|&\s+|and\s+|for\s+)?[A-Z][\w'’&.-]*[\w'’]){0,4}"
+    r"(?:St\.?\s+)?[A-Z][\w'’&.-]*[\w'’]"
+    r"(?:\s+(?:of\s+|&\s+|and\s+|for\s+)?[A-Z][\w'’&.-]*[\w'’]){0,4}"
 )
 MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
          r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
@@ -205,52 +207,65 @@ class ModelPersonRecognizer(EntityRecognizer):
         return results
 
 
+CLIENT_LEAD = (
+    rf"(?:\b(?i:my|our|a|the|this|new|one)\s+"
+    rf"(?:(?i:former|new|current|young|male|female|first|latest)\s+)?{CLIENT_WORDS}"
+    rf"(?:\s*,|\s+(?i:called|named|is|was)|\s*[-–:])?\s+)"
+)
+DATE = (
+    rf"(?:\b\d{{1,2}}[./-]\d{{1,2}}[./-](?:19|20)?\d{{2}}\b"
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}\.?,?\s+(?:19|20)\d{{2}}\b"
+    rf"|\b{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}\b"
+    rf"|\b(?:19|20)\d{{2}}-\d{{2}}-\d{{2}}\b)"
+)
+AGE = (r"(?:\b\d{2}[-\s](?i:years?[-\s]old)\b|\b(?i:aged)\s+\d{2}\b"
+       r"|(?<=\(\s*)\d{2}(?=\s*,))")
+ID_CONTEXT = ["id", "number", "no", "passport", "account", "employee", "patient", "customer",
+              "membership", "reference", "ref", "licence", "license", "insurance", "nhs", "ssn",
+              "tax", "staff", "student", "badge"]
+# (presidio entity, rule name, pattern, score, context words that lift a weak score)
+RULES = [
+    ("EMAIL", "email", r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b", 0.9, None),
+    ("PROFILE", "profile", rf"(?i:\b(?:https?://)?(?:www\.|[a-z]{{2}}\.)?{SOCIAL}/?[\w.%-]+/?)",
+     0.9, None),
+    ("ADDRESS", "street", rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:{CAP_WORD}\s+){{1,3}}{STREET}\b\.?",
+     0.7, None),
+    ("ADDRESS", "strasse", r"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|weg|gasse|platz|allee|ring|"
+     r"damm)\s+\d{1,4}[a-z]?\b", 0.7, None),
+    ("POSTCODE", "uk_postcode", r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b", 0.7, None),
+    ("POSTCODE", "us_zip", rf"\b(?:{US_STATES})\s+\d{{5}}(?:-\d{{4}})?\b", 0.7, None),
+    ("POSTCODE", "bare_zip", r"\b\d{5}(?:-\d{4})?\b", 0.1,
+     ["zip", "postcode", "address", "live", "lives", "living"]),
+    ("POSTCODE", "de_plz", r"\b\d{5}\s+(?!Euro|Dollar|Pfund|Pound)[A-ZÄÖÜ][a-zäöüß]+\b", 0.6, None),
+    ("BIRTH_DATE", "birth_date", DATE, 0.2, ["born", "birth", "birthday", "dob", "d.o.b", "b."]),
+    ("ID_NUMBER", "uk_nino",
+     r"\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", 0.8, None),
+    ("ID_NUMBER", "us_ssn", r"\b\d{3}-\d{2}-\d{4}\b", 0.8, None),
+    ("ID_NUMBER", "iban", r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?\b", 0.8,
+     None),
+    ("ID_NUMBER", "nhs", r"\b\d{3}\s\d{3}\s\d{4}\b", 0.3, ["nhs", "number", "patient", "id"]),
+    ("ID_NUMBER", "long_number", r"\b(?:[A-Z]{1,3}-?)?\d{7,12}\b", 0.3, ID_CONTEXT),
+    ("ID_NUMBER", "document_number",
+     r"\b(?=[A-Z0-9]*\d[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{7,12}\b", 0.3,
+     ["passport", "id", "licence", "license", "number", "card", "document"]),
+    ("CLIENT_NAME", "client_intro", rf"(?=[A-Z])(?<={CLIENT_LEAD}){TITLED_NAME}\b(?![-'’]\w)", 0.8, None),
+    ("CLIENT_NAME", "name_then_client",
+     rf"\b{NAME}(?=,\s+(?i:my|a|one\s+of\s+my|our)\s+(?:\w+\s+)?{CLIENT_WORDS}\b)", 0.7, None),
+    ("CLIENT_NAME", "name_with_age", rf"\b{NAME}(?=\s*\(\s*\d{{2}}\s*[,;)])", 0.7, None),
+    ("CLIENT_NAME", "coaching_name",
+     rf"(?<=\b(?i:coaching|coached|coach|sessions?\s+with|working\s+with|worked\s+with|"
+     rf"met\s+with|meeting\s+with|supervising)\s+){NAME}\b(?![-'’]\w)(?!['’]s?\s)", 0.6, None),
+    ("EMPLOYER", "role_at", rf"(?=[A-Z])(?<=\b{ROLES}\s+(?i:at|for|with|in)\s+(?:the\s+)?){ORG}", 0.7,
+     None),
+    ("AGE", "age_role", rf"{AGE}(?=[^.!?\n]{{0,60}}\b{ROLES}\b)"
+     rf"(?=[^.!?\n]{{0,100}}\b(?i:in|from|at|near)\s+[A-Z])", 0.7, None),
+]
+
+
 def _recognizers(terms):
     """The guard's rules as presidio recognizers (one per rule), plus the community's terms."""
-    client_lead = rf"(?:\b(?i:my|our|a|the|this|new|one)\s+(?:(?i:former|new|current|young|male|female|first|latest)\s+)?{CLIENT_WORDS}(?:\s*,|\s+(?i:called|named|is|was)|\s*[-–:])?\s+)"
-    date = (rf"(?:\b\d{{1,2}}[./-]\d{{1,2}}[./-](?:19|20)?\d{{2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH}\.?,?\s+(?:19|20)\d{{2}}\b"
-            rf"|\b{MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}\b|\b(?:19|20)\d{{2}}-\d{{2}}-\d{{2}}\b)")
-    rules = [
-        _pattern("EMAIL", "email", r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}\b", 0.9),
-        _pattern("PROFILE", "profile",
-                 rf"(?i:\b(?:https?://)?(?:www\.|[a-z]{{2}}\.)?{SOCIAL}/?[\w.%-]+/?)", 0.9),
-        _pattern("ADDRESS", "street", rf"\b\d{{1,4}}[A-Za-z]?,?\s+(?:{CAP_WORD}\s+){{1,3}}{STREET}\b\.?", 0.7),
-        _pattern("ADDRESS", "strasse",
-                 r"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|weg|gasse|platz|allee|ring|damm)\s+\d{1,4}[a-z]?\b",
-                 0.7),
-        _pattern("POSTCODE", "uk_postcode", r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b", 0.7),
-        _pattern("POSTCODE", "us_zip", rf"\b(?:{US_STATES})\s+\d{{5}}(?:-\d{{4}})?\b", 0.7),
-        _pattern("POSTCODE", "bare_zip", r"\b\d{5}(?:-\d{4})?\b", 0.1,
-                 context=["zip", "postcode", "address", "live", "lives", "living"]),
-        _pattern("POSTCODE", "de_plz", r"\b\d{5}\s+(?=[A-ZÄÖÜ][a-zäöüß]+\b)(?!Euro|Dollar|Pfund|Pound)[A-ZÄÖÜ][a-zäöüß]+\b", 0.6),
-        _pattern("BIRTH_DATE", "birth_date", date, 0.2,
-                 context=["born", "birth", "birthday", "dob", "d.o.b", "b."]),
-        _pattern("ID_NUMBER", "uk_nino", r"\b[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\s?\d{2}\s?\d{2}\s?\d{2}\s?[A-D]\b", 0.8),
-        _pattern("ID_NUMBER", "us_ssn", r"\b\d{3}-\d{2}-\d{4}\b", 0.8),
-        _pattern("ID_NUMBER", "iban", r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?\b", 0.8),
-        _pattern("ID_NUMBER", "nhs", r"\b\d{3}\s\d{3}\s\d{4}\b", 0.3,
-                 context=["nhs", "number", "patient", "id"]),
-        _pattern("ID_NUMBER", "long_number", r"\b(?:[A-Z]{1,3}-?)?\d{7,12}\b", 0.3,
-                 context=["id", "number", "no", "passport", "account", "employee", "patient",
-                          "customer", "membership", "reference", "ref", "licence", "license",
-                          "insurance", "nhs", "ssn", "tax", "staff", "student", "badge"]),
-        _pattern("ID_NUMBER", "document_number",
-                 r"\b(?=[A-Z0-9]*\d[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{7,12}\b", 0.3,
-                 context=["passport", "id", "licence", "license", "number", "card", "document"]),
-        _pattern("CLIENT_NAME", "client_intro", rf"(?<={client_lead}){TITLED_NAME}\b(?![-'’]\w)", 0.8),
-        _pattern("CLIENT_NAME", "name_then_client",
-                 rf"\b{NAME}(?=,\s+(?i:my|a|one\s+of\s+my|our)\s+(?:\w+\s+)?{CLIENT_WORDS}\b)", 0.7),
-        _pattern("CLIENT_NAME", "name_with_age", rf"\b{NAME}(?=\s*\(\s*\d{{2}}\s*[,;)])", 0.7),
-        _pattern("CLIENT_NAME", "coaching_name",
-                 rf"(?<=\b(?i:coaching|coached|coach|sessions?\s+with|working\s+with|worked\s+with|"
-                 rf"met\s+with|meeting\s+with|supervising)\s+){NAME}\b(?![-'’]\w)(?!['’]s?\s)", 0.6),
-        _pattern("EMPLOYER", "role_at",
-                 rf"(?<=\b{ROLES}\s+(?i:at|for|with|in)\s+(?:the\s+)?){ORG}", 0.7),
-        _pattern("AGE", "age_role",
-                 rf"(?:\b\d{{2}}[-\s](?i:years?[-\s]old)\b|\b(?i:aged)\s+\d{{2}}\b|(?<=\(\s*)\d{{2}}(?=\s*,))"
-                 rf"(?=[^.!?\n]{{0,60}}\b{ROLES}\b)(?=[^.!?\n]{{0,100}}\b(?i:in|from|at|near)\s+[A-Z])",
-                 0.7),
-    ]
+    rules = [_pattern(entity, name, expression, score, context)
+             for entity, name, expression, score, context in RULES]
     if terms:
         rules.append(PatternRecognizer(
             supported_entity="TERM", name="community_terms", deny_list=list(terms),
@@ -259,7 +274,8 @@ def _recognizers(terms):
 
 
 class OfflineSpacyNlpEngine(SpacyNlpEngine):
-    """presidio's spaCy engine that never downloads: the named model if installed, else blank English."""
+    """presidio's spaCy engine that never downloads: the named model if installed, else a blank
+    English pipeline (tokens only)."""
 
     def __init__(self, model_name=None):
         super().__init__(models=[{"lang_code": "en", "model_name": model_name or "blank"}])
@@ -271,10 +287,14 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
         self.nlp = {"en": spacy.load(self.model_name) if installed else spacy.blank("en")}
 
     def _doc_to_nlp_artifact(self, doc, language):
-        """Artifacts whose lemmas fall back to the lower-cased word, so context words match."""
-        ents = [ent for ent in doc.ents]
-        return NlpArtifacts(entities=ents, tokens=doc, tokens_indices=[t.idx for t in doc],
-                            lemmas=[t.lemma_ or t.lower_ for t in doc], nlp_engine=self,
+        """Artifacts built in one pass over the tokens: their texts (all presidio's context
+        enhancer reads), and lemmas that fall back to the lower-cased word (a blank pipeline
+        has no lemmatizer), so context words still match."""
+        tokens = [(token.idx, token.text, token.lemma_ or token.lower_) for token in doc]
+        ents = list(doc.ents)
+        return NlpArtifacts(entities=ents, tokens=[text for _, text, _ in tokens],
+                            tokens_indices=[idx for idx, _, _ in tokens],
+                            lemmas=[lemma for _, _, lemma in tokens], nlp_engine=self,
                             language=language, scores=[0.85] * len(ents))
 
 
@@ -353,6 +373,9 @@ def _repeated_names(text, names):
     return [(m.start(), m.end(), "client_name", 0.6) for m in expression.finditer(text)]
 
 
+PLACE = regex.compile(rf"\b(?:in|from|near|lives\s+in|based\s+in)\s+({NOT_A_NAME}{ORG})", FLAGS)
+
+
 def _places(text, spans):
     """A town after in/from/near, in a sentence that already says something about the client."""
     indirect = [(start, end) for start, end, kind, _ in spans if kind in INDIRECT]
@@ -362,8 +385,7 @@ def _places(text, spans):
     for sentence in regex.finditer(r"[^.!?\n]+(?:[.!?]+|$)", text):
         if not any(sentence.start() <= start < sentence.end() for start, _ in indirect):
             continue
-        for match in regex.finditer(rf"\b(?:in|from|near|lives\s+in|based\s+in)\s+({NOT_A_NAME}{ORG})",
-                                    sentence.group()):
+        for match in PLACE.finditer(sentence.group()):
             if match.group(1).casefold() not in KNOWN_NAMES:
                 found.append((sentence.start() + match.start(1), sentence.start() + match.end(1),
                               "place", 0.5))

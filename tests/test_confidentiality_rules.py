@@ -111,3 +111,22 @@ def test_a_spacy_model_that_is_not_installed_is_not_downloaded(monkeypatch):
     monkeypatch.setattr(spacy.cli, "download", lambda *a, **k: pytest.fail("downloaded"))
     guard = Detector(spacy_model="en_core_web_sm_not_installed")
     assert ("email", "a@b.org") in kinds("mail a@b.org", guard)
+
+
+def test_an_installed_spacy_model_adds_client_names_its_ner_finds(monkeypatch):
+    import spacy
+
+    def fake_model(name):
+        """A pipeline whose entity ruler stands in for a trained NER model."""
+        nlp = spacy.blank("en")
+        nlp.add_pipe("entity_ruler").add_patterns(
+            [{"label": "PERSON", "pattern": [{"LOWER": "anna"}, {"LOWER": "schmidt"}]}])
+        return nlp
+
+    monkeypatch.setattr(spacy.util, "is_package", lambda name: name == "en_fake_ner")
+    monkeypatch.setattr(spacy, "load", fake_model)
+    text = "The client whose name is Anna Schmidt cancelled. Anna Schmidt wrote a book."
+    assert kinds(text) == set()  # no rule of our own catches this phrasing
+    found = kinds(text, Detector(spacy_model="en_fake_ner"))
+    assert found == {("client_name", "Anna Schmidt")}
+    assert [f.start for f in Detector(spacy_model="en_fake_ner").scan(text)] == [25, 49]
