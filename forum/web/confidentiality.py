@@ -8,8 +8,8 @@ from forum.limits import limit
 from forum.services import confidentiality as guard
 from forum.services import confidentiality_scan
 from forum.services.replies import BODY_MAX
-from forum.web.routes import Routes
 from forum.web.context import current_actor
+from forum.web.routes import Routes
 
 TEXT_FIELDS = ("title", "lead", "prompts", "call_to_action", "body")
 REPLACE = "confidential_replace"
@@ -79,7 +79,7 @@ def confidentiality_check():
     return jsonify(mode=guard.mode(), findings=[dict(f.as_json(), text=f.text) for f in findings])
 
 
-@bp.get("/moderation/confidential")
+@routes.get("/moderation/confidential")
 def confidential_scan():
     """Moderators: posted threads and contributions with details that may identify a client,
     newest first, a batch at a time (?before=id); nothing is changed by looking."""
@@ -91,7 +91,7 @@ def confidential_scan():
     return render_template("forum/confidential_scan.html", hits=hits, next_before=next_before)
 
 
-@bp.post("/moderation/confidential/<kind>/<int:item_id>/flag")
+@routes.post("/moderation/confidential/<kind>/<int:item_id>/flag")
 def confidential_flag(kind, item_id):
     """Moderators: send a scanned item to the flag queue as a client-info flag (logged)."""
     if kind not in ("thread", "reply"):
