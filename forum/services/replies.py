@@ -255,9 +255,9 @@ def edit_reply(actor, reply_id, body, prompt_position=None, tags=None, reason=""
     """
     member = actor.require_member()
     body = validate_body(body)
-    previous = session().scalar(select(Reply.body).where(Reply.id == reply_id))
+    previous = _reply_for_change(session(), actor, reply_id, "edit")  # 404/403 come first
     found = confidentiality.check({"body": body}, confirm_confidential) if (
-        body != previous) else {}
+        body != previous.body) else {}
     with atomic() as db_session:
         reply = _reply_for_change(db_session, actor, reply_id, "edit")
         if reply.is_deleted:
