@@ -168,6 +168,9 @@ def test_editing_checks_a_changed_text_only(host_users, thread, client_for, db, 
     assert [flag.reply_id for flag in open_flags(db)] == [reply.id]
     client.post(f"{PREFIX}/replies/{reply.id}/edit", data={"body": DONE, "tags": "endings"})
     assert len(open_flags(db)) == 1  # same text: not checked again, no second flag
+    other = client_for(host_users["ana"]).post(f"{PREFIX}/replies/{reply.id}/edit",
+                                               data={"body": DONE + " Again."})
+    assert other.status_code == 403  # who may edit is decided before the guard speaks
 
 
 def test_the_api_answers_422_with_findings_unless_confirmed(
