@@ -9,10 +9,13 @@ from forum.database import atomic, session
 from forum.errors import NotFound
 from forum.models import Reply, Thread
 from forum.services import confidentiality
+from forum.services.actors import Actor
 from forum.services.audit import log_action
 from forum.services.threads import thread_fields
+from forum.services.visibility import visible_replies, visible_threads
 
 PAGE_SIZE = 100
+OPERATOR = Actor(display_name="command line", is_moderator=True)
 
 
 @dataclass
@@ -46,17 +49,17 @@ def scan(actor, before_id=None, limit=PAGE_SIZE):
     first, looking at up to `limit` of each with ids below before_id (None: from the newest).
     Moderators only; nothing is changed."""
     actor.require_moderator()
-    return _scan(before_id, limit)
+    return _scan(actor, before_id, limit)
 
 
-def _scan(before_id, limit):
-    """One batch of the scan (see scan)."""
-    threads = session().scalars(
-        select(Thread).where(Thread.id < before_id if before_id else true())
+def _scan(actor, before_id, limit):
+    """One batch of the scan (see scan): what a moderator sees, deleted contributions left out."""
+    threads = session().scalars(visible_threads(actor, select(Thread).where(
+        Thread.id < before_id if before_id else true()))
         .options(selectinload(Thread.prompts)).order_by(Thread.id.desc()).limit(limit)).all()
-    rows = session().execute(
-        select(Reply, Thread.title).join(Thread, Thread.id == Reply.thread_id)
-        .where(Reply.is_deleted.is_(False), Reply.id < before_id if before_id else true())
+    rows = session().execute(visible_replies(actor, select(Reply, Thread.title).join(
+        Thread, Thread.id == Reply.thread_id).where(
+        Reply.id < before_id if before_id else true()))
         .order_by(Reply.id.desc()).limit(limit)).all()
     hits = [hit for hit in (_thread_hit(thread) for thread in threads) if hit]
     hits += [hit for hit in (_reply_hit(reply, title) for reply, title in rows) if hit]
@@ -66,10 +69,11 @@ def _scan(before_id, limit):
 
 
 def scan_all(batch=500):
-    """Every hit in the forum, newest first, batch by batch (the operator's command line)."""
+    """Every hit in the forum, newest first, batch by batch (the operator's command line, who
+    sees what moderators see)."""
     before_id = None
     while True:
-        hits, before_id = _scan(before_id, batch)
+        hits, before_id = _scan(OPERATOR, before_id, batch)
         yield from hits
         if before_id is None:
             return

@@ -4,6 +4,7 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField, TextA
 from wtforms.fields.choices import SelectChoice
 
 from forum.services.confidentiality import CONSENT
+from forum.web.confidentiality import show_findings
 
 
 class ThreadForm(FlaskForm):
@@ -59,8 +60,6 @@ def attach_error(form, error):
     """Show a service's ForumError next to its field (or at the form's top); return its status.
     A confidentiality warning also lists its findings under the form."""
     if error.code == "confidential":
-        from forum.web.confidentiality import show_findings
-
         show_findings(form)
     field = getattr(form, error.field, None) if error.field else None
     if field is None:
