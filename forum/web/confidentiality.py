@@ -2,12 +2,13 @@
 stand-ins (a second form step without JavaScript), and the JSON check behind the typing hint."""
 from dataclasses import dataclass
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request
 
 from forum.limits import limit
 from forum.services import confidentiality as guard
 from forum.services import confidentiality_scan
 from forum.services.replies import BODY_MAX
+from forum.urls import url_for
 from forum.web.context import current_actor
 from forum.web.routes import Routes
 
