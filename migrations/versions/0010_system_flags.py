@@ -1,7 +1,7 @@
 """flags the system raises: forum_flag.raised_by_system
 
-Revision ID: 0009_system_flags
-Revises: 0008_member_ban
+Revision ID: 0010_system_flags
+Revises: 0009_account_name_skeleton
 
 The confidentiality guard raises a `client-info` flag, with no reporter, on an item its author
 posted after the warning; the moderators' queue says so instead of "a former member".
@@ -9,8 +9,8 @@ posted after the warning; the moderators' queue says so instead of "a former mem
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_system_flags"
-down_revision = "0008_member_ban"
+revision = "0010_system_flags"
+down_revision = "0009_account_name_skeleton"
 branch_labels = None
 depends_on = None
 
