@@ -29,6 +29,7 @@ e2e: $(STAMP)
 	$(BIN)/pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 bench: $(STAMP)
+	$(BIN)/python -m bench.confidentiality
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 bench-large: $(STAMP)

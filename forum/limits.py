@@ -25,6 +25,7 @@ LIMITS = {
     "posting": ("10 per minute; 100 per hour", "member", WRITES),
     "rating": ("60 per minute", "member", WRITES),
     "flagging": ("20 per hour", "member", WRITES),
+    "confidentiality_check": ("60 per minute", "member", WRITES),
     "api": ("300 per minute", "client", None),
 }
 DEFAULT_LIMITS = {name: rate for name, (rate, _, _) in LIMITS.items()}

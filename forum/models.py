@@ -322,7 +322,8 @@ class RelatedLink(Base):
 
 
 class Flag(Base):
-    """A member's report of a thread or reply; one open flag per member and item."""
+    """A member's report of a thread or reply (one open flag per member and item), or one the
+    system raised (no reporter): an item posted after the confidentiality warning."""
 
     __tablename__ = "forum_flag"
     __table_args__ = (
@@ -350,6 +351,8 @@ class Flag(Base):
     reply_id: Mapped[int | None] = mapped_column(
         ForeignKey("forum_reply.id", ondelete="CASCADE"), index=True
     )
+    raised_by_system: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                   server_default=text("false"))
     reason: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(String(1000), default="")
     status: Mapped[str] = mapped_column(String(20), default="open", server_default="open")

@@ -103,6 +103,28 @@ SETTINGS = {
         "Sources the host adds to the policy, per directive, e.g. "
         "`{\"script-src\": [\"https://cdn.example\"], \"img-src\": \"https://img.example\"}`.",
     ),
+    "FORUM_CONFIDENTIALITY": (
+        "warn",
+        "The confidentiality guard on every post, edit, API write and import: `warn` shows what "
+        "may identify a client and lets the author post anyway after confirming consent (the "
+        "item then goes to the moderators' queue), `block` refuses such text, `off` skips it.",
+    ),
+    "FORUM_CONFIDENTIALITY_TERMS": (
+        (),
+        "Extra names the guard flags wherever they appear (a list, e.g. the community's own "
+        "client organisations), case-insensitive.",
+    ),
+    "FORUM_CONFIDENTIALITY_HOOK": (
+        None,
+        "A host function `hook(text, findings)` returning the findings to use for one text: it "
+        "may add its own (`forum.confidentiality.Finding`) or drop some.",
+    ),
+    "FORUM_CONFIDENTIALITY_SPACY_MODEL": (
+        None,
+        "Name of an installed spaCy model (e.g. `en_core_web_sm`) whose named-entity recognizer "
+        "also finds client names; never downloaded: when it is not installed the guard uses its "
+        "own rules only.",
+    ),
     "FORUM_LINK_CHECK_TIMEOUT": (
         5.0, "Seconds `flask forum check-links` spends on one URL in all (redirects and retry "
              "included) before it gives up."),

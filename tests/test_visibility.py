@@ -48,6 +48,7 @@ NOT_CONTENT = {
     "forum.login", "forum.register", "forum.change_password", "forum.profile", "forum.new_thread",
     "forum.import_articles", "forum.members", "forum.flag_queue", "forum.broken_links",
     "forum.moderation_log", "forum.reply_history", "forum.static", "static",
+    "forum.confidential_scan",
     "forum_api.me", "forum_api.list_flags", "forum_api.moderation_log",
     "forum_api.openapi_document", "forum_api.unknown",
 }

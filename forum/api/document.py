@@ -9,7 +9,19 @@ ERROR = schema("Error", {
     "properties": {"error": {
         "type": "object", "required": ["code", "message"],
         "properties": {"code": {"type": "string"}, "message": {"type": "string"},
-                       "field": {"type": "string", "description": "The input at fault."}},
+                       "field": {"type": "string", "description": "The input at fault."},
+                       "findings": {
+                           "type": "array", "description": "With code `confidential`: what may "
+                           "identify a client, as offsets into the field's text.",
+                           "items": {"type": "object",
+                                     "required": ["start", "end", "kind", "suggestion"],
+                                     "properties": {
+                                         "start": {"type": "integer"},
+                                         "end": {"type": "integer"},
+                                         "kind": {"type": "string"},
+                                         "suggestion": {"type": "string"},
+                                         "explanation": {"type": "string"},
+                                         "field": {"type": "string"}}}}},
     }},
 })
 

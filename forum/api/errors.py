@@ -14,11 +14,12 @@ HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "n
               422: "invalid", 429: "rate_limited"}
 
 
-def error_response(status, code, message, field=None, headers=None):
-    """The JSON error body with its status."""
+def error_response(status, code, message, field=None, headers=None, details=None):
+    """The JSON error body with its status (details: extra fields, e.g. confidential findings)."""
     error = {"code": code, "message": message}
     if field:
         error["field"] = field
+    error.update(details or {})
     response = jsonify({"error": error})
     response.status_code = status
     for key, value in (headers or {}).items():
@@ -30,7 +31,8 @@ def error_response(status, code, message, field=None, headers=None):
 def forum_error(error):
     """Service errors keep their status, code and field."""
     current_app.extensions["forum"].db.session.rollback()
-    return error_response(error.status, error.code, error.message, error.field)
+    return error_response(error.status, error.code, error.message, error.field,
+                          details=getattr(error, "details", None))
 
 
 @api_bp.errorhandler(HTTPException)

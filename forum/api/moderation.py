@@ -33,8 +33,10 @@ RESOLVE = schema("FlagResolution", {
 FLAG = schema("Flag", {
     "type": "object",
     "required": ["id", "thread_id", "reply_id", "reason", "text", "status", "resolution",
-                 "created_at", "resolved_at"],
+                 "created_at", "resolved_at", "raised_by_system"],
     "properties": {"id": {"type": "integer"}, "thread_id": {"type": ["integer", "null"]},
+                   "raised_by_system": {"type": "boolean", "description":
+                                        "Raised by the confidentiality guard, not a member."},
                    "reply_id": {"type": ["integer", "null"]}, "reason": {"type": "string"},
                    "text": {"type": "string"}, "status": {"type": "string"},
                    "resolution": {"type": ["string", "null"]},
@@ -59,7 +61,8 @@ def flag_json(flag):
     return {"id": flag.id, "thread_id": flag.thread_id, "reply_id": flag.reply_id,
             "reason": flag.reason, "text": flag.text, "status": flag.status,
             "resolution": flag.resolution, "created_at": shapes.when(flag.created_at),
-            "resolved_at": shapes.when(flag.resolved_at)}
+            "resolved_at": shapes.when(flag.resolved_at),
+            "raised_by_system": flag.raised_by_system}
 
 
 def log_json(entry):

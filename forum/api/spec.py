@@ -27,7 +27,8 @@ ERROR_TEXT = {
     404: "No such item, or it is hidden from this member.",
     409: "The action clashes with the item's state (locked, duplicate).",
     413: "The request body is too large.",
-    422: "A value breaks a rule; `field` names it.",
+    422: "A value breaks a rule; `field` names it. Code `confidential`: the text may identify a "
+         "client (`findings`); send `confirm_confidential: true` to post anyway.",
     429: "Too many requests; retry later.",
 }
 ALWAYS = (400, 401, 413, 429)  # 401: a bad bearer token fails even public reads

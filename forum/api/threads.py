@@ -12,6 +12,10 @@ from forum.services import threads as thread_service
 
 PAGE = {"type": "integer", "minimum": 1, "maximum": 100_000}
 TAG_NAMES = {"type": "array", "items": {"type": "string", "maxLength": 200}, "maxItems": 50}
+CONFIRM = {"type": "boolean", "default": False, "description":
+           "Post even though the confidentiality guard found details that may identify a client "
+           "(the author has the client's consent or the person is not real); the item goes to "
+           "the moderators' queue. Without it such text is answered 422, code `confidential`."}
 THREAD_PAGE = shapes.page_of(shapes.THREAD_SUMMARY, "ThreadPage")
 REPLY_PAGE = shapes.page_of(shapes.REPLY, "ReplyPage")
 NEW_THREAD = schema("NewThread", {
@@ -24,13 +28,14 @@ NEW_THREAD = schema("NewThread", {
             "properties": {"label": {"type": "string", "maxLength": 1000},
                            "text": {"type": "string", "maxLength": 5000}}}},
         "call_to_action": {"type": "string", "maxLength": 5000},
-        "tags": TAG_NAMES,
+        "tags": TAG_NAMES, "confirm_confidential": CONFIRM,
     },
 })
 NEW_REPLY = schema("NewReply", {
     "type": "object", "required": ["body"], "additionalProperties": False,
     "properties": {"body": {"type": "string", "maxLength": 100_000}, "tags": TAG_NAMES,
-                   "prompt": {"type": ["integer", "null"], "minimum": 0, "maximum": 1000}},
+                   "prompt": {"type": ["integer", "null"], "minimum": 0, "maximum": 1000},
+                   "confirm_confidential": CONFIRM},
 })
 
 
@@ -61,7 +66,8 @@ def create_thread(body):
     actor = current_actor()
     thread = thread_service.start_thread(
         actor, body["title"], body.get("lead", ""), body.get("prompts", []),
-        body.get("call_to_action", ""), body.get("tags", []))
+        body.get("call_to_action", ""), body.get("tags", []),
+        confirm_confidential=body.get("confirm_confidential", False))
     thread = thread_service.get_thread(actor, thread.id)
     return jsonify(shapes.thread_json(thread)), 201
 
@@ -97,7 +103,8 @@ def list_replies(thread_id, args):
 def create_reply(thread_id, body):
     """Add a contribution; answers it with its id, body, sanitized html and tags."""
     reply = reply_service.add_reply(current_actor(), thread_id, body["body"],
-                                    body.get("prompt"), body.get("tags", []))
+                                    body.get("prompt"), body.get("tags", []),
+                                    confirm_confidential=body.get("confirm_confidential", False))
     return jsonify(shapes.reply_json(reply_service.load_reply(reply.id))), 201
 
 
@@ -120,7 +127,8 @@ REPLY_CHANGE = schema("ReplyChange", {
     "description": "Fields left out keep their value; a new body keeps the old one as a revision.",
     "properties": {"body": {"type": "string", "maxLength": 100_000}, "tags": TAG_NAMES,
                    "prompt": {"type": ["integer", "null"], "minimum": 0, "maximum": 1000},
-                   "reason": {"type": "string", "maxLength": 5000}},
+                   "reason": {"type": "string", "maxLength": 5000},
+                   "confirm_confidential": CONFIRM},
 })
 
 
@@ -145,7 +153,8 @@ def change_reply(reply_id, body):
         current_prompt = reply.prompt.position if reply.prompt is not None else None
         reply_service.edit_reply(
             actor, reply_id, body.get("body", reply.body), body.get("prompt", current_prompt),
-            body.get("tags"), body.get("reason", ""))
+            body.get("tags"), body.get("reason", ""),
+            confirm_confidential=body.get("confirm_confidential", False))
     elif "tags" in body:
         reply_service.set_reply_tags(actor, reply_id, body["tags"], body.get("reason", ""))
     return jsonify(shapes.reply_json(reply_service.load_reply(reply_id)))

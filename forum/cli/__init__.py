@@ -1,7 +1,7 @@
 """The `flask forum ...` command group, assembled from one module per job."""
 import click
 
-from forum.cli import content, core, links, ops, tokens
+from forum.cli import confidential, content, core, links, ops, tokens
 
 
 @click.group("forum")
@@ -9,6 +9,6 @@ def forum_cli():
     """Manage the coaching forum: schema, accounts, content, links, tokens, backups."""
 
 
-for module in (core, content, links, tokens, ops):
+for module in (core, content, confidential, links, tokens, ops):
     for command in module.COMMANDS:
         forum_cli.add_command(command)

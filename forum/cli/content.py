@@ -47,8 +47,11 @@ def report(results):
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--replace", is_flag=True, help="Replace a thread that has the same title.")
 @click.option("--skip-existing", is_flag=True, help="Skip files whose title already exists.")
+@click.option("--allow-confidential", is_flag=True,
+              help="Import articles with details that may identify a client anyway (they get a "
+                   "client-info flag in the moderators' queue).")
 @with_appcontext
-def import_command(files, replace, skip_existing):
+def import_command(files, replace, skip_existing, allow_confidential):
     """Import discussion-format FILES, one thread each; any error imports nothing."""
     from forum.services import importer
 
@@ -62,10 +65,13 @@ def import_command(files, replace, skip_existing):
         sys.exit(1)
     mode = "replace" if replace else "skip" if skip_existing else "refuse"
     try:
-        results = importer.import_plans(plans, mode=mode)
+        results = importer.import_plans(plans, mode=mode, allow_confidential=allow_confidential)
     except ForumError as error:
-        hint = " (use --replace or --skip-existing)" if isinstance(
-            error, importer.TitleExists) else ""
+        hint = ""
+        if isinstance(error, importer.TitleExists):
+            hint = " (use --replace or --skip-existing)"
+        elif isinstance(error, importer.ConfidentialImport) and not error.blocked:
+            hint = " (use --allow-confidential)"
         click.echo(f"{error.message}{hint}", err=True)
         click.echo("Nothing imported.", err=True)
         sys.exit(1)

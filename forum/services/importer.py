@@ -8,9 +8,10 @@ from sqlalchemy.orm import selectinload
 
 from forum import formats, markup
 from forum.database import atomic, session
-from forum.errors import Conflict, NotFound, ValidationError
+from forum.errors import Conflict, ForumError, NotFound, ValidationError
 from forum.formats import ParseError
 from forum.models import Member, RelatedLink, Reply, Thread, utcnow
+from forum.services import confidentiality
 from forum.services import related as related_service
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
@@ -67,6 +68,44 @@ class TitleExists(Conflict):
         super().__init__(f"{plan.filename}:{plan.article.title_line}: a thread with this title "
                          f"already exists (thread {thread_id})", field="text")
         self.thread_id = thread_id
+
+
+class ConfidentialImport(ForumError):
+    """Articles holding details that may identify a client: one line per finding, by file and line."""
+
+    status = 422
+    code = "confidential"
+
+    def __init__(self, lines, blocked):
+        advice = ("This site refuses such text (FORUM_CONFIDENTIALITY=block)." if blocked else
+                  "Replace them with stand-ins, or allow confidential details to import anyway "
+                  "(the threads then go to the moderators' queue).")
+        super().__init__("\n".join(lines + [advice]), field="text")
+        self.lines, self.blocked = lines, blocked
+
+
+def _texts_by_line(plan):
+    """(first line, text) of every text an article adds: title, lead, prompts, contributions."""
+    article = plan.article
+    texts = [(article.title_line, plan.title), (article.lead_line, plan.lead),
+             (article.call_to_action_line, plan.call_to_action)]
+    texts += [(prompt.line, f"{prompt.label}: {prompt.text}") for prompt in article.prompts]
+    return texts + [(reply["line"], reply["body"]) for reply in plan.replies]
+
+
+def confidential_findings(plan):
+    """(line, finding) for each detail that may identify a client in an article."""
+    texts = _texts_by_line(plan)
+    found = confidentiality.review({str(index): text for index, (_, text) in enumerate(texts)})
+    return [(texts[int(key)][0] + texts[int(key)][1].count("\n", 0, finding.start), finding)
+            for key, findings in found.items() for finding in findings]
+
+
+def confidential_lines(plan, found=None):
+    """The findings as "file:line: explanation "text" -> stand-in", for the importing operator."""
+    found = confidential_findings(plan) if found is None else found
+    return [f"{plan.filename}:{line}: {finding.explanation} \"{finding.text}\" -> "
+            f"{finding.suggestion}" for line, finding in found]
 
 
 def _at(plan_or_name, line, error):
@@ -189,7 +228,7 @@ def preview(plan):
     keys = {thread_service.title_key(item["title"]) for item in plan.related}
     targets = threads_by_title_key(keys)
     return {
-        "existing_thread_id": existing,
+        "existing_thread_id": existing, "confidential": confidential_lines(plan),
         "related": [dict(item, target_thread_id=targets.get(
             thread_service.title_key(item["title"]))) for item in plan.related],
     }
@@ -208,8 +247,12 @@ def _link_waiting_entries(threads):
             link.target_thread_id = target
 
 
-def import_plans(plans, mode="refuse", actor_member=None, contributors=None):
+def import_plans(plans, mode="refuse", actor_member=None, contributors=None,
+                 allow_confidential=False):
     """Create one thread per plan in ONE transaction: any failure creates nothing at all.
+
+    Articles with details that may identify a client are refused (ConfidentialImport) unless
+    allow_confidential, and always in block mode; allowed ones get a system client-info flag.
 
     mode "refuse" fails on a title that exists, "replace" deletes the existing thread first,
     "skip" leaves it and moves on. The thread author is the importing moderator (web) or the
@@ -218,6 +261,11 @@ def import_plans(plans, mode="refuse", actor_member=None, contributors=None):
     """
     if mode not in MODES:
         raise ValidationError(f"mode must be one of {', '.join(MODES)}", field="mode")
+    confidential = {plan.filename: confidential_findings(plan) for plan in plans}
+    lines = [line for plan in plans for line in confidential_lines(
+        plan, confidential[plan.filename])]
+    if lines and (not allow_confidential or confidentiality.mode() == "block"):
+        raise ConfidentialImport(lines, blocked=confidentiality.mode() == "block")
     results = []
     with atomic():
         placeholder = placeholder_member()
@@ -243,6 +291,9 @@ def import_plans(plans, mode="refuse", actor_member=None, contributors=None):
                 _delete_same_title(plan, actor_member)
             thread = _create_thread(plan, author, contributors or [placeholder])
             created.append(thread)
+            if confidential[plan.filename]:
+                confidentiality.flag_posted(session(), {"import": [
+                    finding for _, finding in confidential[plan.filename]]}, thread_id=thread.id)
             log_action(actor_member, "import_thread", "thread", thread.id,
                        reason=f"imported from {plan.filename}"[:1000],
                        after={"title": plan.title, "replies": len(plan.replies),

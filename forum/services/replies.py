@@ -7,7 +7,7 @@ from forum import markup
 from forum.database import atomic, get_or_not_found, session
 from forum.errors import Conflict, Forbidden, NotFound, ValidationError
 from forum.models import Prompt, Reply, ReplyRevision, ReplyTag, Tag, Thread, utcnow
-from forum.services import notifications
+from forum.services import confidentiality, notifications
 from forum.services.audit import log_action
 from forum.services.paging import paginate, slice_before
 from forum.services.permissions import can_delete, can_edit, can_edit_tags, can_restore, is_author
@@ -99,16 +99,18 @@ def _prompt_id(db_session, thread_id, prompt_position):
     return prompt_id
 
 
-def add_reply(actor, thread_id, body, prompt_position=None, tags=()):
+def add_reply(actor, thread_id, body, prompt_position=None, tags=(), confirm_confidential=False):
     """Add a contribution to an open thread and bump its counters in the same transaction.
 
     body is Markdown (1-20,000 characters); prompt_position is the 0-based position of the
     prompt it answers (or None); tags are names (list or comma-separated), to which the text's
-    hashtags are added up to FORUM_MAX_TAGS. Returns the new Reply.
+    hashtags are added up to FORUM_MAX_TAGS. Returns the new Reply. Text that may identify a
+    client raises ConfidentialError unless confirm_confidential (then a system flag is raised).
     """
     member = actor.require_member()
     body = validate_body(body)
     tag_names = with_hashtags(tags, body)
+    found = confidentiality.check({"body": body}, confirm_confidential)
     with atomic() as db_session:
         thread = _open_thread(db_session, actor, thread_id)
         if thread.is_locked:
@@ -117,6 +119,7 @@ def add_reply(actor, thread_id, body, prompt_position=None, tags=()):
         reply = insert_reply(thread_id, member.id, body, tag_names,
                              prompt_id=_prompt_id(db_session, thread_id, prompt_position))
         adjust_thread_counters(thread_id, +1, newest=reply.created_at)
+        confidentiality.flag_posted(db_session, found, reply_id=reply.id)
         notifications.contribution_posted(reply)
     return reply
 
@@ -242,15 +245,20 @@ def reply_for_editing(actor, reply_id):
     ).scalar_one()
 
 
-def edit_reply(actor, reply_id, body, prompt_position=None, tags=None, reason=""):
+def edit_reply(actor, reply_id, body, prompt_position=None, tags=None, reason="",
+               confirm_confidential=False):
     """Change a reply's text (and prompt and tags): the previous text is kept as a revision.
 
     Only the author or a moderator may edit (403 otherwise); a deleted reply cannot be edited
     (restore it first); members cannot edit in a locked thread. tags=None keeps the chosen tags
     (hashtags of the new text are added); a moderator editing another's reply is logged.
+    A changed text goes through the confidentiality guard like a new contribution.
     """
     member = actor.require_member()
     body = validate_body(body)
+    previous = _reply_for_change(session(), actor, reply_id, "edit")  # 404/403 come first
+    found = confidentiality.check({"body": body}, confirm_confidential) if (
+        body != previous.body) else {}
     with atomic() as db_session:
         reply = _reply_for_change(db_session, actor, reply_id, "edit")
         if reply.is_deleted:
@@ -267,6 +275,7 @@ def edit_reply(actor, reply_id, body, prompt_position=None, tags=None, reason=""
         prompt_id = _prompt_id(db_session, reply.thread_id, prompt_position)
         before = reply.body
         if body != before:
+            confidentiality.flag_posted(db_session, found, reply_id=reply.id)
             db_session.add(ReplyRevision(reply_id=reply.id, editor_id=member.id, body=before,
                                          created_at=utcnow()))
             reply.body, reply.html, reply.edited_at = body, str(markup.render(body)), utcnow()

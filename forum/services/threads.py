@@ -9,7 +9,7 @@ from forum import markup
 from forum.database import atomic, session
 from forum.errors import Forbidden, NotFound, ValidationError
 from forum.models import Prompt, RatingTotal, RelatedLink, Thread, ThreadTag, utcnow
-from forum.services import notifications, ratings
+from forum.services import confidentiality, notifications, ratings
 from forum.services.audit import log_action
 from forum.services.paging import Page, paginate
 from forum.services.permissions import can_edit_tags, is_author
@@ -83,8 +83,22 @@ def parse_prompts(raw):
     return prompts
 
 
-def start_thread(actor, title, lead="", prompts=(), call_to_action="", tags=()):
-    """Create a thread in the discussion format and return it."""
+def thread_fields(title, lead, prompt_rows, call_to_action):
+    """A thread's texts by field name, for the confidentiality guard."""
+    fields = {"title": title, "lead": lead, "call_to_action": call_to_action}
+    for prompt in prompt_rows:
+        fields[f"prompts[{prompt.position}].label"] = prompt.label
+        fields[f"prompts[{prompt.position}].text"] = prompt.text
+    return fields
+
+
+def start_thread(actor, title, lead="", prompts=(), call_to_action="", tags=(),
+                 confirm_confidential=False):
+    """Create a thread in the discussion format and return it.
+
+    Text that may identify a client raises ConfidentialError unless confirm_confidential (then
+    the thread gets a system `client-info` flag).
+    """
     member = actor.require_member()
     title = validate_title(title)
     lead = markup.clean_text(lead).strip()
@@ -96,6 +110,8 @@ def start_thread(actor, title, lead="", prompts=(), call_to_action="", tags=()):
             f"The call to action has at most {CTA_MAX} characters.", field="call_to_action")
     prompt_rows = parse_prompts(prompts)
     tag_names = parse_tag_names(tags)
+    found = confidentiality.check(thread_fields(title, lead, prompt_rows, call_to_action),
+                                  confirm_confidential)
     with atomic() as db_session:
         now = utcnow()
         thread = Thread(
@@ -108,6 +124,7 @@ def start_thread(actor, title, lead="", prompts=(), call_to_action="", tags=()):
         for tag in get_or_create_tags(tag_names):
             db_session.add(ThreadTag(thread_id=thread.id, tag_id=tag.id))
         db_session.flush()
+        confidentiality.flag_posted(db_session, found, thread_id=thread.id)
         notifications.thread_started(thread)
     return thread
 

@@ -2,6 +2,7 @@
 from forum.security import headers_for_unmatched
 from forum.settings import url_prefix
 from forum.web import (
+    confidentiality,
     context,
     feeds,
     importing,
@@ -21,7 +22,8 @@ from forum.web import (
 from forum.web.blueprint import bp
 
 PAGES = (context, page_cache, login_pages, feeds, importing, moderation, notification_pages,
-         profile, thread_page, ratings, related, search, reply_pages, tag_pages, threads)
+         profile, thread_page, ratings, related, search, reply_pages, tag_pages, threads,
+         confidentiality)
 
 for _module in PAGES:
     _module.routes.register(bp)

@@ -3,6 +3,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from forum.services.confidentiality import CONSENT
+from forum.web.confidentiality import show_findings
+
 
 class ThreadForm(FlaskForm):
     """Start a thread in the discussion format."""
@@ -12,6 +15,7 @@ class ThreadForm(FlaskForm):
     prompts = TextAreaField("Prompts, one per line as \"Label: text\"")
     call_to_action = StringField("Call to share")
     tags = StringField("Tags, separated by commas")
+    confirm_confidential = BooleanField(CONSENT)
 
 
 class ReplyForm(FlaskForm):
@@ -21,6 +25,7 @@ class ReplyForm(FlaskForm):
     prompt = SelectField("Answers prompt", choices=[SelectChoice("", "No particular prompt")],
                          validate_choice=False)
     tags = StringField("Tags, separated by commas")
+    confirm_confidential = BooleanField(CONSENT)
 
 
 class LoginForm(FlaskForm):
@@ -52,7 +57,10 @@ class ActionForm(FlaskForm):
 
 
 def attach_error(form, error):
-    """Show a service's ForumError next to its field (or at the form's top); return its status."""
+    """Show a service's ForumError next to its field (or at the form's top); return its status.
+    A confidentiality warning also lists its findings under the form."""
+    if error.code == "confidential":
+        show_findings(form)
     field = getattr(form, error.field, None) if error.field else None
     if field is None:
         form.form_errors.append(error.message)

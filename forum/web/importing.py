@@ -25,6 +25,8 @@ class ImportForm(FlaskForm):
     text = TextAreaField("…or paste the article")
     filename = HiddenField()
     replace = BooleanField("Replace the thread that has the same title")
+    allow_confidential = BooleanField(
+        "Import it although it may identify a client (it goes to the moderators' queue)")
 
 
 def _submitted_text(form):
@@ -53,7 +55,9 @@ def import_articles():
             plan = importer.plan_text(text, name)
             if request.form.get("action") == "confirm":
                 mode = "replace" if form.replace.data else "refuse"
-                result = importer.import_plans([plan], mode=mode, actor_member=member)[0]
+                result = importer.import_plans(
+                    [plan], mode=mode, actor_member=member,
+                    allow_confidential=form.allow_confidential.data)[0]
                 flash(f"Imported thread #{result.thread_id} from {name}.", "success")
                 return redirect(url_for("forum.thread", thread_id=result.thread_id,
                                         slug=result.slug))

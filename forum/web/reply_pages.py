@@ -6,6 +6,7 @@ from forum.limits import limit
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 from forum.urls import url_for
+from forum.web.confidentiality import replace_step
 from forum.web.context import current_actor
 from forum.web.discussion_common import login_required, prompt_choices, reply_url, thread_url
 from forum.web.discussion_forms import EditReplyForm, ReasonForm, TagsForm
@@ -28,11 +29,12 @@ def edit_reply(reply_id):
         form.body.data = reply.body
         form.prompt.data = str(reply.prompt.position) if reply.prompt else ""
         form.tags.data = ", ".join(tag.name for tag in reply.tags)
-    elif form.validate_on_submit():
+    elif form.validate_on_submit() and not replace_step(form):
         try:
             reply = reply_service.edit_reply(actor, reply_id, form.body.data,
                                              form.prompt.data or None, form.tags.data,
-                                             reason=form.reason.data)
+                                             reason=form.reason.data,
+                                             confirm_confidential=form.confirm_confidential.data)
         except ForumError as error:
             status = attach_error(form, error)
         else:

@@ -6,6 +6,7 @@ from forum.limits import limit
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 from forum.urls import url_for
+from forum.web.confidentiality import replace_step
 from forum.web.context import current_actor
 from forum.web.discussion_common import login_required, query_args, reply_url, thread_url
 from forum.web.forms import ReplyForm, ThreadForm, attach_error, form_status
@@ -40,11 +41,12 @@ def new_thread():
     actor = current_actor()
     form = ThreadForm()
     status = form_status(form)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not replace_step(form):
         try:
             thread = thread_service.start_thread(
                 actor, form.title.data, form.lead.data, form.prompts.data,
-                form.call_to_action.data, form.tags.data)
+                form.call_to_action.data, form.tags.data,
+                confirm_confidential=form.confirm_confidential.data)
         except ForumError as error:
             status = attach_error(form, error)
         else:
@@ -70,9 +72,12 @@ def reply(thread_id):
     """Add a contribution; errors re-show the thread with the text kept."""
     actor = current_actor()
     form = ReplyForm()
+    if form.validate_on_submit() and replace_step(form):
+        return render_thread(thread_id, form)
     try:
         new_reply = reply_service.add_reply(
-            actor, thread_id, form.body.data, form.prompt.data or None, form.tags.data)
+            actor, thread_id, form.body.data, form.prompt.data or None, form.tags.data,
+            confirm_confidential=form.confirm_confidential.data)
     except ForumError as error:
         try:
             thread = thread_service.get_thread(actor, thread_id)

@@ -1,7 +1,7 @@
 """thread watch levels, tag follows and in-app notifications
 
 Revision ID: 0011_notifications
-Revises: 0009_account_name_skeleton
+Revises: 0010_system_flags
 
 None of these tables is a content table: pages for visitors never show them, so writing them
 does not move the content version (the anonymous page cache stays warm).
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_notifications"
-down_revision = "0009_account_name_skeleton"
+down_revision = "0010_system_flags"
 branch_labels = None
 depends_on = None
 
