@@ -192,9 +192,11 @@ def _bump(db_session, reply, tried=0, reported=0, better=0, worse=0):
     """Move the contribution's figures by SQL arithmetic; when its score changes, store it and
     its thread's best. Returns the figures as this transaction leaves them.
 
-    The reply row is locked by the UPDATE, then the thread row (SELECT ... FOR UPDATE) before
-    its best is recomputed in a new statement, which therefore sees every report committed on
-    the thread's other contributions (the same order as hiding a reply: reply, then thread).
+    The reply row is locked by the UPDATE, then the thread row (SELECT ... FOR NO KEY UPDATE,
+    the lock an UPDATE takes: a plain FOR UPDATE deadlocked against the key-share locks other
+    reports hold) before its best is recomputed in a new statement, which therefore sees every
+    report committed on the thread's other contributions (reply, then thread: the order hiding
+    a reply takes too).
     """
     counts = (Reply.outcome_tried, Reply.outcome_reported, Reply.outcome_better,
               Reply.outcome_worse, Reply.field_tested)
@@ -214,7 +216,7 @@ def _bump(db_session, reply, tried=0, reported=0, better=0, worse=0):
         db_session.execute(update(Reply).where(where).values(field_tested=score)
                            .execution_options(synchronize_session=False))
         db_session.execute(select(Thread.id).where(Thread.id == reply.thread_id)
-                           .with_for_update())
+                           .with_for_update(key_share=True))  # FOR NO KEY UPDATE
         db_session.execute(update(Thread).where(Thread.id == reply.thread_id).values(
             field_tested_best=best_field_tested(reply.thread_id))
             .execution_options(synchronize_session=False))
