@@ -319,3 +319,28 @@ def test_export_keeps_outcomes_out(db, board, actor_for):
     text = importer.export_text(board["thread"])
     assert "I ask what changed since the goal." in text
     assert not re.search(r"tried|worked for|field.tested|outcome", text, re.IGNORECASE)
+
+
+def test_counts_move_the_content_version_and_tag_pages_show_counts_only(db, board, actor_for,
+                                                                         client_for):
+    from forum.services.content_version import content_version
+
+    before = content_version()
+    outcomes.mark_trying(actor_for(board["members"][0]), board["second"])
+    assert content_version() > before  # a cached visitor's page never shows old counts
+    _reports(actor_for, board["members"][1:4], board["second"], [2, 1, 0])
+    page = client_for(board["members"][0]).get("/community/tags/small-steps").text
+    assert "Tried by 4 · worked for 3" in page
+    assert "I'll try this" not in page and "You are trying this" not in page
+
+
+def test_sending_reminders_costs_the_same_for_one_or_many(db, board, actor_for, count_queries):
+    outcomes.mark_trying(actor_for(board["members"][0]), board["first"], 1)
+    with count_queries() as one:
+        assert outcomes.send_due_reminders(now=utcnow() + timedelta(days=2)) == 1
+    for member in board["members"][1:]:
+        outcomes.mark_trying(actor_for(member), board["first"], 1)
+        outcomes.mark_trying(actor_for(member), board["second"], 1)
+    with count_queries() as many:
+        assert outcomes.send_due_reminders(now=utcnow() + timedelta(days=2)) == 22
+    assert one[0] == many[0] <= 4  # the INSERT ... SELECT, the UPDATE (and the transaction)
