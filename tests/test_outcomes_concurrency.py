@@ -1,7 +1,7 @@
 """Outcome reports under concurrency (SQLite and PostgreSQL): 40 members report on one
 contribution at once, members report on two contributions of one thread at once, and one member
-changes fast from four clients; stored figures equal a recount and the thread's best score
-equals its best contribution's."""
+changes fast from four clients; and four processes report into one SQLite file in WAL mode.
+Stored figures equal a recount and the thread's best score equals its best contribution's."""
 import random
 
 import pytest
@@ -126,5 +126,48 @@ def test_one_member_changing_fast(database_url):
     assert all(status in (303, 409) for result in results for status in result), results
     figures = check_consistent(app, db, thread_id, (first, second))
     assert figures[first][0] in (0, 1) and figures[first][1] in (0, 1)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _process_worker(url, reply_ids, user_ids, barrier, queue):
+    """One process of the SQLite test: its members report on the two contributions at once."""
+    app, db, user_model = make_app(url)
+    with app.app_context():
+        clients = [app.test_client(user=db.session.get(user_model, uid)) for uid in user_ids]
+        db.session.remove()
+    barrier.wait()
+    queue.put(run_together([
+        (lambda c=c, uid=uid: post(c, f"/community/replies/{reply_ids[uid % 2]}/outcome",
+                                   {"outcome": str(uid % 5 - 2)}))
+        for c, uid in zip(clients, user_ids)]))
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.mark.slow
+def test_processes_report_in_one_sqlite_file(sqlite_template, tmp_path):
+    import multiprocessing
+    import shutil
+
+    path = tmp_path / "shared.sqlite3"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    app, db, user_model = make_app(url)
+    thread_id, first, second, ids = seed(app, db, user_model)
+    processes = 4
+    context = multiprocessing.get_context("spawn")
+    barrier, queue = context.Barrier(processes), context.Queue()
+    workers = [context.Process(target=_process_worker, args=(
+        url, (first, second), ids[n::processes], barrier, queue)) for n in range(processes)]
+    for worker in workers:
+        worker.start()
+    results = [queue.get(timeout=300) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+    assert all(worker.exitcode == 0 for worker in workers)
+    assert [status for result in results for status in result] == [303] * MEMBERS
+    figures = check_consistent(app, db, thread_id, (first, second))
+    assert figures[first][1] + figures[second][1] == MEMBERS
     with app.app_context():
         db.engine.dispose()
