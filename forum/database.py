@@ -14,6 +14,8 @@ from contextvars import ContextVar
 
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from forum.errors import NotFound
 
@@ -190,3 +192,9 @@ def _tune_forum_transactions(engine, busy_timeout_ms):
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout)}")
         cursor.close()
         dbapi_connection.isolation_level = isolation_level
+
+
+def dialect_insert(model):
+    """An INSERT for model that can skip rows already there (ON CONFLICT), on both databases."""
+    sqlite = session().get_bind().dialect.name == "sqlite"
+    return (sqlite_insert if sqlite else postgresql_insert)(model)

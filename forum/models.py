@@ -6,6 +6,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -104,6 +105,7 @@ class Thread(Base):
         Index("ix_forum_thread_created_at", "created_at"),
         Index("ix_forum_thread_reply_count", "reply_count"),
         Index("ix_forum_thread_title_key", "title_key"),
+        Index("ix_forum_thread_field_tested", "field_tested_best"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -123,6 +125,8 @@ class Thread(Base):
     reply_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     rating_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     rating_sum: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # the best field-tested score of its live contributions (services.outcomes keeps it)
+    field_tested_best: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
@@ -178,6 +182,13 @@ class Reply(Base):
     edited_at: Mapped[datetime | None] = mapped_column(Timestamp)
     rating_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     rating_sum: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # outcome figures kept by services.outcomes with SQL arithmetic: members who tried it,
+    # reports, reports above and below expectations, and the Wilson lower bound of the share >= 0
+    outcome_tried: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    outcome_reported: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    outcome_better: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    outcome_worse: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    field_tested: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     author: Mapped[Member | None] = relationship(lazy="raise")
@@ -483,3 +494,31 @@ class Notification(Base):
     thread: Mapped[Thread] = relationship(lazy="raise")
     reply: Mapped[Reply | None] = relationship(lazy="raise")
     actor: Mapped[Member | None] = relationship(foreign_keys=[actor_id], lazy="raise")
+
+
+class Outcome(Base):
+    """A member's "I'll try this" on one contribution, and later their report of how it went
+    (-2 much worse .. +2 much better than expected) with an optional short note."""
+
+    __tablename__ = "forum_outcome"
+    __table_args__ = (
+        CheckConstraint("outcome BETWEEN -2 AND 2", name="outcome_range"),
+        UniqueConstraint("member_id", "reply_id", name="uq_forum_outcome_member_reply"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("forum_member.id", ondelete="CASCADE"))
+    reply_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_reply.id", ondelete="CASCADE"), index=True
+    )
+    outcome: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    note_html: Mapped[str] = mapped_column(Text, default="", server_default="")
+    show_name: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    trying_since: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    # when to ask "How did it go?" (None: never, or asked already: reminded_at says when)
+    remind_at: Mapped[datetime | None] = mapped_column(Timestamp, index=True)
+    reminded_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    reported_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+    member: Mapped[Member] = relationship(lazy="raise")

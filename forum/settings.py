@@ -46,6 +46,16 @@ SETTINGS = {
         "C in the Bayesian average (C*m + sum) / (C + n): how many votes of the site mean "
         "every item starts with.",
     ),
+    "FORUM_OUTCOME_REMINDER_DAYS": (
+        21,
+        "Days after \"I'll try this\" that a member is asked \"How did it go?\" unless they "
+        "choose another delay (`flask forum send-reminders` or the periodic job sends them).",
+    ),
+    "FORUM_OUTCOME_MIN_REPORTS": (
+        3,
+        "Outcome reports a contribution needs before its card shows \"tried by N · worked for "
+        "M\" and its field-tested score.",
+    ),
     "FORUM_BEST_FIRST_MIN_REPLIES": (
         10, "Threads with at least this many contributions sort them best-first by default."
     ),

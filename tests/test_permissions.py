@@ -169,6 +169,16 @@ MATRIX = [
      dict(API_RATERS, author=OK)),
     ("api unrate reply", "DELETE", "/api/replies/{reply}/rating", {"json": None}, None,
      dict(API_RATERS, author=OK)),
+    ("try reply", "POST", "/replies/{reply}/trying", {"remind_in_days": "21"}, None, RATERS),
+    ("report outcome", "POST", "/replies/{reply}/outcome", {"outcome": "1", "note": "Worked."},
+     None, RATERS),
+    ("api try reply", "PUT", "/api/replies/{reply}/trying", {"json": {}}, None, API_RATERS),
+    ("api untry reply", "DELETE", "/api/replies/{reply}/trying", {"json": None}, None,
+     dict(API_RATERS, author=OK)),
+    ("api report outcome", "PUT", "/api/replies/{reply}/outcome", {"json": {"outcome": 2}},
+     None, API_RATERS),
+    ("api withdraw outcome", "DELETE", "/api/replies/{reply}/outcome", {"json": None}, None,
+     dict(API_RATERS, author=OK)),
 ]
 
 

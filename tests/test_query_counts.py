@@ -3,15 +3,16 @@ import pytest
 from sqlalchemy import update
 
 from forum.models import Rating, Reply, Thread
-from forum.services import ratings
+from forum.services import notifications, outcomes, ratings
 from forum.services import related as related_service
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 
 THREAD_PAGE_MAX = 6  # the issue's target, for visitors and for members who rated
 # members: one query more, for the watch control, the unread count and marking notices read
-# (it also finds their Member row; services.notifications.visit_thread)
-MEMBER_THREAD_PAGE_MAX = THREAD_PAGE_MAX + 1
+# (it also finds their Member row; services.notifications.visit_thread), and one for their own
+# "I'll try this" and reports with members' outcome notes (services.outcomes.page_outcomes)
+MEMBER_THREAD_PAGE_MAX = THREAD_PAGE_MAX + 2
 BODY = ("When a client stalls I go back to their own words.\n\n- Reflect the exact phrase\n"
         "- Ask what changed since the goal was set\n- Agree one small step\n\nIt works. #{n}")
 
@@ -127,3 +128,55 @@ def test_tag_page_for_a_member_does_not_grow_with_the_threads_shown(make_user, a
     assert _queries(client, count_queries, "/community/tags/rapport") == few
     page = client.get("/community/tags/rapport").text
     assert page.count('aria-pressed="true"') == 1  # their 4 stars, shown on the right card
+
+
+def test_thread_page_with_outcomes_is_fixed(make_user, actor_for, client_for, count_queries,
+                                            forum_with):
+    """A member's own outcomes and members' notes on every contribution come in one query; the
+    question's author's per-prompt table in one more."""
+    small, big = forum_with(1), forum_with(30, title="What do you ask a sceptical new client?")
+    reader, others = make_user("Reader"), [make_user(f"Reporter {n}") for n in range(3)]
+    for thread in (small, big):
+        for number, reply in enumerate(reply_service.list_replies(actor_for(reader), thread).items):
+            outcomes.mark_trying(actor_for(reader), reply.id)
+            for other in others:
+                outcomes.report(actor_for(other), reply.id, number % 5 - 2, f"Note {number}",
+                                show_name=True)
+    client = client_for(reader)
+    small_count = _queries(client, count_queries, f"/community/threads/{small.id}/{small.slug}")
+    big_count = _queries(client, count_queries,
+                         f"/community/threads/{big.id}/{big.slug}?sort=tested")
+    assert small_count == big_count <= MEMBER_THREAD_PAGE_MAX
+    page = client.get(f"/community/threads/{big.id}/{big.slug}").text
+    assert page.count("You are trying this") == 30 and "Note 29" in page
+    asker = db_user(big)
+    notifications.mark_read(actor_for(asker), everything=True)  # reading them is not measured
+    author = client_for(asker)
+    author_small = _queries(author, count_queries, f"/community/threads/{small.id}/{small.slug}")
+    author_big = _queries(author, count_queries, f"/community/threads/{big.id}/{big.slug}")
+    assert author_small == author_big <= MEMBER_THREAD_PAGE_MAX + 1
+    assert "How the advice on your question went" in author.get(
+        f"/community/threads/{big.id}/{big.slug}").text
+
+
+def db_user(thread):
+    """The host user who asked this thread (forum_with's first coach)."""
+    from flask import current_app
+
+    from forum.models import Member
+    member = current_app.host_db.session.get(Member, thread.author_id)
+    return current_app.host_db.session.get(current_app.host_user_model, int(member.user_key))
+
+
+def test_thread_list_sorted_by_field_tested_does_not_grow(client, count_queries, forum_with,
+                                                          make_user, actor_for):
+    reporter = make_user("Reporter")
+    first = forum_with(1)
+    outcomes.report(actor_for(reporter), reply_service.list_replies(
+        actor_for(reporter), first).items[0].id, 2)
+    few = _queries(client, count_queries, "/community/?sort=tested")
+    for number in range(25):
+        forum_with(1, title=f"Practice question number {number} about momentum")
+    assert _queries(client, count_queries, "/community/?sort=tested") == few
+    assert _queries(client, count_queries, "/community/?sort=tested&page=2") == few
+    assert few <= 4

@@ -1,6 +1,7 @@
 """JSON shapes of forum objects: one serializer and one schema for each, side by side."""
 
 from forum.api.spec import schema
+from forum.services import outcomes as outcome_service
 from forum.services import ratings as rating_service
 from forum.urls import url_for
 
@@ -19,6 +20,16 @@ RATING = schema("RatingSummary", {
                    "score": {"type": "number", "description": "Bayesian average, for ranking."},
                    "needs_more": {"type": "boolean"},
                    "mine": {"type": ["integer", "null"], "description": "Your own stars."}},
+})
+OUTCOMES = schema("OutcomeFigures", {
+    "type": "object", "required": ["tried", "reported", "positive", "field_tested"],
+    "description": "Members who said they would try it, outcome reports, reports at \"as "
+                   "expected\" or better, and the field-tested score: the lower bound of the "
+                   "95% Wilson interval of positive/reported (0 without reports).",
+    "properties": {"tried": {"type": "integer", "minimum": 0},
+                   "reported": {"type": "integer", "minimum": 0},
+                   "positive": {"type": "integer", "minimum": 0},
+                   "field_tested": {"type": "number", "minimum": 0, "maximum": 1}},
 })
 TAG = schema("Tag", {
     "type": "object", "required": ["name", "slug"],
@@ -55,7 +66,7 @@ REPLY_PROPERTIES = {
     "html": {"type": "string", "description": "Sanitized HTML, as shown on the page."},
     "prompt": {"type": ["integer", "null"], "description": "Position of the prompt answered."},
     "tags": {"type": "array", "items": {"type": "string"}}, "rating": RATING,
-    "is_hidden": {"type": "boolean"}, "is_deleted": {"type": "boolean"},
+    "outcomes": OUTCOMES, "is_hidden": {"type": "boolean"}, "is_deleted": {"type": "boolean"},
     "created_at": TIMESTAMP, "edited_at": NULLABLE_TIMESTAMP,
 }
 REPLY = schema("Reply", {"type": "object", "required": list(REPLY_PROPERTIES),
@@ -117,6 +128,7 @@ def reply_json(reply):
         "body": reply.body, "html": reply.html,
         "prompt": reply.prompt.position if reply.prompt is not None else None,
         "tags": [tag.name for tag in reply.tags], "rating": rating_json(reply),
+        "outcomes": outcome_service.figures(reply).as_dict(),
         "is_hidden": reply.is_hidden, "is_deleted": reply.is_deleted,
         "created_at": when(reply.created_at), "edited_at": when(reply.edited_at),
     }

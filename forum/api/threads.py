@@ -85,7 +85,7 @@ def get_thread(thread_id):
 @endpoint("/threads/<int:thread_id>/replies", "GET", summary="List a thread's contributions",
           tag="replies", response=REPLY_PAGE,
           params=[query("sort", {"type": "string", "enum": list(reply_service.REPLY_SORTS)},
-                        "best or oldest; long threads default to best."),
+                        "best, oldest or tested (field-tested first); long threads default to best."),
                   query("page", PAGE, "Page number, from 1.")])
 def list_replies(thread_id, args):
     """A page of a thread's contributions."""

@@ -1,14 +1,14 @@
 """The `flask forum ...` command group, assembled from one module per job."""
 import click
 
-from forum.cli import confidential, content, core, links, ops, tokens
+from forum.cli import confidential, content, core, links, ops, reminders, tokens
 
 
 @click.group("forum")
 def forum_cli():
-    """Manage the coaching forum: schema, accounts, content, links, tokens, backups."""
+    """Manage the coaching forum: schema, accounts, content, links, tokens, backups, reminders."""
 
 
-for module in (core, content, confidential, links, tokens, ops):
+for module in (core, content, confidential, links, tokens, ops, reminders):
     for command in module.COMMANDS:
         forum_cli.add_command(command)

@@ -24,13 +24,15 @@ from forum.services.paging import slice_before
 from forum.services.visibility import visible_notices
 
 # Kinds, most specific first: a member named by several rules gets the first one's kind.
-KINDS = ("mention", "question_reply", "watched_thread", "tag_reply", "tag_thread")
+KINDS = ("mention", "question_reply", "watched_thread", "tag_reply", "tag_thread",
+         "outcome_reminder")  # the last one is no fan-out's: services.outcomes sends it
 KIND_TEXT = {
     "mention": "mentioned you",
     "question_reply": "contributed to your question",
     "watched_thread": "contributed to a thread you watch",
     "tag_reply": "contributed with a tag you follow",
     "tag_thread": "asked a question with a tag you follow",
+    "outcome_reminder": "shared advice you said you would try. How did it go?",
 }
 IDS_MAX = 500
 MENTIONS_MAX = 10  # members one contribution can notify by @name

@@ -59,13 +59,13 @@ def can_flag(actor, item):
     return actor.is_authenticated and can_see(actor, item)
 
 
-def _not_public(actor, kind, item, thread):
+def _not_public(actor, kind, item, thread, done="rated"):
     """NotFound (members) or Conflict (moderators) when the item or its thread is not live."""
     if is_live(item) and (thread is None or is_live(thread)):
         return None
     if not actor.can_moderate:
         return NotFound(f"That {NOUN[kind]} does not exist or was removed.")
-    return Conflict(f"Hidden or deleted items cannot be rated: this {NOUN[kind]} is not public.")
+    return Conflict(f"Hidden or deleted items cannot be {done}: this {NOUN[kind]} is not public.")
 
 
 def rating_refusal(actor, kind, item, thread=None):
@@ -91,6 +91,24 @@ def unrating_refusal(actor, kind, item, thread=None):
 def can_rate(actor, kind, item, thread=None):
     """May the actor rate this thread or reply?"""
     return rating_refusal(actor, kind, item, thread) is None
+
+
+def outcome_refusal(actor, reply, thread=None):
+    """Why the actor may not say they will try, or report how it went with, this contribution
+    (a ForumError to raise or show), or None: members, on live contributions of others."""
+    if not actor.is_authenticated:
+        return Unauthorized("Log in to say you tried this.")
+    refusal = _not_public(actor, "reply", reply, thread, done="tried")
+    if refusal is None and is_author(actor, reply):
+        refusal = Forbidden("You cannot report outcomes of your own contribution.")
+    return refusal
+
+
+def outcome_withdrawal_refusal(actor, reply, thread=None):
+    """Why the actor may not take back their "I'll try this" or report here, or None."""
+    if not actor.is_authenticated:
+        return Unauthorized("Log in to change what you reported.")
+    return _not_public(actor, "reply", reply, thread, done="tried")
 
 
 CHECKS = {

@@ -9,6 +9,7 @@ from forum.errors import Conflict, Forbidden, NotFound, ValidationError
 from forum.models import Prompt, Reply, ReplyRevision, ReplyTag, Tag, Thread, utcnow
 from forum.services import confidentiality, notifications
 from forum.services.audit import log_action
+from forum.services.outcomes import best_field_tested
 from forum.services.paging import paginate, slice_before
 from forum.services.permissions import can_delete, can_edit, can_edit_tags, can_restore, is_author
 from forum.services.ratings import best_first
@@ -22,7 +23,7 @@ from forum.services.visibility import (
 BODY_MAX = 20_000
 # Markdown parsing costs ~20 us a line: 20,000 one-character lines would take 0.3 s to render.
 BODY_LINES_MAX = 2_000
-REPLY_SORTS = ("best", "oldest")
+REPLY_SORTS = ("best", "oldest", "tested")
 
 
 def validate_body(body):
@@ -54,18 +55,19 @@ def adjust_thread_counters(thread_id, delta=0, newest=None):
     Moderation (hide/unhide) calls this too: `adjust_thread_counters(reply.thread_id, -1)`
     when hiding a reply that was visible, `+1` when un-hiding one that is not deleted.
     newest: the creation time of a reply just added, which is then the latest activity, so the
-    UPDATE need not read every visible reply of the thread again.
+    UPDATE need not read every visible reply of the thread again. Otherwise the thread's best
+    field-tested score (services.outcomes) is recomputed too: hidden replies do not count.
     """
     latest = literal(newest, Thread.last_activity_at.type) if newest is not None else (
         select(func.max(func.coalesce(Reply.edited_at, Reply.created_at)))
         .where(Reply.thread_id == thread_id, live_reply())
         .scalar_subquery()
     )
-    session().execute(
-        update(Thread).where(Thread.id == thread_id).values(
-            reply_count=Thread.reply_count + delta,
-            last_activity_at=func.coalesce(latest, Thread.created_at))
-    )
+    values = {"reply_count": Thread.reply_count + delta,
+              "last_activity_at": func.coalesce(latest, Thread.created_at)}
+    if newest is None:  # a reply came or went (or was edited): its outcomes may count or not
+        values["field_tested_best"] = best_field_tested(thread_id)
+    session().execute(update(Thread).where(Thread.id == thread_id).values(**values))
 
 
 def recount_thread(thread_id):
@@ -150,7 +152,8 @@ def list_replies(actor, thread, page=1, per_page=None, by_prompt=False, include_
                  sort=None):
     """A page of a thread's contributions with authors, prompts and tags: two queries in all.
 
-    sort "oldest" or "best" (Bayesian score, in SQL; see services.ratings), defaulting by the
+    sort "oldest", "best" (Bayesian score, in SQL; see services.ratings) or "tested" (field-tested
+    score, services.outcomes), defaulting by the
     thread's length (reply_sort); by_prompt groups them by the prompt they answer first (prompt
     order, then replies answering no prompt). Members see visible replies only; moderators also
     get hidden ones, and deleted ones when include_deleted (the thread page's restore
@@ -170,6 +173,8 @@ def list_replies(actor, thread, page=1, per_page=None, by_prompt=False, include_
     order = [Reply.created_at, Reply.id]
     if sort == "best":
         order = best_first(Reply) + order
+    elif sort == "tested":  # Wilson lower bound: 3 good reports never outrank 30
+        order = [Reply.field_tested.desc(), Reply.outcome_reported.desc()] + order
     if by_prompt:
         order = [Prompt.position.is_(None), Prompt.position] + order
     return paginate(query.order_by(*order), page, per_page)

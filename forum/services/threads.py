@@ -22,7 +22,7 @@ __all__ = ["Page", "tag_for_listing"]  # re-exported: callers import them from h
 
 TITLE_MIN, TITLE_MAX, LEAD_MAX, CTA_MAX = 10, 200, 2000, 500
 PROMPTS_MAX, LABEL_MAX, PROMPT_TEXT_MAX = 10, 80, 500
-THREAD_SORTS = ("latest", "newest", "replies", "unanswered", "top")
+THREAD_SORTS = ("latest", "newest", "replies", "unanswered", "top", "tested")
 
 
 def title_key(title):
@@ -149,6 +149,8 @@ def list_threads(actor, sort="latest", tag=None, page=1, counted=True):
         "newest": [Thread.created_at.desc()],
         "replies": [Thread.reply_count.desc(), Thread.last_activity_at.desc()],
         "unanswered": [Thread.created_at.desc()],
+        # best field-tested contribution, a column services.outcomes keeps
+        "tested": [Thread.field_tested_best.desc(), Thread.last_activity_at.desc()],
     }.get(sort) or ratings.best_first(Thread)  # "top": Bayesian score, computed in SQL
     query = query.options(joinedload(Thread.author), selectinload(Thread.tags)).order_by(
         *order, Thread.id.desc())

@@ -9,6 +9,8 @@ from forum.web import (
     login_pages,
     moderation,
     notification_pages,
+    outcome_widgets,
+    outcomes,
     page_cache,
     profile,
     ratings,
@@ -22,8 +24,8 @@ from forum.web import (
 from forum.web.blueprint import bp
 
 PAGES = (context, page_cache, login_pages, feeds, importing, moderation, notification_pages,
-         profile, thread_page, ratings, related, search, reply_pages, tag_pages, threads,
-         confidentiality)
+         profile, outcome_widgets, thread_page, ratings, outcomes, related, search, reply_pages,
+         tag_pages, threads, confidentiality)
 
 for _module in PAGES:
     _module.routes.register(bp)

@@ -11,6 +11,7 @@ from forum.services import threads as thread_service
 from forum.web.context import current_actor
 from forum.web.discussion_common import prompt_choices
 from forum.web.forms import ReplyForm
+from forum.web.outcome_widgets import page_outcomes
 from forum.web.pages import page_arg
 from forum.web.routes import Routes
 
@@ -126,6 +127,7 @@ def render_thread(thread, form=None, status=200):
     replies = reply_service.list_replies(actor, thread, page=page_arg(), sort=sort,
                                          by_prompt=view == "prompts", include_deleted=True)
     page_ratings().preload(thread)  # the viewer's ratings on the whole page: one query
+    page_outcomes().preload(replies.items)  # members: their own outcomes, and notes
     groups = [(group[0].prompt, group) for group in (
         list(items) for _, items in groupby(replies.items, key=lambda r: r.prompt_id))]
     return render_template("forum/thread.html", thread=thread, replies=replies, view=view,
