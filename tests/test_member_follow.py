@@ -92,3 +92,37 @@ def test_thread_lists_show_new_contributions_since_the_last_visit(people, client
     assert "new-count" not in ben.get("/community/").text
     visitor = ben.application.test_client()
     assert "new-count" not in visitor.get("/community/").text
+
+
+def test_mentions_link_to_members_in_prose_only(people, make_user, client_for, db):
+    users, a = people
+    thread = _ask(a["Ana"])
+    reply = replies.add_reply(
+        a["Ben"], thread.id,
+        "Ask @ana and @Nobody; not `@cy` nor [@cy](https://example.org), nor mail@cy.")
+    ana_path = f"/community/members/{a['Ana'].member_id}"
+    assert f'<a href="{ana_path}" rel="nofollow ugc noopener">@ana</a>' in reply.html
+    assert "@Nobody" in reply.html and "members/" not in reply.html.replace(ana_path, "")
+    assert "<code>@cy</code>" in reply.html
+    edited = replies.edit_reply(a["Ben"], reply.id, "Now asking @Cy.")
+    assert f'href="/community/members/{a["Cy"].member_id}"' in edited.html
+    page = client_for(users["Ana"]).get(f"/community/threads/{thread.id}/{thread.slug}").text
+    assert f'href="/community/members/{a["Cy"].member_id}"' in page
+
+
+def test_member_suggestions_by_prefix(people, make_user, actor_for, client_for, db):
+    users, a = people
+    for name in ("Anabel", "Ann Lee", "An_drew"):
+        actor_for(make_user(name)).require_member()
+    db.session.commit()
+    ben = client_for(users["Ben"])
+
+    def names(prefix):
+        response = ben.get("/community/members/suggest", query_string={"q": prefix})
+        assert response.status_code == 200
+        return [item["name"] for item in response.json["members"]]
+    assert names("an") == ["An_drew", "Ana", "Anabel"]  # "Ann Lee" cannot be @mentioned
+    assert names("@ANA") == ["Ana", "Anabel"]
+    assert names("a%") == [] and names("") == [] and names("_") == []
+    visitor = ben.application.test_client()
+    assert visitor.get("/community/members/suggest?q=an").json == {"members": []}

@@ -166,7 +166,7 @@ def get_member_follow(member_id):
 
 
 @endpoint("/members/<int:member_id>/follow", "PUT", summary="Follow a member", tag="following",
-          response=MEMBER_FOLLOW, auth=True)
+          response=MEMBER_FOLLOW, auth=True, errors=(422,))
 def follow_member(member_id):
     """Follow the member: their new threads notify you (kind member_thread)."""
     return _member_follow_json(member_follows.follow_member(current_actor(), member_id), True)

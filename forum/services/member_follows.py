@@ -30,7 +30,7 @@ def follow_member(actor, member_id, follow=True):
     follower = actor.require_member()
     with atomic() as db_session:
         member = get_member(member_id)
-        if member.id == follower.id:
+        if follow and member.id == follower.id:
             raise ValidationError("You cannot follow yourself.", field="member")
         if follow:
             db_session.execute(dialect_insert(MemberFollow).values(

@@ -1,5 +1,5 @@
 """@name mentions: links to the members a contribution names, and names suggested as you type."""
-from flask import current_app, has_request_context, request
+from flask import current_app
 from sqlalchemy import func, select
 
 from forum import markup
@@ -13,10 +13,11 @@ PREFIX_MAX = 40
 
 
 def member_path(member_id):
-    """The path of a member's page, also outside a request (imports, the CLI)."""
-    root = request.script_root if has_request_context() else (
-        current_app.config.get("APPLICATION_ROOT") or "/").rstrip("/")
-    adapter = current_app.url_map.bind("localhost", script_name=root or "/")
+    """The path of a member's page, the same in a request, an import or the CLI (stored HTML
+    must not depend on who posted how): under the app's APPLICATION_ROOT, as Flask builds
+    URLs outside a request."""
+    root = current_app.config.get("APPLICATION_ROOT") or "/"
+    adapter = current_app.url_map.bind("localhost", script_name=root)
     return adapter.build(endpoint_for("forum.member"), {"member_id": member_id})
 
 
