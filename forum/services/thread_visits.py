@@ -35,7 +35,6 @@ def new_counts(actor, threads):
                    & (ThreadLastVisit.member_id == member_id))
              .where(Reply.thread_id.in_([thread.id for thread in threads]),
                     Reply.created_at > ThreadLastVisit.seen_at,
-                    Reply.is_deleted.is_(False),
                     func.coalesce(Reply.author_id, 0) != member_id)
              .group_by(Reply.thread_id))
     return dict(session().execute(visible_replies(actor, query)).all())
