@@ -126,3 +126,10 @@ def test_member_suggestions_by_prefix(people, make_user, actor_for, client_for, 
     assert names("a%") == [] and names("") == [] and names("_") == []
     visitor = ben.application.test_client()
     assert visitor.get("/community/members/suggest?q=an").json == {"members": []}
+
+
+def test_the_thread_page_links_the_asker_to_their_page(people, client_for, db):
+    users, a = people
+    thread = _ask(a["Ana"])
+    page = client_for(users["Ben"]).get(f"/community/threads/{thread.id}/{thread.slug}").text
+    assert f'Asked by <a href="/community/members/{a["Ana"].member_id}" dir="auto">Ana</a>' in page
