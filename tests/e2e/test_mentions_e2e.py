@@ -19,7 +19,9 @@ def test_suggest_pick_post_and_follow_a_mentioned_member(page, live_site, fresh_
     option = suggestions.get_by_role("option", name=f"@{mentioned}")
     expect(option).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="to mention")).to_have_count(1)
-    assert run_axe(page, axe_source) == []
+    for scheme in ("dark", "light"):  # the open list, in both palettes
+        page.emulate_media(color_scheme=scheme)
+        assert run_axe(page, axe_source) == [], scheme
 
     page.keyboard.press("Enter")  # picks the highlighted name, does not submit the form
     expect(suggestions).to_be_hidden()
@@ -34,6 +36,7 @@ def test_suggest_pick_post_and_follow_a_mentioned_member(page, live_site, fresh_
     expect(page.get_by_role("heading", level=1)).to_have_text(mentioned)
     page.get_by_role("button", name=f"Follow {mentioned}").click()
     expect(page.get_by_role("button", name=f"Unfollow {mentioned}")).to_be_visible()
+    assert run_axe(page, axe_source) == []  # the member's page
 
 
 def test_no_suggestions_for_text_that_is_no_mention(page, live_site, fresh_thread):
