@@ -34,9 +34,9 @@ def mention_links(body):
     return {name.casefold(): member_path(member_id) for name, member_id in rows}
 
 
-def render_contribution(body):
-    """A contribution's HTML, with its @mentions linked to the members they name."""
-    return markup.render(body, mention_links(body))
+def contribution_html(body):
+    """A contribution's HTML (str, to store), its @mentions linked to the members they name."""
+    return str(markup.render(body, mention_links(body)))
 
 
 def _escape_like(text):
