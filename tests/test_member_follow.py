@@ -3,13 +3,13 @@ import pytest
 from sqlalchemy import func, select
 
 from forum.models import MemberFollow
-from forum.services import member_follows, replies, threads
+from forum.services import member_follows, moderation, notifications, ratings, replies, threads
 
 
 @pytest.fixture
 def people(make_user, actor_for, db):
-    """Ana asks, Ben and Cy read and contribute; all three have used the forum."""
-    users = {name: make_user(name) for name in ("Ana", "Ben", "Cy")}
+    """Ana asks, Ben and Cy read and contribute, Mo moderates; all have used the forum."""
+    users = {name: make_user(name, staff=name == "Mo") for name in ("Ana", "Ben", "Cy", "Mo")}
     actors = {name: actor_for(user) for name, user in users.items()}
     for actor in actors.values():
         actor.require_member()
@@ -133,3 +133,36 @@ def test_the_thread_page_links_the_asker_to_their_page(people, client_for, db):
     thread = _ask(a["Ana"])
     page = client_for(users["Ben"]).get(f"/community/threads/{thread.id}/{thread.slug}").text
     assert f'Asked by <a href="/community/members/{a["Ana"].member_id}" dir="auto">Ana</a>' in page
+
+
+def test_following_and_notifications_pages_do_not_grow(people, make_user, actor_for,
+                                                       client_for, count_queries, db):
+    """More followed members, and more notices of every kind, cost no more queries."""
+    users, a = people
+    ben = client_for(users["Ben"])
+
+    def queries(path):
+        ben.get(path)
+        with count_queries() as counted:
+            assert ben.get(path).status_code == 200
+        return counted[0]
+
+    def more_of_everything(number):
+        author = actor_for(make_user(f"Author {number}"))
+        author.require_member()
+        db.session.commit()
+        member_follows.follow_member(a["Ben"], author.member_id)
+        thread = _ask(author, f"Practice question {number} about late cancels")
+        reply = replies.add_reply(a["Ben"], thread.id, f"Answer {number}.")
+        ratings.rate(author, "reply", reply.id, 4)
+        moderation.lock_thread(a["Mo"], thread.id, reason="Enough answers")
+        if number % 2:  # its rating notice goes, the moderation notice stays
+            moderation.hide_reply(a["Mo"], reply.id, reason="Off-topic")
+    more_of_everything(0)
+    few = queries("/community/following"), queries("/community/notifications")
+    for number in range(1, 4):
+        more_of_everything(number)
+    assert queries("/community/following") == few[0]
+    assert queries("/community/notifications") == few[1]
+    listing = notifications.list_notifications(a["Ben"]).items
+    assert {notice.kind for notice in listing} >= {"member_thread", "rating", "moderation"}
