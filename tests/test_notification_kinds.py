@@ -97,6 +97,11 @@ def test_related_reading_and_resolved_flags(people, client_for, db):
                      url="https://example.org/silence")
     assert _texts(a["Ana"]) == [("related_added",
                                  "Mo added related reading to your question: A guide to silence")]
+    removed = related.add_link(a["Mo"], thread.id, "Reading", "A retracted guide",
+                               url="https://example.org/retracted")
+    related.delete_link(a["Mo"], removed.id)  # its notice goes with it
+    assert [text for _, text in _texts(a["Ana"])] == [
+        "Mo added related reading to your question: A guide to silence"]
     reply = replies.add_reply(a["Ben"], thread.id, "Call the client quokkaoops by name.")
     first = flags.flag_reply(a["Ana"], reply.id, "client-info")
     flags.flag_reply(a["Cy"], reply.id, "inappropriate")

@@ -3,7 +3,7 @@ related reading added to their question, their flag resolved. Each is written in
 transaction of the event, like the fan-out in services/notifications.py, and is checked against
 the visibility rule again when shown.
 """
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from forum.database import dialect_insert, session
 from forum.models import Notification, Thread, utcnow
@@ -69,6 +69,13 @@ def reading_added(link, curator):
     author_id = session().get(Thread, link.thread_id).author_id  # loaded by the caller
     _notify(author_id, "related_added", link.thread_id, f"related:{link.id}",
             actor_id=curator.id, detail=link.title)
+
+
+def reading_removed(link):
+    """Related reading was removed: the notices that named it go too (its title no longer shows
+    anywhere)."""
+    session().execute(delete(Notification).where(
+        Notification.kind == "related_added", Notification.event_key == f"related:{link.id}"))
 
 
 def flags_resolved(flags, action, resolver, thread_id, reply_id):

@@ -188,6 +188,7 @@ def delete_link(actor, link_id):
                                       RelatedLink.position > link.position)
             .values(position=RelatedLink.position - 1))
         log_action(member, "related.delete", "related_link", link.id, before=before)
+        notification_kinds.reading_removed(link)
     return link
 
 
