@@ -42,15 +42,16 @@ CONTENT = {
     "forum_api.list_notifications": ["/api/notifications", "/api/notifications?unread=true"],
     "forum_api.get_thread_watch": ["/api/threads/{t}/watch"],
     "forum_api.get_tag_follow": ["/api/tags/listening/follow"],
+    "forum.member": ["/members/{a}"],
 }
 # GET routes that show members no threads or replies (forms, accounts, staff-only pages, files)
 NOT_CONTENT = {
     "forum.login", "forum.register", "forum.change_password", "forum.profile", "forum.new_thread",
     "forum.import_articles", "forum.members", "forum.flag_queue", "forum.broken_links",
     "forum.moderation_log", "forum.reply_history", "forum.static", "static",
-    "forum.confidential_scan",
+    "forum.confidential_scan", "forum.member_suggestions",
     "forum_api.me", "forum_api.list_flags", "forum_api.moderation_log",
-    "forum_api.openapi_document", "forum_api.unknown",
+    "forum_api.openapi_document", "forum_api.unknown", "forum_api.get_member_follow",
 }
 # The rule written out: SQL conditions on the flags, raw SQL, per-object checks.
 RAW_RULE = re.compile(
@@ -75,7 +76,8 @@ def board(make_user, actor_for):
     gone = threads.start_thread(actor_for(ana), "Why does quokkahiddenthread stall?",
                                 tags="listening")
     moderation.hide_thread(moderator, gone.id, reason="Client named")
-    return {"ben": ben, "t": thread.id, "slug": thread.slug, "r": mine.id}
+    return {"ben": ben, "t": thread.id, "slug": thread.slug, "r": mine.id,
+            "a": actor_for(ana).member_id}
 
 
 def _visibility_calls(run):
