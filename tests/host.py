@@ -49,12 +49,9 @@ def create_host_app(database_url, url_prefix="/community", config=None, root_pat
     return app, db, User
 
 
-# Template globals the forum adds to the app's Jinja environment (inert for host pages; the
-# forum's templates and a host's overrides call them).
-FORUM_TEMPLATE_GLOBALS = {"forum_flag_reasons", "forum_rating_text", "forum_ratings",
-                          "forum_related", "forum_star_choices", "forum_url_for", "forum_can",
-                          "forum_unread_count", "forum_watch_level", "forum_watch_levels",
-                          "forum_follows_tag"}
+# The forum's template globals are all named forum_* (inert for host pages; the forum's templates
+# and a host's overrides call them); the host's page lists every other name it can see.
+FORUM_GLOBAL_PREFIX = "forum_"
 
 
 def create_docs_host(database_url, *, forum=True, forum_first=True, csrf=False,
@@ -101,7 +98,8 @@ def create_docs_host(database_url, *, forum=True, forum_first=True, csrf=False,
     def home():
         who = current_user.name if current_user.is_authenticated else "guest"
         return render_template_string("<p>{{ who }}</p>{{ names|join(',') }}", who=who,
-                                      names=sorted(globals_seen() - FORUM_TEMPLATE_GLOBALS))
+                                      names=sorted(name for name in globals_seen()
+                                                   if not name.startswith(FORUM_GLOBAL_PREFIX)))
 
     def globals_seen():
         """Names a host template sees: Jinja globals and context processors' values."""
