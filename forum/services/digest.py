@@ -91,18 +91,19 @@ def _thread_url(thread, reply_id=None):
 
 
 def digest_for(member, since):
-    """(contributions, notices) for the member's digest, as plain dicts for the templates."""
+    """(contributions, notice items, notices) for the member's digest: dicts for the
+    templates (a notice about a listed contribution is not listed again) and the notices the
+    digest covers."""
+    picks = best_contributions(member.id, since, current_app.config["FORUM_DIGEST_ITEMS"])
+    shown = {reply.id for reply in picks}
     notices = waiting_notices(member.id, since)
-    shown = {notice.reply_id for notice in notices if notice.reply_id}
-    picks = [reply for reply in best_contributions(
-        member.id, since, current_app.config["FORUM_DIGEST_ITEMS"]) if reply.id not in shown]
     contributions = [{
         "thread_title": reply.thread.title, "url": _thread_url(reply.thread, reply.id),
         "excerpt": reply_excerpt(reply), "rating": ratings.summary_of(
             reply.rating_count, reply.rating_sum)} for reply in picks]
     items = [{"text": describe(notice), "thread_title": notice.thread.title,
               "excerpt": excerpt(notice), "url": _thread_url(notice.thread, notice.reply_id)}
-             for notice in notices]
+             for notice in notices if notice.reply_id not in shown]
     return contributions, items, notices
 
 

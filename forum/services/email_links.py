@@ -46,9 +46,10 @@ def read_unsubscribe(token):
 
 
 def absolute_url(endpoint, **values):
-    """An absolute URL of a forum endpoint: from the request, else from FORUM_PUBLIC_URL."""
-    if has_request_context():
+    """An absolute URL of a forum endpoint on FORUM_PUBLIC_URL, else on the current request's
+    address (immediate mode), else on http://localhost (FORUM_PUBLIC_URL should be set)."""
+    base = current_app.config["FORUM_PUBLIC_URL"]
+    if not base and has_request_context():
         return url_for(endpoint, _external=True, **values)
-    base = current_app.config["FORUM_PUBLIC_URL"] or "http://localhost"
-    with current_app.test_request_context("/", base_url=base):
+    with current_app.test_request_context("/", base_url=base or "http://localhost"):
         return url_for(endpoint, _external=True, **values)

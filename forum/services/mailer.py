@@ -18,7 +18,11 @@ def send(to, subject, template, headers=None, **context):
     context.setdefault("forum_title", current_app.config["FORUM_TITLE"])
     text = render_template(f"forum/email/{template}.txt", **context)
     html = render_template(f"forum/email/{template}.html", **context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[to], headers=headers or {})
-    message.attach_alternative(html, "text/html")
-    message.send()
+    # Open and close the connection here: Flask-Mailman's send() leaves it open when the
+    # server refuses a message.
+    with current_app.extensions["mailman"].get_connection() as connection:
+        message = EmailMultiAlternatives(subject=subject, body=text, to=[to],
+                                         headers=headers or {}, connection=connection)
+        message.attach_alternative(html, "text/html")
+        message.send()
     log.info("sent a %s email", template)
