@@ -39,9 +39,10 @@ def email_settings_page():
     if request.method == "GET":
         return _render()
     actor = current_actor()
-    kinds = {kind: request.form.get(f"kind-{kind}", "") for kind in email_settings.KINDS}
+    kinds = {kind: request.form[f"kind-{kind}"] for kind in email_settings.KINDS
+             if f"kind-{kind}" in request.form}  # a kind left out keeps its setting
     try:
-        email_settings.update_settings(actor, kinds, request.form.get("digest", ""))
+        email_settings.update_settings(actor, kinds, request.form.get("digest") or None)
     except ForumError as error:
         return _render({error.field or "kinds": error.message}, request.form, error.status)
     flash("Your email settings are saved.", "success")
