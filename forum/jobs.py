@@ -53,16 +53,16 @@ def is_immediate(config):
 def _storage(app):
     """A Huey of the kind FORUM_JOBS_URL names (SQLite file by default, or Redis)."""
     url = app.config["FORUM_JOBS_URL"]
-    if is_immediate(app.config):
-        return MemoryHuey("forum", immediate=True)
+    if is_immediate(app.config):  # results=False: nobody waits for a job's return value
+        return MemoryHuey("forum", immediate=True, results=False)
     if url and url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey("forum", url=url)
+        return RedisHuey("forum", url=url, results=False)
     if url and not url.startswith("sqlite:///"):
         raise RuntimeError(f"FORUM_JOBS_URL={url!r}: use redis://host:port/db or "
                            "sqlite:///absolute/path/jobs.sqlite3 (or leave it unset).")
     path = url[len("sqlite:///"):] if url else str(Path(app.instance_path) / "forum-jobs.sqlite3")
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("forum", filename=path)
+    return SqliteHuey("forum", filename=path, results=False)
 
 
 def _in_app(app, function):
