@@ -9,9 +9,10 @@ from sqlalchemy import select, update
 
 from forum.models import Delivery, EmailSetting, Member, Notification, utcnow
 from forum.services import (
-    digest, email_delivery, email_settings, following, moderation, ratings, replies, threads,
+    digest, email_delivery, email_links, email_settings, following, moderation, ratings, replies, threads,
 )
-from tests.host import create_host_app
+from forum.web.context import actor_for_user
+from tests.host import create_docs_host, create_host_app
 
 
 @pytest.fixture
@@ -233,3 +234,39 @@ def test_settings_api_and_page(people, client_for, db):
     assert 'value="loud"' not in refused.text  # only real choices are offered again
     assert email_settings.settings_for(a["Ana"])["digest"] == "weekly"  # unchanged
     assert "Email settings" in api.get("/community/notifications").text
+
+
+def test_a_host_template_overrides_the_forums(database_url, smtp, tmp_path):
+    (tmp_path / "templates" / "forum" / "email").mkdir(parents=True)
+    (tmp_path / "templates" / "forum" / "email" / "notice.txt").write_text(
+        "Our platform: {{ thread.title }}\n{{ unsubscribe_url }}\n")
+    host, db, user_model = create_host_app(
+        database_url, config=smtp.config, root_path=tmp_path,
+        user_email=lambda user: f"{user.name.lower()}@example.org")
+    with host.app_context():
+        ana, ben = user_model(name="Ana"), user_model(name="Ben")
+        db.session.add_all([ana, ben])
+        db.session.commit()
+        thread = _ask(actor_for_user(ana))
+        replies.add_reply(actor_for_user(ben), thread.id, "A reply.")
+        [message] = smtp.inbox.to("ana@example.org")
+        assert smtp.inbox.text(message).startswith(f"Our platform: {thread.title}")
+        assert "Stop emails about" in smtp.inbox.html(message)  # the forum's HTML part
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_one_click_unsubscribe_passes_a_hosts_csrf_protection(database_url):
+    host, db, _, _ = create_docs_host(database_url, csrf=True)
+    with host.app_context():
+        member = Member(user_key="7", display_name="Ana")
+        db.session.add(member)
+        db.session.commit()
+        token = email_links.unsubscribe_token(member.id, "mention")
+        client = host.test_client()
+        assert client.post("/community/notifications/settings",
+                           data={"digest": "daily"}).status_code == 400  # CSRF still guards
+        assert client.post(f"/community/email/unsubscribe/{token}").status_code == 200
+        assert email_settings.settings_of(member.id)["kinds"]["mention"] == "off"
+        db.session.remove()
+        db.engine.dispose()
