@@ -7,7 +7,7 @@ import pytest
 from flask_login import FlaskLoginClient
 from sqlalchemy import select, update
 
-from forum.models import Delivery, EmailSetting, Member, Notification, utcnow
+from forum.models import Delivery, EmailPreference, EmailSetting, Member, Notification, utcnow
 from forum.services import (
     digest, email_delivery, email_links, email_settings, following, moderation, ratings, replies, threads,
 )
@@ -173,7 +173,7 @@ def _age(db, name, days):
     db.session.commit()
 
 
-def test_digest_lists_the_best_new_contributions_and_waiting_notices(people, smtp, db):
+def test_digest_lists_the_best_new_contributions_and_waiting_notices(people, smtp, db, app):
     users, a = people
     thread = _ask(a["Ana"])
     following.follow_tag(a["Cy"], "listening")
@@ -195,6 +195,15 @@ def test_digest_lists_the_best_new_contributions_and_waiting_notices(people, smt
     assert "Ben asked a question with a tag you follow" in text
     assert "Dee contributed with a tag you follow" not in text  # listed above already
     assert digest.send_digests() == 0  # the next one is due in a week
+    path = _unsubscribe_url(message).removeprefix("https://coach.example")
+    assert "The daily or weekly digest" in app.test_client().get(path).text
+    assert app.test_client().post(path).status_code == 200
+    assert email_settings.settings_for(a["Cy"])["digest"] == "off"
+    replies.add_reply(a["Ben"], thread.id, "Another idea for the next digest.")
+    _age(db, "Cy", 30)
+    db.session.execute(update(EmailPreference).values(digest_sent_at=utcnow() - timedelta(days=8)))
+    db.session.commit()
+    assert digest.send_digests() == 0  # the digest is off
 
 
 def test_no_digest_when_there_is_nothing_new(people, smtp, db):

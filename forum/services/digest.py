@@ -20,7 +20,7 @@ from forum.models import (
 )
 from forum.services import email_delivery, email_links, mailer, ratings
 from forum.services.email_addresses import address_of
-from forum.services.email_settings import DEFAULT_DIGEST, mode_sql
+from forum.services.email_settings import DEFAULT_DIGEST, DIGEST, mode_sql
 from forum.services.notifications import describe, excerpt, reply_excerpt
 from forum.services.visibility import live_reply, live_thread, visible_notices
 
@@ -42,6 +42,8 @@ def _due_members(after, now):
         .order_by(Member.id).limit(MEMBERS_CHUNK)).all()
     due = []
     for member, preference in rows:
+        if preference is not None and preference.digest not in PERIOD:
+            continue  # digest off
         every = PERIOD[preference.digest if preference else DEFAULT_DIGEST]
         last = (preference.digest_sent_at if preference and preference.digest_sent_at
                 else member.created_at)
@@ -127,8 +129,7 @@ def send_digest(member, preference, now):
         _set_sent(member, preference, now)  # nothing or no address: checked again next period
     if address is None or not (contributions or items):
         return False
-    kind = notices[0].kind if notices else "watched_thread"
-    links = email_delivery.footer_links(member.id, kind)
+    links = email_delivery.footer_links(member.id, DIGEST)
     period = "week" if every.days == 7 else "day"
 
     def send():

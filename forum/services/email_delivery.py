@@ -24,7 +24,7 @@ from forum.models import Delivery, Member, Notification, Reply, Thread, utcnow
 from forum.services import email_links, mailer
 from forum.services.actors import Actor
 from forum.services.email_addresses import address_of
-from forum.services.email_settings import KIND_LABELS, mode_sql
+from forum.services.email_settings import LINK_LABELS, mode_sql
 from forum.services.notifications import NOTICES_WRITTEN, describe, excerpt
 from forum.services.visibility import visible_notices
 
@@ -115,12 +115,13 @@ def send_claimed(notices, channel, send):
 
 
 def footer_links(member_id, kind):
-    """The unsubscribe link of one kind (for the header and the footer) and the settings page."""
+    """The unsubscribe link of one kind, or of the digest (for the header and the footer), and
+    the settings page's."""
     return {
         "unsubscribe_url": email_links.absolute_url(
             "forum.unsubscribe", token=email_links.unsubscribe_token(member_id, kind)),
         "settings_url": email_links.absolute_url("forum.email_settings"),
-        "kind_label": KIND_LABELS.get(kind, kind),
+        "kind_label": LINK_LABELS.get(kind, kind),
     }
 
 

@@ -25,6 +25,8 @@ KIND_LABELS = {
     "outcome_reminder": "A reminder to report how a suggestion worked",
 }
 KINDS = tuple(KIND_LABELS)
+DIGEST = "digest"  # what an unsubscribe link in a digest turns off: the digest itself
+LINK_LABELS = dict(KIND_LABELS, digest="The daily or weekly digest")
 IMMEDIATE_BY_DEFAULT = ("mention", "question_reply", "outcome_reminder")
 DEFAULT_DIGEST = "weekly"
 
@@ -44,7 +46,8 @@ def mode_sql(member_id, kind):
 
 
 def settings_of(member_id):
-    """{"kinds": {kind: mode}, "digest": "daily"|"weekly"} of a member (None: all defaults)."""
+    """{"kinds": {kind: mode}, "digest": "daily"|"weekly"|"off"} of a member (None: all
+    defaults)."""
     kinds = {kind: default_mode(kind) for kind in KINDS}
     digest = DEFAULT_DIGEST
     if member_id is not None:
@@ -66,7 +69,7 @@ def _check(kinds, digest):
     problems += [f"{kind}: choose {', '.join(EMAIL_MODES)}" for kind, mode in kinds.items()
                  if kind in KINDS and mode not in EMAIL_MODES]
     if digest is not None and digest not in DIGEST_EVERY:
-        problems.append(f"digest: choose {' or '.join(DIGEST_EVERY)}")
+        problems.append(f"digest: choose {', '.join(DIGEST_EVERY)}")
     if problems:
         raise ValidationError("; ".join(problems) + ".",
                               field="digest" if problems[-1].startswith("digest") else "kinds")
@@ -81,11 +84,7 @@ def update_settings(actor, kinds=None, digest=None):
         for kind, mode in kinds.items():
             _set_mode(member.id, kind, mode)
         if digest is not None:
-            preference = session().get(EmailPreference, member.id)
-            if preference is None:
-                session().add(EmailPreference(member_id=member.id, digest=digest))
-            else:
-                preference.digest = digest
+            _set_digest(member.id, digest)
     return settings_of(member.id)
 
 
@@ -99,9 +98,22 @@ def _set_mode(member_id, kind, mode):
 
 
 def turn_off(member_id, kind):
-    """Stop emails of one kind for a member (the unsubscribe link); False if none such."""
-    if kind not in KINDS or session().get(Member, member_id) is None:
+    """Stop emails of one kind, or the digest, for a member (the unsubscribe link); False if
+    there is no such kind or member."""
+    if kind not in LINK_LABELS or session().get(Member, member_id) is None:
         return False
     with atomic():
-        _set_mode(member_id, kind, "off")
+        if kind == DIGEST:
+            _set_digest(member_id, "off")
+        else:
+            _set_mode(member_id, kind, "off")
     return True
+
+
+def _set_digest(member_id, digest):
+    """Store the digest choice inside the caller's transaction."""
+    preference = session().get(EmailPreference, member_id)
+    if preference is None:
+        session().add(EmailPreference(member_id=member_id, digest=digest))
+    else:
+        preference.digest = digest

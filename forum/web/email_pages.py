@@ -71,10 +71,10 @@ def change_email():
 def unsubscribe(token):
     """GET: confirm (a link scanner's visit changes nothing); POST: that kind of email off."""
     found = email_links.read_unsubscribe(token)
-    if found is None or found[1] not in email_settings.KIND_LABELS:
+    if found is None or found[1] not in email_settings.LINK_LABELS:
         return render_template("forum/unsubscribe.html", state="invalid"), 404
     member_id, kind = found
-    label = email_settings.KIND_LABELS[kind]
+    label = email_settings.LINK_LABELS[kind]
     if request.method == "POST":
         if not email_settings.turn_off(member_id, kind):
             return render_template("forum/unsubscribe.html", state="invalid"), 404

@@ -36,7 +36,7 @@ def upgrade():
         sa.Column("member_id", sa.Integer(), nullable=False),
         sa.Column("digest", sa.String(length=10), nullable=False),
         sa.Column("digest_sent_at", sa.DateTime(timezone=True), nullable=True),
-        sa.CheckConstraint("digest IN ('daily', 'weekly')",
+        sa.CheckConstraint("digest IN ('daily', 'weekly', 'off')",
                            name=op.f("ck_forum_email_preference_digest")),
         sa.ForeignKeyConstraint(["member_id"], ["forum_member.id"], ondelete="CASCADE",
                                 name=op.f("fk_forum_email_preference_member_id_forum_member")),
