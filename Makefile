@@ -22,7 +22,7 @@ run: $(STAMP)
 	$(BIN)/flask forum upgrade
 	$(BIN)/flask forum load-demo --if-empty
 	$(BIN)/flask forum worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: $(STAMP)
