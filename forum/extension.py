@@ -116,7 +116,7 @@ class Forum:
         from forum.api import register_api
         from forum.cli import forum_cli
         from forum.route_clashes import check_route_clashes
-        from forum.services import digest, email_delivery  # noqa: F401 (register their jobs)
+        from forum.services import digest, email_delivery, outcomes  # noqa: F401 (their jobs)
         from forum.web import register_pages
 
         register_pages(app, self.name)

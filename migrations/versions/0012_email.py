@@ -1,7 +1,7 @@
 """email delivery: per-kind email settings, digest choice, deliveries, account addresses
 
 Revision ID: 0012_email
-Revises: 0011_notifications
+Revises: 0014_outcomes
 
 forum_delivery's unique (notification_id, channel) is the idempotency key of every email.
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_email"
-down_revision = "0011_notifications"
+down_revision = "0014_outcomes"
 branch_labels = None
 depends_on = None
 
