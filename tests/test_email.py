@@ -248,7 +248,7 @@ def test_settings_api_and_page(people, client_for, db):
 def test_a_host_template_overrides_the_forums(database_url, smtp, tmp_path):
     (tmp_path / "templates" / "forum" / "email").mkdir(parents=True)
     (tmp_path / "templates" / "forum" / "email" / "notice.txt").write_text(
-        "Our platform: {{ thread.title }}\n{{ unsubscribe_url }}\n")
+        "Our platform: {{ title }}\n{{ unsubscribe_url }}\n")
     host, db, user_model = create_host_app(
         database_url, config=smtp.config, root_path=tmp_path,
         user_email=lambda user: f"{user.name.lower()}@example.org")

@@ -22,7 +22,9 @@ from forum.services import email_delivery, email_links, mailer, ratings
 from forum.services.email_addresses import address_of
 from forum.services.email_settings import DEFAULT_DIGEST, DIGEST, mode_sql
 from forum.services.notifications import describe, excerpt, reply_excerpt
-from forum.services.visibility import live_reply, live_thread, visible_notices
+from forum.services.visibility import (
+    live_reply, live_thread, mark_shown_content, visible_notices,
+)
 
 PERIOD = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 NOTICES_MAX = 30
@@ -66,7 +68,8 @@ def waiting_notices(member_id, since):
              .options(contains_eager(Notification.thread), contains_eager(Notification.reply),
                       joinedload(Notification.actor))
              .order_by(Notification.id.desc()).limit(NOTICES_MAX))
-    return session().scalars(visible_notices(email_delivery.MEMBER_VIEW, query)).unique().all()
+    notices = session().scalars(visible_notices(email_delivery.MEMBER_VIEW, query)).unique().all()
+    return mark_shown_content(email_delivery.MEMBER_VIEW, notices)
 
 
 def best_contributions(member_id, since, limit):
@@ -103,7 +106,7 @@ def digest_for(member, since):
         "thread_title": reply.thread.title, "url": _thread_url(reply.thread, reply.id),
         "excerpt": reply_excerpt(reply), "rating": ratings.summary_of(
             reply.rating_count, reply.rating_sum)} for reply in picks]
-    items = [{"text": describe(notice), "thread_title": notice.thread.title,
+    items = [{"text": describe(notice), "thread_title": email_delivery.shown_title(notice),
               "excerpt": excerpt(notice), "url": _thread_url(notice.thread, notice.reply_id)}
              for notice in notices if notice.reply_id not in shown]
     return contributions, items, notices

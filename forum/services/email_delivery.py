@@ -26,10 +26,11 @@ from forum.services.actors import Actor
 from forum.services.email_addresses import address_of
 from forum.services.email_settings import LINK_LABELS, mode_sql
 from forum.services.notifications import NOTICES_WRITTEN, describe, excerpt
-from forum.services.visibility import visible_notices
+from forum.services.visibility import mark_shown_content, visible_notices
 
 log = logging.getLogger("forum.email")
 CHUNK = 500
+HIDDEN_TITLE = "a thread no longer shown"
 MEMBER_VIEW = Actor(user_key="")  # a member who does not moderate: what every member may see
 
 
@@ -48,7 +49,8 @@ def _pending(after):
              .options(contains_eager(Notification.thread), contains_eager(Notification.reply),
                       joinedload(Notification.actor))
              .order_by(Notification.id).limit(CHUNK))
-    return session().scalars(visible_notices(MEMBER_VIEW, query)).unique().all()
+    notices = session().scalars(visible_notices(MEMBER_VIEW, query)).unique().all()
+    return mark_shown_content(MEMBER_VIEW, notices)  # a notice about hiding shows no text
 
 
 def _groups(notices):
@@ -125,6 +127,11 @@ def footer_links(member_id, kind):
     }
 
 
+def shown_title(notice):
+    """The notice's thread title, unless members may no longer see that thread."""
+    return notice.thread.title if notice.shows_thread else HIDDEN_TITLE
+
+
 def unsubscribe_headers(links):
     """RFC 2369 / RFC 8058 headers: mail programs offer a one-click unsubscribe button."""
     return {"List-Unsubscribe": f"<{links['unsubscribe_url']}>",
@@ -141,11 +148,12 @@ def _email_group(member, address, notices):
                                               _anchor=f"reply-{notice.reply_id}"
                                               if notice.reply_id else None)}
              for notice in notices]
-    subject = (f"{items[0]['text']}: {thread.title}" if len(items) == 1
-               else f"{len(items)} new in \u201c{thread.title}\u201d")
+    title = shown_title(notices[0])
+    subject = (f"{items[0]['text']}: {title}" if len(items) == 1
+               else f"{len(items)} new in \u201c{title}\u201d")
     return send_claimed(notices, "email", lambda: mailer.send(
         address, subject, "notice", headers=unsubscribe_headers(links), member=member,
-        thread=thread, items=items, **links))
+        thread=thread, title=title, items=items, **links))
 
 
 @jobs.task(retries=5, retry_delay=60, retry_backoff=2)

@@ -1,7 +1,7 @@
 """email delivery: per-kind email settings, digest choice, deliveries, account addresses
 
 Revision ID: 0012_email
-Revises: 0014_outcomes
+Revises: 0013_member_follow
 
 forum_delivery's unique (notification_id, channel) is the idempotency key of every email.
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_email"
-down_revision = "0014_outcomes"
+down_revision = "0013_member_follow"
 branch_labels = None
 depends_on = None
 
