@@ -16,9 +16,13 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP)
 
+# The web server and, beside it, the worker that runs the forum's jobs (notification fan-out,
+# emails, digests); the worker stops when the server does.
 run: $(STAMP)
 	$(BIN)/flask forum upgrade
 	$(BIN)/flask forum load-demo --if-empty
+	$(BIN)/flask forum worker & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: $(STAMP)
@@ -30,6 +34,7 @@ e2e: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.confidentiality
+	$(BIN)/python -m bench.notifications
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 bench-large: $(STAMP)

@@ -124,12 +124,18 @@ def check_forum_variables(environ):
                          "the settings are listed in the README.")
 
 
+MAIL_TEXT = ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER",
+             "MAIL_BACKEND")  # kept as typed (a password of digits stays a string)
+MAIL_VALUES = ("MAIL_PORT", "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_TIMEOUT")
+
+
 def forum_settings_from_env():
-    """Every FORUM_* setting in the environment, JSON-decoded where it parses (true, 20, ...)."""
+    """Every FORUM_* setting and Flask-Mailman's MAIL_* settings in the environment,
+    JSON-decoded where it parses (true, 20, ...) except the MAIL_* texts."""
     check_forum_variables(os.environ)
-    settings = {}
+    settings = {key: raw for key, raw in os.environ.items() if key in MAIL_TEXT}
     for key, raw in os.environ.items():
-        if key in DEFAULTS:
+        if key in DEFAULTS or key in MAIL_VALUES:
             try:
                 settings[key] = json.loads(raw)
             except ValueError:

@@ -36,10 +36,22 @@ def atomic():
         yield db_session
         db_session.commit()
     except BaseException:
+        db_session.info.pop(ON_COMMIT, None)
         db_session.rollback()
         raise
     finally:
         _in_unit_of_work.reset(inside)
+    for callback in db_session.info.pop(ON_COMMIT, ()):
+        callback()
+
+
+ON_COMMIT = "forum_on_commit"
+
+
+def on_commit(callback):
+    """Call callback() once the current unit of work (atomic()) has committed, never if it
+    rolls back: jobs are queued only for rows other connections can already read."""
+    session().info.setdefault(ON_COMMIT, []).append(callback)
 
 
 def write_after_reading():

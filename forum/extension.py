@@ -35,6 +35,8 @@ class ForumState:
     synced_names: dict = field(default_factory=dict)  # user_key: display name last stored
     page_cache: object = None  # web.page_cache.PageCache, made on first use
     fitted: set = field(default_factory=set)  # host extensions already fitted (late_fit)
+    user_email: Callable | None = None  # host hook: user -> email address (or None)
+    jobs: object = None  # (huey, task wrappers) of forum.jobs, built on first use
 
     @property
     def blueprint_names(self):
@@ -47,9 +49,10 @@ class Forum:
 
     def __init__(self, app: Flask | None = None, url_prefix=None, display_name=None,
                  is_moderator=None, is_admin=None, name="forum", on_member_ban=None,
-                 **settings):
+                 user_email=None, **settings):
         self.name = name
         self.on_member_ban = on_member_ban
+        self.user_email = user_email
         self.url_prefix = url_prefix
         self.display_name = display_name
         self.is_moderator = is_moderator
@@ -101,6 +104,7 @@ class Forum:
             db=db,
             name=self.name,
             on_member_ban=self.on_member_ban,
+            user_email=self.user_email,
             display_name=self.display_name or (
                 builtin_login.display_name if builtin else _default_display_name),
             is_moderator=self.is_moderator or (
@@ -108,15 +112,17 @@ class Forum:
             is_admin=self.is_admin or (builtin_login.is_admin if builtin else (lambda user: False)),
         )
 
-        from forum import database, late_fit, limits
+        from forum import database, late_fit, limits, mail
         from forum.api import register_api
         from forum.cli import forum_cli
         from forum.route_clashes import check_route_clashes
+        from forum.services import digest, email_delivery, outcomes  # noqa: F401 (their jobs)
         from forum.web import register_pages
 
         register_pages(app, self.name)
         register_api(app, app.extensions.get("csrf"), f"{self.name}_api")
         limits.init_app(app)
+        mail.init_app(app)
         app.cli.add_command(forum_cli)
         with app.app_context():
             database.tune_sqlite(db.engine, app.config["FORUM_SQLITE_BUSY_TIMEOUT"],

@@ -5,10 +5,12 @@ Runs at Forum(app) and again when an app context is pushed (every CLI command an
 """
 from forum.api.spec import api_bp
 from forum.migrate import fit_flask_migrate
+from forum.web.email_pages import unsubscribe
 
 
 def fit_host_extensions(app):
-    """Hide the forum's tables from the host's Flask-Migrate; exempt the API from its CSRFProtect."""
+    """Hide the forum's tables from the host's Flask-Migrate; exempt the API and the
+    one-click unsubscribe from its CSRFProtect."""
     fitted = app.extensions["forum"].fitted
     migrate_config = app.extensions.get("migrate")
     if migrate_config is not None and id(migrate_config) not in fitted:
@@ -17,6 +19,7 @@ def fit_host_extensions(app):
     csrf = app.extensions.get("csrf")
     if csrf is not None and id(csrf) not in fitted:
         csrf.exempt(api_bp)  # the API has its own rule: bearer tokens, or a CSRF header
+        csrf.exempt(unsubscribe)  # authenticated by its signed link (security.signed_link)
         fitted.add(id(csrf))
 
 

@@ -94,6 +94,9 @@ class Account(Base):
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     is_banned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    # Optional address for notification emails; nothing is sent before it is verified.
+    email: Mapped[str | None] = mapped_column(String(254))
+    email_verified_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
 
 class Thread(Base):
@@ -562,3 +565,67 @@ class ThreadLastVisit(Base):
         ForeignKey("forum_thread.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     seen_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+EMAIL_MODES = ("immediately", "digest", "off")
+DIGEST_EVERY = ("daily", "weekly", "off")
+CHANNELS = ("email", "digest")
+
+
+class EmailSetting(Base):
+    """How one member gets one kind of notice by email: immediately, in the digest, or off;
+    no row means the kind's default."""
+
+    __tablename__ = "forum_email_setting"
+    __table_args__ = (
+        CheckConstraint("mode IN ('immediately', 'digest', 'off')", name="mode"),
+    )
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_member.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(12))
+
+
+class EmailPreference(Base):
+    """A member's digest choice (daily, weekly or off) and when their last digest went out."""
+
+    __tablename__ = "forum_email_preference"
+    __table_args__ = (CheckConstraint("digest IN ('daily', 'weekly', 'off')", name="digest"),)
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_member.id", ondelete="CASCADE"), primary_key=True
+    )
+    digest: Mapped[str] = mapped_column(String(10), default="weekly")
+    digest_sent_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class Delivery(Base):
+    """One notice delivered (or being delivered) by one channel: the idempotency key.
+
+    The row is written and committed before the email is sent, so a worker killed between
+    sending and marking never sends the notice again (at most once); sent_at is set after.
+    batch_key ("thread:3") and recipient_id let batching find the member's last email about
+    a thread without joining the notices.
+    """
+
+    __tablename__ = "forum_delivery"
+    __table_args__ = (
+        UniqueConstraint("notification_id", "channel", name="uq_forum_delivery_key"),
+        CheckConstraint("channel IN ('email', 'digest')", name="channel"),
+        CheckConstraint("status IN ('claimed', 'sent', 'skipped')", name="status"),
+        Index("ix_forum_delivery_batch", "recipient_id", "batch_key", "claimed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_notification.id", ondelete="CASCADE")
+    )
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("forum_member.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(10))
+    batch_key: Mapped[str] = mapped_column(String(40))
+    # claimed (being sent, or the worker died after sending), sent, skipped (no address)
+    status: Mapped[str] = mapped_column(String(10), default="claimed")
+    claimed_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(Timestamp)

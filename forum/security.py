@@ -20,6 +20,8 @@ def protect_mutations():
     config = current_app.config
     if request.method in SAFE_METHODS or not config.get("WTF_CSRF_ENABLED", True):
         return
+    if getattr(current_app.view_functions.get(request.endpoint), "forum_signed_link", False):
+        return
     token = request.form.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
     for header in config.get("WTF_CSRF_HEADERS", CSRF_HEADERS):
         token = token or request.headers.get(header)
@@ -32,6 +34,14 @@ def protect_mutations():
             raise CSRFError("The referrer header is missing.")
         if not same_origin(request.referrer, f"https://{request.host}/"):
             raise CSRFError("The referrer does not match the host.")
+
+
+def signed_link(view):
+    """Mark a view authenticated by the signed token in its URL instead of a session (the
+    one-click unsubscribe a mail program POSTs, RFC 8058): it needs no CSRF token, since a
+    forged request would have to know the token, which only the email's recipient has."""
+    view.forum_signed_link = True
+    return view
 
 
 def accepts_large_forms(max_form_memory_size, max_content_length):

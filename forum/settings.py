@@ -144,6 +144,43 @@ SETTINGS = {
         "intranet site); by default they are refused as \"not a public address\".",
     ),
     "FORUM_LINK_CHECK_CONCURRENCY": (8, "How many URLs `flask forum check-links` fetches at once."),
+    "FORUM_JOBS_URL": (
+        None,
+        "Where background jobs (notification fan-out, emails, digests) wait for `flask forum "
+        "worker`: unset, a SQLite file `forum-jobs.sqlite3` in the app's instance folder (no "
+        "new service); `redis://host:6379/0` for a Redis queue shared by several machines.",
+    ),
+    "FORUM_JOBS_IMMEDIATE": (
+        None,
+        "Run each job at once inside the request that makes it, with no worker (True), or queue "
+        "it for the worker (False). Unset: immediate when the app is TESTING, queued otherwise.",
+    ),
+    "FORUM_JOBS_WORKERS": (2, "Threads `flask forum worker` runs jobs in."),
+    "FORUM_PUBLIC_URL": (
+        None,
+        "The forum's public address, e.g. `https://forum.example` (with the host's mount path "
+        "if any is part of the proxy), used for the links in emails sent by the worker, which "
+        "has no request to take it from.",
+    ),
+    "FORUM_EMAIL": (
+        True,
+        "Send notification emails, digests and address checks (through Flask-Mailman and the "
+        "MAIL_* settings); False keeps notices in-app only.",
+    ),
+    "FORUM_EMAIL_BATCH_MINUTES": (
+        15,
+        "One thread sends a member at most one email per this many minutes; notices in that "
+        "window go into the next email together.",
+    ),
+    "FORUM_EMAIL_MAX_AGE_HOURS": (
+        48,
+        "Notices older than this are never emailed one by one (a worker that was down for days "
+        "does not send a flood); digest kinds still reach the digest.",
+    ),
+    "FORUM_EMAIL_LINK_DAYS": (
+        60, "Days an unsubscribe link in an email keeps working (address checks: 2 days)."
+    ),
+    "FORUM_DIGEST_ITEMS": (10, "Most contributions a digest lists, best rated first."),
 }
 
 DEFAULTS = {name: default for name, (default, _) in SETTINGS.items()}

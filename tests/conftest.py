@@ -17,6 +17,7 @@ pytest_plugins = [  # fixtures shared by several test files
     "tests.discussion_fixtures",
     "tests.moderation_fixtures",
     "tests.site_logins",
+    "tests.mail_server",
 ]
 
 POSTGRES_URL = os.environ.get("FORUM_TEST_POSTGRES_URL")

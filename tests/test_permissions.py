@@ -86,6 +86,13 @@ MATRIX = [
      API_SIGNED_IN),
     ("api mark notifications read", "POST", "/api/notifications/read", {"json": {"all": True}},
      None, API_SIGNED_IN),
+    ("email settings", "POST", "/notifications/settings", {"digest": "daily"}, None, MEMBERS),
+    ("email address", "POST", "/notifications/settings/email", {"email": "a@example.org"}, None,
+     dict(ALL(404), anonymous=401)),  # built-in accounts only
+    ("unsubscribe with a bad link", "POST", "/email/unsubscribe/not-a-token", {}, None,
+     ALL(404)),
+    ("api email settings", "PUT", "/api/me/notification-settings", {"json": {"digest": "daily"}},
+     None, API_SIGNED_IN),
 ] + [
     (f"thread {action}", "POST", f"/threads/{{thread}}/{action}", {"reason": "Duplicate"},
      _switch(action), MODS_ONLY)

@@ -1,11 +1,13 @@
-"""API endpoints for notifications, thread watch levels, and tag and member follows."""
+"""API endpoints for notifications, email settings, thread watch levels, and tag and member
+follows."""
 from flask import jsonify
 
 from forum.api import shapes
 from forum.api.spec import ID_MAX, endpoint, query, schema
 from forum.errors import ValidationError
-from forum.models import WATCH_LEVELS
+from forum.models import DIGEST_EVERY, EMAIL_MODES, WATCH_LEVELS
 from forum.request_actor import current_actor
+from forum.services import email_settings
 from forum.services import following as following_service
 from forum.services import member_follows
 from forum.services import notifications as notification_service
@@ -178,3 +180,37 @@ def unfollow_member(member_id):
     """Stop following the member."""
     return _member_follow_json(
         member_follows.follow_member(current_actor(), member_id, follow=False), False)
+
+
+MODE = {"type": "string", "enum": list(EMAIL_MODES)}
+KIND_MODES = {"type": "object", "additionalProperties": False,
+              "properties": {kind: MODE for kind in email_settings.KINDS}}
+EMAIL_SETTINGS = schema("NotificationSettings", {
+    "type": "object", "required": ["kinds", "digest"],
+    "properties": {
+        "kinds": dict(KIND_MODES, required=list(email_settings.KINDS),
+                      description="Per notification kind: email it immediately, put it in "
+                                  "the digest, or not at all (it still shows in-app)."),
+        "digest": {"type": "string", "enum": list(DIGEST_EVERY)},
+    },
+})
+EMAIL_SETTINGS_CHANGE = schema("NotificationSettingsChange", {
+    "type": "object", "minProperties": 1, "additionalProperties": False,
+    "description": "Only what changes: some kinds, the digest rhythm, or both.",
+    "properties": {"kinds": KIND_MODES, "digest": {"type": "string", "enum": list(DIGEST_EVERY)}},
+})
+
+
+@endpoint("/me/notification-settings", "GET", summary="Your email settings",
+          tag="notifications", response=EMAIL_SETTINGS, auth=True)
+def get_notification_settings():
+    """How each kind of notice reaches you by email, and daily or weekly digests."""
+    return jsonify(email_settings.settings_for(current_actor()))
+
+
+@endpoint("/me/notification-settings", "PUT", summary="Change your email settings",
+          tag="notifications", response=EMAIL_SETTINGS, body=EMAIL_SETTINGS_CHANGE, auth=True)
+def put_notification_settings(body):
+    """Set some kinds (immediately, digest, off) and/or the digest (daily, weekly)."""
+    return jsonify(email_settings.update_settings(
+        current_actor(), body.get("kinds"), body.get("digest")))

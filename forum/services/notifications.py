@@ -1,9 +1,10 @@
 """In-app notifications: fan-out when something is posted, listing, unread counts, marking read.
 
-Fan-out is one INSERT ... SELECT inside the posting transaction: the database picks the
-recipients (the question's author, the thread's watchers, the followers of its tags), so posting
-costs the same in Python whatever their number. Each notice is checked against the visibility
-rule again when it is shown: a contribution hidden or deleted after the fact never appears.
+Fan-out is a background job queued when the posting transaction commits (forum.jobs), and one
+INSERT ... SELECT: the database picks the recipients (the question's author, the thread's
+watchers, the followers of its tags), so posting costs the same whatever their number. Each
+notice is checked against the visibility rule again when it is shown or emailed: a contribution
+hidden or deleted after the fact never appears.
 """
 from dataclasses import dataclass
 
@@ -14,8 +15,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import contains_eager, joinedload
 
-from forum import markup
-from forum.database import atomic, session, write_after_reading
+from forum import jobs, markup
+from forum.database import atomic, on_commit, session, write_after_reading
 from forum.errors import ValidationError
 from forum.models import (
     Member, MemberFollow, Notification, Reply, ReplyTag, TagFollow, Thread, ThreadTag,
@@ -44,6 +45,14 @@ KIND_TEXT = {
 IDS_MAX = 500
 MENTIONS_MAX = 10  # members one contribution can notify by @name
 EXCERPT = 160  # characters of a contribution's text a notice shows
+# Jobs queued after a fan-out wrote notices (email delivery adds its sweep: it imports this).
+NOTICES_WRITTEN = []
+
+
+def notices_written():
+    """Queue the jobs that act on new notices, once this transaction commits."""
+    for job in NOTICES_WRITTEN:
+        on_commit(lambda job=job: jobs.later(job))
 
 
 def _fan_out(candidates, thread_id, reply_id, author_id, event_key, now):
@@ -75,32 +84,54 @@ def _ranked(column, kind):
 
 
 def contribution_posted(reply):
-    """After a contribution is added (same transaction): its author watches the thread, and the
-    members it mentions (@name, at most 10), the question's author, the thread's watchers and
-    its tags' followers are notified."""
+    """After a contribution is added (same transaction): its author watches the thread, and
+    the fan-out to everyone else is queued for when the transaction commits."""
     watch_by_default(reply.author_id, reply.thread_id)
+    on_commit(lambda: jobs.later(fan_out_reply, reply.id))
+
+
+@jobs.task(retries=3, retry_delay=30)
+def fan_out_reply(reply_id):
+    """Notify the members a contribution mentions (@name, at most 10), the question's author,
+    the thread's watchers and its tags' followers (once each, the best kind)."""
+    reply = session().get(Reply, reply_id)
+    if reply is None:
+        return
     tags = union(select(ReplyTag.tag_id).where(ReplyTag.reply_id == reply.id),
                  select(ThreadTag.tag_id).where(ThreadTag.thread_id == reply.thread_id))
     names = [name.casefold() for name in markup.mentions(reply.body)[:MENTIONS_MAX]]
-    _fan_out([
-        _ranked(Member.id, "mention").where(func.lower(Member.display_name).in_(names or [""])),
-        _ranked(Thread.author_id, "question_reply").where(Thread.id == reply.thread_id),
-        _ranked(ThreadWatch.member_id, "watched_thread").where(
-            ThreadWatch.thread_id == reply.thread_id, ThreadWatch.level == "watching"),
-        _ranked(TagFollow.member_id, "tag_reply").where(TagFollow.tag_id.in_(tags)),
-    ], reply.thread_id, reply.id, reply.author_id, f"reply:{reply.id}", reply.created_at)
+    with atomic():
+        _fan_out([
+            _ranked(Member.id, "mention").where(func.lower(Member.display_name).in_(names or [""])),
+            _ranked(Thread.author_id, "question_reply").where(Thread.id == reply.thread_id),
+            _ranked(ThreadWatch.member_id, "watched_thread").where(
+                ThreadWatch.thread_id == reply.thread_id, ThreadWatch.level == "watching"),
+            _ranked(TagFollow.member_id, "tag_reply").where(TagFollow.tag_id.in_(tags)),
+        ], reply.thread_id, reply.id, reply.author_id, f"reply:{reply.id}", reply.created_at)
+        notices_written()
 
 
 def thread_started(thread):
-    """After a thread is started (same transaction): its author watches it, and the author's
-    followers and its tags' followers are notified."""
+    """After a thread is started (same transaction): its author watches it, and the fan-out
+    to the author's followers and its tags' followers is queued for when it commits."""
     watch_by_default(thread.author_id, thread.id)
-    _fan_out([
-        _ranked(MemberFollow.follower_id, "member_thread").where(
-            MemberFollow.member_id == thread.author_id),
-        _ranked(TagFollow.member_id, "tag_thread").where(TagFollow.tag_id.in_(
-            select(ThreadTag.tag_id).where(ThreadTag.thread_id == thread.id))),
-    ], thread.id, None, thread.author_id, f"thread:{thread.id}", thread.created_at)
+    on_commit(lambda: jobs.later(fan_out_thread, thread.id))
+
+
+@jobs.task(retries=3, retry_delay=30)
+def fan_out_thread(thread_id):
+    """Notify the followers of a new thread's author and of its tags."""
+    thread = session().get(Thread, thread_id)
+    if thread is None:
+        return
+    with atomic():
+        _fan_out([
+            _ranked(MemberFollow.follower_id, "member_thread").where(
+                MemberFollow.member_id == thread.author_id),
+            _ranked(TagFollow.member_id, "tag_thread").where(TagFollow.tag_id.in_(
+                select(ThreadTag.tag_id).where(ThreadTag.thread_id == thread.id))),
+        ], thread.id, None, thread.author_id, f"thread:{thread.id}", thread.created_at)
+        notices_written()
 
 
 def _shown(actor, query, recipient_id=None):
@@ -228,5 +259,10 @@ def excerpt(notice):
     contribution the recipient may no longer see)."""
     if notice.reply is None or not notice.shows_reply:
         return None
-    text = Markup(notice.reply.html).striptags()
+    return reply_excerpt(notice.reply)
+
+
+def reply_excerpt(reply):
+    """The start of a contribution's text as plain text (notices, emails, digests)."""
+    text = Markup(reply.html).striptags()
     return text if len(text) <= EXCERPT else text[:EXCERPT].rsplit(" ", 1)[0] + "…"

@@ -4,6 +4,7 @@ from forum.settings import url_prefix
 from forum.web import (
     confidentiality,
     context,
+    email_pages,
     feeds,
     importing,
     login_pages,
@@ -25,7 +26,8 @@ from forum.web import (
 from forum.web.blueprint import bp
 
 PAGES = (context, page_cache, login_pages, feeds, importing, moderation, notification_pages,
-         member_pages, profile, outcome_widgets, thread_page, ratings, outcomes, related, search,
+         email_pages, member_pages, profile, outcome_widgets, thread_page, ratings, outcomes,
+         related, search,
          reply_pages, tag_pages, threads, confidentiality)
 
 for _module in PAGES:

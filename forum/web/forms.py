@@ -40,6 +40,7 @@ class RegisterForm(FlaskForm):
     """Create a built-in account."""
 
     name = StringField("Name")
+    email = StringField("Email address (optional)")
     password = PasswordField("Password")
     confirm = PasswordField("Repeat the password")
 

@@ -8,6 +8,7 @@ from forum.builtin_login import AccountUser
 from forum.errors import ForumError
 from forum.limits import limit, note_failed_login, slow_down_login
 from forum.services import builtin_accounts as account_service
+from forum.services import email_addresses
 from forum.urls import url_for
 from forum.web.context import current_actor
 from forum.web.forms import (
@@ -54,8 +55,11 @@ def register():
     status = form_status(form)
     if form.validate_on_submit():
         try:
+            email = email_addresses.validate_email(form.email.data)
             account = account_service.create_account(
                 form.name.data, form.password.data, confirm=form.confirm.data)
+            if email:
+                email_addresses.set_account_email(account.id, email)
         except ForumError as error:
             status = attach_error(form, error)
         else:

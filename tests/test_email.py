@@ -1,0 +1,281 @@
+"""Notification emails through a real SMTP server on loopback: who gets what, the unsubscribe
+headers and link, batching per thread, no second email after a crash, hidden content never
+sent, and digests (with nothing sent when there is nothing)."""
+from datetime import timedelta
+
+import pytest
+from flask_login import FlaskLoginClient
+from sqlalchemy import select, update
+
+from forum.models import Delivery, EmailPreference, EmailSetting, Member, Notification, utcnow
+from forum.services import (
+    digest, email_delivery, email_links, email_settings, following, moderation, ratings, replies, threads,
+)
+from forum.web.context import actor_for_user
+from tests.host import create_docs_host, create_host_app
+
+
+@pytest.fixture
+def app(database_url, smtp):
+    """The host app sending through the loopback SMTP server; host users' addresses come
+    from the user_email hook."""
+    app, db, _ = create_host_app(database_url, config=smtp.config,
+                                 user_email=lambda user: f"{user.name.lower()}@example.org")
+    app.test_client_class = FlaskLoginClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def people(make_user, actor_for):
+    """Ana asks, Ben, Cy and Dee contribute, Mo moderates."""
+    users = {name: make_user(name, staff=name == "Mo") for name in ("Ana", "Ben", "Cy", "Dee", "Mo")}
+    return users, {name: actor_for(user) for name, user in users.items()}
+
+
+def _ask(actor, tags="listening"):
+    return threads.start_thread(actor, "How do you handle a client who cancels late?",
+                                prompts="Boundaries: What do you agree up front?", tags=tags)
+
+
+def _unsubscribe_url(message):
+    """The one URL in a List-Unsubscribe header (which may be folded)."""
+    return "".join(message["List-Unsubscribe"].split()).strip("<>")
+
+
+def _open_window(db):
+    """Pretend the batch window has passed: every email claim is 16 minutes old."""
+    db.session.execute(update(Delivery).values(claimed_at=utcnow() - timedelta(minutes=16)))
+    db.session.commit()
+
+
+def test_question_author_is_emailed_when_answered(people, smtp):
+    _, a = people
+    thread = _ask(a["Ana"])
+    reply = replies.add_reply(a["Ben"], thread.id, "Agree a **cancellation rule** up front.")
+    [message] = smtp.inbox.to("ana@example.org")
+    assert message["Subject"] == f"Ben contributed to your question: {thread.title}"
+    assert message["From"] == "Coaching Forum <forum@example.org>"
+    assert message.get_content_type() == "multipart/alternative"
+    text, html = smtp.inbox.text(message), smtp.inbox.html(message)
+    assert "Agree a cancellation rule up front." in text
+    link = f"https://coach.example/community/threads/{thread.id}/{thread.slug}#reply-{reply.id}"
+    assert link in text and f'href="{link}"' in html
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    unsubscribe = _unsubscribe_url(message)
+    assert unsubscribe.startswith("https://coach.example/community/email/unsubscribe/")
+    assert unsubscribe in text and "https://coach.example/community/notifications/settings" in text
+    assert smtp.inbox.to("ben@example.org") == []  # never about one's own contribution
+
+
+def test_one_click_unsubscribe_turns_that_kind_off(people, smtp, app, db):
+    _, a = people
+    app.config["WTF_CSRF_ENABLED"] = True  # the one-click POST carries no CSRF token
+    thread = _ask(a["Ana"])
+    replies.add_reply(a["Ben"], thread.id, "First idea.")
+    url = _unsubscribe_url(smtp.inbox.to("ana@example.org")[0])
+    path = url.removeprefix("https://coach.example")
+    visitor = app.test_client()  # not logged in
+    page = visitor.get(path)
+    assert page.status_code == 200 and "Turn these emails off" in page.text
+    assert email_settings.settings_for(a["Ana"])["kinds"]["question_reply"] == "immediately"
+    assert visitor.post(path[:-3] + "abc").status_code == 404  # a tampered token does nothing
+    done = visitor.post(path, headers={"Content-Type": "application/x-www-form-urlencoded"},
+                        data="List-Unsubscribe=One-Click")
+    assert done.status_code == 200 and "no more emails about" in done.text
+    assert email_settings.settings_for(a["Ana"])["kinds"]["question_reply"] == "off"
+    _open_window(db)
+    replies.add_reply(a["Cy"], thread.id, "Second idea.")
+    assert len(smtp.inbox.to("ana@example.org")) == 1  # no email any more...
+    assert notifications_of(db, "Ana") == 2  # ...but the notices still show in the forum
+
+
+def notifications_of(db, name):
+    member_id = db.session.scalar(select(Member.id).where(Member.display_name == name))
+    return len(db.session.scalars(select(Notification).where(
+        Notification.recipient_id == member_id)).all())
+
+
+def test_a_busy_thread_batches_emails_per_member(people, smtp, db):
+    _, a = people
+    thread = _ask(a["Ana"])
+    replies.add_reply(a["Ben"], thread.id, "One.")
+    replies.add_reply(a["Cy"], thread.id, "Two.")
+    replies.add_reply(a["Dee"], thread.id, "Three.")
+    assert len(smtp.inbox.to("ana@example.org")) == 1  # the window holds the other two
+    assert email_delivery.deliver_emails() == 0
+    _open_window(db)
+    assert email_delivery.deliver_emails() == 1
+    first, second = smtp.inbox.to("ana@example.org")
+    assert second["Subject"].strip() == f"2 new in \u201c{thread.title}\u201d"
+    body = smtp.inbox.text(second)
+    assert "Cy contributed to your question" in body and "Dee contributed" in body
+    assert "One." not in body
+    assert email_delivery.deliver_emails() == 0
+
+
+def test_no_second_email_after_a_crash_between_send_and_mark(people, smtp, db, monkeypatch):
+    _, a = people
+    thread = _ask(a["Ana"])
+
+    def killed(ids, channel):
+        raise RuntimeError("worker killed after the mail server accepted the email")
+
+    monkeypatch.setattr(email_delivery, "mark_sent", killed)
+    replies.add_reply(a["Ben"], thread.id, "Sent, but never marked.")
+    assert len(smtp.inbox.to("ana@example.org")) == 1
+    monkeypatch.undo()
+    _open_window(db)
+    assert email_delivery.deliver_emails() == 0
+    assert len(smtp.inbox.to("ana@example.org")) == 1
+    assert db.session.scalars(select(Delivery.status)).all() == ["claimed"]
+
+
+def test_a_failed_send_is_released_and_sent_on_retry(people, smtp, db, monkeypatch):
+    _, a = people
+    thread = _ask(a["Ana"])
+    smtp.inbox.refuse = True  # the mail server answers "try again later"
+    replies.add_reply(a["Ben"], thread.id, "Waits for the server.")
+    assert db.session.scalars(select(Delivery)).all() == []  # the claim was released
+    smtp.inbox.refuse = False
+    assert email_delivery.deliver_emails() == 1  # what the retry does
+    assert len(smtp.inbox.to("ana@example.org")) == 1
+
+
+def test_content_hidden_before_delivery_is_never_emailed(people, smtp, db):
+    _, a = people
+    thread = _ask(a["Ana"])
+    replies.add_reply(a["Ben"], thread.id, "Visible idea.")
+    hidden = replies.add_reply(a["Cy"], thread.id, "Something the moderators will hide.")
+    replies.add_reply(a["Dee"], thread.id, "Another visible idea.")
+    moderation.hide_reply(a["Mo"], hidden.id, "off-topic")
+    _open_window(db)
+    assert email_delivery.deliver_emails() == 1
+    body = smtp.inbox.text(smtp.inbox.to("ana@example.org")[-1])
+    assert "Another visible idea." in body and "moderators will hide" not in body
+
+
+def test_settings_off_and_digest_kinds_send_nothing_at_once(people, smtp, db):
+    _, a = people
+    thread = _ask(a["Ana"])
+    following.follow_tag(a["Cy"], "listening")  # tag_reply: the weekly digest by default
+    email_settings.update_settings(a["Ana"], {"question_reply": "off"})
+    replies.add_reply(a["Ben"], thread.id, "Nobody is emailed for this one.")
+    assert smtp.inbox.messages == []
+
+
+def _age(db, name, days):
+    """Make a member's first use of the forum `days` ago (a digest is due after a period)."""
+    db.session.execute(update(Member).where(Member.display_name == name).values(
+        created_at=utcnow() - timedelta(days=days)))
+    db.session.commit()
+
+
+def test_digest_lists_the_best_new_contributions_and_waiting_notices(people, smtp, db, app):
+    users, a = people
+    thread = _ask(a["Ana"])
+    following.follow_tag(a["Cy"], "listening")
+    replies.add_reply(a["Ben"], thread.id, "A plain idea.")
+    best = replies.add_reply(a["Dee"], thread.id, "The idea everyone rates highly.")
+    for rater in ("Ana", "Ben", "Mo"):
+        ratings.rate(a[rater], "reply", best.id, 5)
+    threads.start_thread(a["Ben"], "What do you say when a client goes quiet?",
+                         prompts="Silence: What do you do?", tags="listening")
+    assert smtp.inbox.to("cy@example.org") == []
+    _age(db, "Cy", 8)
+    assert digest.send_digests() == 1
+    [message] = smtp.inbox.to("cy@example.org")
+    assert message["Subject"] == "Your week on Coaching Community"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    text = smtp.inbox.text(message)
+    assert text.index("The idea everyone rates highly.") < text.index("A plain idea.")
+    assert "5.0 stars, 3 ratings" in text
+    assert "Ben asked a question with a tag you follow" in text
+    assert "Dee contributed with a tag you follow" not in text  # listed above already
+    assert digest.send_digests() == 0  # the next one is due in a week
+    path = _unsubscribe_url(message).removeprefix("https://coach.example")
+    assert "The daily or weekly digest" in app.test_client().get(path).text
+    assert app.test_client().post(path).status_code == 200
+    assert email_settings.settings_for(a["Cy"])["digest"] == "off"
+    replies.add_reply(a["Ben"], thread.id, "Another idea for the next digest.")
+    _age(db, "Cy", 30)
+    db.session.execute(update(EmailPreference).values(digest_sent_at=utcnow() - timedelta(days=8)))
+    db.session.commit()
+    assert digest.send_digests() == 0  # the digest is off
+
+
+def test_no_digest_when_there_is_nothing_new(people, smtp, db):
+    _, a = people
+    _ask(a["Ana"])  # a new question, but before Cy followed its tag
+    following.follow_tag(a["Cy"], "listening")
+    _age(db, "Cy", 8)
+    email_settings.update_settings(a["Cy"], digest="daily")
+    assert digest.send_digests() == 0
+    assert smtp.inbox.messages == []
+
+
+def test_settings_api_and_page(people, client_for, db):
+    users, a = people
+    api = client_for(users["Ana"])
+    got = api.get("/community/api/me/notification-settings").get_json()
+    assert got["digest"] == "weekly" and got["kinds"]["mention"] == "immediately"
+    assert got["kinds"]["tag_reply"] == "digest" and got["kinds"]["outcome_reminder"] == "immediately"
+    changed = api.put("/community/api/me/notification-settings",
+                      json={"kinds": {"mention": "off"}, "digest": "daily"}).get_json()
+    assert changed["kinds"]["mention"] == "off" and changed["digest"] == "daily"
+    bad = api.put("/community/api/me/notification-settings", json={"kinds": {"mention": "loud"}})
+    assert bad.status_code == 422
+    assert db.session.scalar(select(EmailSetting.mode).where(EmailSetting.kind == "mention")) == "off"
+
+    page = api.get("/community/notifications/settings").text
+    assert 'name="kind-mention" id="kind-mention-off" value="off" checked' in page
+    saved = api.post("/community/notifications/settings",
+                     data={**{f"kind-{kind}": "digest" for kind in email_settings.KINDS},
+                           "digest": "weekly"})
+    assert saved.status_code == 302
+    assert set(email_settings.settings_for(a["Ana"])["kinds"].values()) == {"digest"}
+    refused = api.post("/community/notifications/settings",
+                       data={"kind-mention": "loud", "digest": "hourly"})
+    assert refused.status_code == 422
+    assert "mention: choose" in refused.text and "digest: choose" in refused.text
+    assert 'value="loud"' not in refused.text  # only real choices are offered again
+    assert email_settings.settings_for(a["Ana"])["digest"] == "weekly"  # unchanged
+    assert "Email settings" in api.get("/community/notifications").text
+
+
+def test_a_host_template_overrides_the_forums(database_url, smtp, tmp_path):
+    (tmp_path / "templates" / "forum" / "email").mkdir(parents=True)
+    (tmp_path / "templates" / "forum" / "email" / "notice.txt").write_text(
+        "Our platform: {{ title }}\n{{ unsubscribe_url }}\n")
+    host, db, user_model = create_host_app(
+        database_url, config=smtp.config, root_path=tmp_path,
+        user_email=lambda user: f"{user.name.lower()}@example.org")
+    with host.app_context():
+        ana, ben = user_model(name="Ana"), user_model(name="Ben")
+        db.session.add_all([ana, ben])
+        db.session.commit()
+        thread = _ask(actor_for_user(ana))
+        replies.add_reply(actor_for_user(ben), thread.id, "A reply.")
+        [message] = smtp.inbox.to("ana@example.org")
+        assert smtp.inbox.text(message).startswith(f"Our platform: {thread.title}")
+        assert "Stop emails about" in smtp.inbox.html(message)  # the forum's HTML part
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_one_click_unsubscribe_passes_a_hosts_csrf_protection(database_url):
+    host, db, _, _ = create_docs_host(database_url, csrf=True)
+    with host.app_context():
+        member = Member(user_key="7", display_name="Ana")
+        db.session.add(member)
+        db.session.commit()
+        token = email_links.unsubscribe_token(member.id, "mention")
+        client = host.test_client()
+        assert client.post("/community/notifications/settings",
+                           data={"digest": "daily"}).status_code == 400  # CSRF still guards
+        assert client.post(f"/community/email/unsubscribe/{token}").status_code == 200
+        assert email_settings.settings_of(member.id)["kinds"]["mention"] == "off"
+        db.session.remove()
+        db.engine.dispose()

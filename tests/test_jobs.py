@@ -1,0 +1,126 @@
+"""Background jobs on Huey: queued with no worker, the site keeps working and the queue drains
+when a worker comes; SQLite storage by default, Redis when FORUM_JOBS_URL says so (two
+consumers never send an email twice); periodic jobs are registered for the worker."""
+import os
+import threading
+from datetime import datetime
+
+import pytest
+from flask_login import FlaskLoginClient
+from sqlalchemy import func, select
+
+from forum import jobs
+from forum.models import Delivery, Notification
+from forum.services import replies, threads
+from forum.web.context import actor_for_user
+from tests.host import create_host_app
+
+REDIS_URL = os.environ.get("FORUM_TEST_REDIS_URL")
+
+
+def _queued_app(database_url, smtp, tmp_path, jobs_url=None):
+    config = dict(smtp.config, FORUM_JOBS_IMMEDIATE=False, FORUM_JOBS_URL=jobs_url)
+    app, db, _ = create_host_app(database_url, config=config, root_path=tmp_path,
+                                 user_email=lambda user: f"{user.name.lower()}@example.org")
+    app.test_client_class = FlaskLoginClient
+    app.instance_path = str(tmp_path / "instance")
+    return app, db
+
+
+@pytest.fixture
+def app(database_url, smtp, tmp_path):
+    """The host app with jobs queued in SQLite (its instance folder), not run in requests."""
+    app, db = _queued_app(database_url, smtp, tmp_path)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _count(db, model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_the_site_works_with_the_worker_down_and_the_queue_drains_later(
+        app, db, make_user, actor_for, client_for, smtp, tmp_path):
+    huey, _ = jobs.queue(app)
+    assert huey.storage.filename == str(tmp_path / "instance" / "forum-jobs.sqlite3")
+    ana, ben = make_user("Ana"), make_user("Ben")
+    thread = threads.start_thread(actor_for(ana), "How do you close a first session?",
+                                  prompts="Endings: What do you say?", tags="endings")
+    posted = client_for(ben).post(f"/community/threads/{thread.id}/replies",
+                                  data={"body": "I summarise and agree one next step."})
+    assert posted.status_code == 302  # posting works with no worker running
+    assert _count(db, Notification) == 0 and smtp.inbox.messages == []
+    assert huey.pending_count() == 2  # the two fan-outs (new thread, new contribution)
+
+    result = app.test_cli_runner().invoke(args=["forum", "worker", "--drain"])
+    assert result.exit_code == 0, result.output
+    assert "Ran 4 queued job(s)" in result.output  # each fan-out queued an email sweep
+    assert _count(db, Notification) == 1
+    [message] = smtp.inbox.to("ana@example.org")
+    assert "I summarise and agree one next step." in smtp.inbox.text(message)
+    assert huey.pending_count() == 0
+
+
+def test_the_worker_registers_the_periodic_jobs(app):
+    huey, _ = jobs.queue(app)
+    names = {task.name.rsplit(".", 1)[-1] for task in huey.read_periodic(
+        datetime(2026, 1, 5, 10, 7))}
+    assert {"send_digests", "deliver_batched_emails"} <= names
+    hourly = {task.name for task in huey.read_periodic(datetime(2026, 1, 5, 10, 8))}
+    assert not any(name.endswith("send_digests") for name in hourly)
+
+
+def test_the_worker_explains_immediate_mode(database_url, smtp, tmp_path):
+    app, db = _queued_app(database_url, smtp, tmp_path)
+    app.config["FORUM_JOBS_IMMEDIATE"] = True
+    result = app.test_cli_runner().invoke(args=["forum", "worker", "--drain"])
+    assert result.exit_code == 1
+    assert "FORUM_JOBS_IMMEDIATE is on" in result.output
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_a_bad_jobs_url_is_refused_by_name(database_url, smtp, tmp_path):
+    app, db = _queued_app(database_url, smtp, tmp_path, jobs_url="amqp://queue")
+    with app.app_context():
+        with pytest.raises(RuntimeError, match="FORUM_JOBS_URL='amqp://queue'"):
+            jobs.queue(app)
+        db.engine.dispose()
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="set FORUM_TEST_REDIS_URL to test Redis storage")
+def test_two_consumers_drain_one_redis_queue_without_doubles(
+        database_url, smtp, tmp_path, request):
+    app, db = _queued_app(database_url, smtp, tmp_path, jobs_url=REDIS_URL)
+    with app.app_context():
+        huey, _ = jobs.queue(app)
+        huey.flush()
+        request.addfinalizer(huey.flush)
+        ana, ben = app.host_user_model(name="Ana"), app.host_user_model(name="Ben")
+        db.session.add_all([ana, ben])
+        db.session.commit()
+        asker, answerer = actor_for_user(ana), actor_for_user(ben)
+        for number in range(8):
+            thread = threads.start_thread(asker, f"Question number {number} on pacing?",
+                                          prompts="Pace: How fast?", tags="pacing")
+            replies.add_reply(answerer, thread.id, f"Answer {number}: slow down.")
+        db.session.remove()
+    assert huey.pending_count() == 16
+
+    def consume():
+        while huey.pending_count():
+            jobs.drain(app)
+
+    workers = [threading.Thread(target=consume) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    with app.app_context():
+        subjects = [message["Subject"] for message in smtp.inbox.to("ana@example.org")]
+        assert len(subjects) == 8 and len(set(subjects)) == 8
+        assert _count(db, Delivery) == 8
+        db.session.remove()
+        db.engine.dispose()
