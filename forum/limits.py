@@ -26,6 +26,7 @@ LIMITS = {
     "rating": ("60 per minute", "member", WRITES),
     "flagging": ("20 per hour", "member", WRITES),
     "confidentiality_check": ("60 per minute", "member", WRITES),
+    "composing": ("60 per minute", "member", WRITES),  # previews and draft saves
     "api": ("300 per minute", "client", None),
 }
 DEFAULT_LIMITS = {name: rate for name, (rate, _, _) in LIMITS.items()}
