@@ -166,3 +166,45 @@ def test_a_hidden_answer_is_not_counted_for_members(host_users, thread, client_f
     moderator = client_for(host_users["mo"]).get(
         f"{PREFIX}/threads/{thread.id}/{thread.slug}").text
     assert ">1 reply</a>" in moderator
+
+
+API = f"{PREFIX}/api"
+
+
+def test_api_preview_sanitizes_and_needs_a_member(host_users, client_for, client):
+    member = client_for(host_users["ben"])
+    answer = member.post(f"{API}/preview", json={"text": "*hi* <img src=x onerror=alert(1)>"})
+    assert answer.status_code == 200
+    assert answer.json["html"].startswith("<p><em>hi</em>") and "<img" not in answer.json["html"]
+    assert client.post(f"{API}/preview", json={"text": "x"}).status_code == 401
+    too_long = member.post(f"{API}/preview", json={"text": "x" * 25_001})
+    assert too_long.status_code == 422 and too_long.json["error"]["field"] == "text"
+
+
+def test_api_drafts_round_trip(host_users, thread, client_for, db):
+    client = client_for(host_users["ben"])
+    url = f"{API}/threads/{thread.id}/draft"
+    assert client.get(url).json == {"fields": {}, "updated_at": None}
+    saved = client.put(url, json={"fields": {"body": "Typing…", "reply_to": ""}})
+    assert saved.status_code == 200 and saved.json["fields"] == {"body": "Typing…"}
+    assert saved.json["updated_at"]
+    assert client.get(url).json["fields"] == {"body": "Typing…"}
+    wrong = client.put(url, json={"fields": {"title": "not a reply field"}})
+    assert wrong.status_code == 422
+    assert client.delete(url).status_code == 204 and _count(db, Draft) == 0
+    new = client.put(f"{API}/drafts/new-thread", json={"fields": {"title": "Half"}})
+    assert new.json["fields"] == {"title": "Half"}
+    assert client.get(f"{API}/drafts/new-thread").json["fields"] == {"title": "Half"}
+    assert client.get(f"{API}/threads/999999/draft").status_code == 404
+
+
+def test_api_reply_to_and_every_error_at_once(host_users, thread, client_for, actor_for):
+    client = client_for(host_users["ben"])
+    parent = reply_service.add_reply(actor_for(host_users["ana"]), thread.id, "Parent.")
+    made = client.post(f"{API}/threads/{thread.id}/replies",
+                       json={"body": "Child.", "reply_to": parent.id})
+    assert made.status_code == 201 and made.json["reply_to"] == parent.id
+    bad = client.post(f"{API}/threads", json={"title": "", "prompts": [{"label": "", "text": "x"}],
+                                              "tags": [f"t{n}x" for n in range(9)]})
+    assert bad.status_code == 422
+    assert {e["field"] for e in bad.json["error"]["errors"]} == {"title", "prompts", "tags"}

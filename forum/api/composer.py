@@ -83,4 +83,5 @@ def _draft_endpoints(rule, name, summary, thread_arg):
 _draft_endpoints("/drafts/new-thread", "new_thread_draft", "the draft of a new question",
                  lambda path: None)
 _draft_endpoints("/threads/<int:thread_id>/draft", "thread_draft",
-                 "the draft of a contribution to a thread", lambda path: path["thread_id"])
+                 "the draft of a contribution to a thread",
+                 lambda path: draft_service.draft_thread_id(current_actor(), path["thread_id"]))

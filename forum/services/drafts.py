@@ -42,8 +42,9 @@ def _clean(thread_id, fields):
     return cleaned
 
 
-def _thread_id(actor, thread_id):
-    """The thread's id if the actor may see it (a draft for a hidden thread is refused)."""
+def draft_thread_id(actor, thread_id):
+    """The thread's id if the actor may see it (None stays None), else NotFound: no draft is
+    kept or read for a thread that is gone or hidden."""
     if thread_id is not None:
         visible_thread(actor, session().get(Thread, thread_id))
     return thread_id
@@ -65,7 +66,7 @@ def save_draft(actor, thread_id, fields):
     Returns the saved fields, or None when nothing is kept."""
     member = actor.require_member()
     cleaned = _clean(thread_id, fields)
-    _thread_id(actor, thread_id)
+    draft_thread_id(actor, thread_id)
     scope = scope_for(thread_id)
     for attempt in (1, 2):  # two first saves at once: the second updates the first's row
         try:
