@@ -157,6 +157,12 @@ def moderation_log():
                            actions=actions, actor_id=actor_id, action=action)
 
 
+@routes.template_global("forum_open_flag_count")
+def open_flag_count():
+    """Open flags for the header's "Flags" link (moderators only: one query a page)."""
+    return flag_service.open_flag_count(current_actor())
+
+
 @routes.template_global("forum_flag_reasons")
 def flag_reasons():
     """The flag reasons and their labels, for the flag forms."""
