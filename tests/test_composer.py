@@ -208,3 +208,17 @@ def test_api_reply_to_and_every_error_at_once(host_users, thread, client_for, ac
                                               "tags": [f"t{n}x" for n in range(9)]})
     assert bad.status_code == 422
     assert {e["field"] for e in bad.json["error"]["errors"]} == {"title", "prompts", "tags"}
+
+
+def test_hashtags_link_to_their_tag_page_and_are_not_repeated_as_chips(host_users, thread,
+                                                                       client_for):
+    client = client_for(host_users["ben"])
+    client.post(f"{PREFIX}/threads/{thread.id}/replies",
+                data={"body": "Silence helps. #silence and `#notatag`", "tags": "pacing"})
+    page = client.get(f"{PREFIX}/threads/{thread.id}/{thread.slug}").text
+    card = page[page.index('<li class="reply"'):]
+    card = card[:card.index("</li>\n")]
+    assert f'<a href="{PREFIX}/tags/silence" rel="nofollow ugc noopener">#silence</a>' in card
+    assert "<code>#notatag</code>" in card
+    chips = card[card.index('aria-label="Tags"'):]
+    assert "#pacing" in chips and "#silence" not in chips

@@ -15,7 +15,7 @@ from forum.services.paging import paginate, slice_before
 from forum.services.permissions import can_delete, can_edit, can_edit_tags, can_restore, is_author
 from forum.services.ratings import best_first
 from forum.services.tags import (
-    get_or_create_tags, parse_tag_names, replace_tags, with_hashtags,
+    get_or_create_tags, hashtag_linker, parse_tag_names, replace_tags, with_hashtags,
 )
 from forum.services.visibility import (
     REPLY_GONE, can_see, is_live, live_reply, visible_replies, visible_thread, visible_threads,
@@ -155,7 +155,8 @@ def insert_reply(thread_id, author_id, body, tag_names, prompt_id=None, created_
     db_session = session()
     reply = Reply(thread_id=thread_id, author_id=author_id, prompt_id=prompt_id,
                   reply_to_id=reply_to_id, body=body,
-                  html=mentions.contribution_html(body), created_at=created_at or utcnow())
+                  html=mentions.contribution_html(body, hashtag_linker(tag_names)),
+                  created_at=created_at or utcnow())
     db_session.add(reply)
     db_session.flush()
     for tag in get_or_create_tags(tag_names):
@@ -335,7 +336,7 @@ def edit_reply(actor, reply_id, body, prompt_position=None, tags=None, reason=""
             db_session.add(ReplyRevision(reply_id=reply.id, editor_id=member.id, body=before,
                                          created_at=utcnow()))
             reply.body, reply.edited_at = body, utcnow()
-            reply.html = mentions.contribution_html(body)
+        reply.html = mentions.contribution_html(body, hashtag_linker(tag_names))
         reply.prompt_id = prompt_id
         replace_tags(ReplyTag, "reply_id", reply.id, tag_names)
         db_session.flush()
@@ -393,7 +394,9 @@ def restore_reply(actor, reply_id, reason=""):
         if not reply.is_deleted:
             return reply
         reply.is_deleted, reply.deleted_at = False, None
-        reply.html = mentions.contribution_html(reply.body)
+        tag_names = db_session.scalars(select(Tag.name).join(ReplyTag, ReplyTag.tag_id == Tag.id)
+                                       .where(ReplyTag.reply_id == reply.id))
+        reply.html = mentions.contribution_html(reply.body, hashtag_linker(tag_names))
         db_session.flush()
         adjust_thread_counters(reply.thread_id, 0 if reply.is_hidden else +1)
         log_action(moderator, "reply.restore", "reply", reply.id, reason=reason)

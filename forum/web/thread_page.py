@@ -97,6 +97,12 @@ def answers(reply):
     return reply_service.answers(reply)
 
 
+@routes.template_global("forum_chips")
+def chips(reply):
+    """A contribution's tags that its text does not already link as #hashtags."""
+    return [tag for tag in reply.tags if f'/tags/{tag.slug}"' not in reply.html]
+
+
 @routes.template_global("forum_star_choices")
 def star_choices():
     """The star values a rating form offers, 1 to 5."""
