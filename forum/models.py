@@ -342,6 +342,7 @@ class RelatedLink(Base):
     target_thread: Mapped[Thread | None] = relationship(
         foreign_keys=[target_thread_id], lazy="raise"
     )
+    thread: Mapped[Thread] = relationship(foreign_keys=[thread_id], lazy="raise", viewonly=True)
 
 
 class Flag(Base):

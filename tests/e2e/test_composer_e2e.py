@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in, run_axe
+from tests.e2e.conftest import SCREENSHOTS, log_in, run_axe
 
 BODY_LABEL = "Your contribution (Markdown)"
 
@@ -80,3 +80,23 @@ def test_reply_quotes_the_selected_passage_and_links_back(page, live_site, fresh
     answer_id = newest.get_attribute("id")
     first.locator(".reply-children a").click()
     expect(page).to_have_url(re.compile(f"#{answer_id}$"))
+
+
+def test_the_moderation_log_fits_a_390_px_phone(open_page, live_site, fresh_thread, axe_source):
+    from forum.services import moderation
+
+    moderator = live_site.create_account(role="moderator")
+    with live_site.app.test_request_context():
+        moderation.hide_reply(live_site.actor(moderator), fresh_thread["reply_ids"][1],
+                              "Off-topic: a long reason that must wrap on a narrow phone screen")
+    page = open_page(viewport={"width": 390, "height": 844})
+    log_in(page, moderator)
+    page.goto("/moderation/log")
+    entry = page.locator(".log-entry").first
+    expect(entry).to_contain_text(f"{moderator} hid {fresh_thread['author']}’s contribution in")
+    expect(entry.get_by_role("link", name=fresh_thread["title"])).to_be_visible()
+    expect(entry.locator("details")).not_to_have_attribute("open", "")
+    assert not page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth")
+    assert run_axe(page, axe_source) == []
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "moderation-log-390px.png", full_page=True)
