@@ -79,8 +79,9 @@ def test_import_creates_the_thread_with_replies_tags_and_related(app, db, tmp_pa
     result = run(app, "import", str(path))
     assert result.exit_code == 0, result.output
     thread = db.session.scalar(select(Thread))
-    assert result.output == (f"imported thread {thread.id}: /community/threads/{thread.id}/"
+    assert result.stdout == (f"imported thread {thread.id}: /community/threads/{thread.id}/"
                              f"{thread.slug}\n")
+    assert result.stderr == "Reading files: 1/1\n"  # not a terminal: plain progress lines
     assert thread.title.startswith("Onboarding a new client")
     assert thread.call_to_action == "How do you open a new coaching relationship? Share your checklist."
     prompts = db.session.scalars(select(Prompt).order_by(Prompt.position)).all()
@@ -251,11 +252,11 @@ def test_existing_title_is_refused_then_replaced_or_skipped(app, db, tmp_path):
     assert "--replace" in refused.stderr and count_rows(db) == before
 
     skipped = run(app, "import", "--skip-existing", str(path))
-    assert skipped.exit_code == 0 and skipped.output.startswith(f"skipped {path}: thread 1")
+    assert skipped.exit_code == 0 and skipped.stdout.startswith(f"skipped {path}: thread 1")
     assert count_rows(db)["Thread"] == before["Thread"]
 
     replaced = run(app, "import", "--replace", str(path))
-    assert replaced.exit_code == 0 and replaced.output.startswith("imported thread 3: ")
+    assert replaced.exit_code == 0 and replaced.stdout.startswith("imported thread 3: ")
     db.session.expire_all()
     assert db.session.get(Thread, 1) is None
     assert db.session.scalar(select(func.count()).select_from(Reply).where(
