@@ -222,3 +222,11 @@ def test_hashtags_link_to_their_tag_page_and_are_not_repeated_as_chips(host_user
     assert "<code>#notatag</code>" in card
     chips = card[card.index('aria-label="Tags"'):]
     assert "#pacing" in chips and "#silence" not in chips
+
+
+def test_register_reports_name_and_password_errors_together(site_client):
+    response = site_client.post("/register", data={"name": "x", "password": "short",
+                                                   "confirm": "short"})
+    assert response.status_code == 422
+    assert 'id="name-error"' in response.text and 'id="password-error"' in response.text
+    assert 'value="x"' in response.text
