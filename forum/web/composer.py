@@ -8,12 +8,10 @@ from forum.services import drafts as draft_service
 from forum.services import replies as reply_service
 from forum.services.preview import preview_html
 from forum.web.context import current_actor
-from forum.web.routes import Routes
 
 PREVIEW, SAVE_DRAFT = "preview", "save_draft"
 MARKDOWN_FIELDS = ("body", "lead")  # rendered through the sanitizer; the rest is plain text
 
-routes = Routes()
 
 
 def _fields(form, names):
