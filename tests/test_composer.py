@@ -230,3 +230,23 @@ def test_register_reports_name_and_password_errors_together(site_client):
     assert response.status_code == 422
     assert 'id="name-error"' in response.text and 'id="password-error"' in response.text
     assert 'value="x"' in response.text
+
+
+def test_n_replies_cost_no_query_however_many_answers(host_users, thread, client_for,
+                                                      actor_for, count_queries, db):
+    """A page whose every card answers another counts the same queries as one with one card."""
+    actor = actor_for(host_users["ana"])
+    parent = reply_service.add_reply(actor, thread.id, "The first contribution.")
+    client = client_for(host_users["ben"])
+    url = f"{PREFIX}/threads/{thread.id}/{thread.slug}"
+    client.get(url)
+    db.session.remove()
+    with count_queries() as few:
+        client.get(url)
+    for number in range(12):
+        parent = reply_service.add_reply(actor, thread.id, f"Answer {number}.",
+                                         reply_to=parent.id)
+    db.session.remove()
+    with count_queries() as many:
+        page = client.get(url).text
+    assert page.count(">1 reply</a>") == 12 and many[0] == few[0]

@@ -100,3 +100,26 @@ def test_the_moderation_log_fits_a_390_px_phone(open_page, live_site, fresh_thre
     assert run_axe(page, axe_source) == []
     SCREENSHOTS.mkdir(exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "moderation-log-390px.png", full_page=True)
+
+
+def test_without_javascript_preview_save_draft_and_reply_are_form_steps(open_page, live_site,
+                                                                        fresh_thread):
+    page = open_page(java_script_enabled=False)
+    log_in(page, live_site.create_account())
+    page.goto(fresh_thread["url"])
+    first = page.locator(f"#reply-{fresh_thread['reply_ids'][0]}")
+    first.get_by_role("link", name="Reply to this contribution").click()
+    expect(page.locator("[data-replying-to]")).to_contain_text(
+        f"In reply to {fresh_thread['other']}’s contribution")
+    page.get_by_label(BODY_LABEL).fill("_Asking first_ works for me.")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator("#reply-preview em")).to_have_text("Asking first")
+    expect(page.get_by_label(BODY_LABEL)).to_have_value("_Asking first_ works for me.")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+    page.goto(fresh_thread["url"])
+    expect(page.get_by_label(BODY_LABEL)).to_have_value("_Asking first_ works for me.")
+    expect(page.locator("[data-replying-to]")).to_contain_text("In reply to")
+    page.get_by_role("button", name="Post contribution").click()
+    expect(page.locator(".reply").last.locator(".in-reply-to")).to_contain_text(
+        f"{fresh_thread['other']}’s contribution")
