@@ -6,7 +6,7 @@ host changes it without touching code. Every endpoint using one name shares one 
 """
 import time
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_limiter import Limiter
 from limits import parse as parse_rate
 
@@ -65,8 +65,9 @@ def client_key():
 
 
 def _succeeded(response):
-    """Whether a write went through (counted), rather than being refused with an error."""
-    return response.status_code < 400
+    """Whether a write went through (counted), rather than being refused with an error or
+    being a step that posts nothing (a preview, a saved draft: g.forum_nothing_posted)."""
+    return response.status_code < 400 and not g.get("forum_nothing_posted")
 
 
 KEYS = {"address": address_key, "member": member_key, "login_name": login_name_key,

@@ -405,3 +405,14 @@ def test_logging_in_works_while_the_counters_fail(limited, monkeypatch, caplog):
     assert login_from(app, "198.51.100.7", "Coach Ana", "guess guess!").status_code == 422
     assert login_from(app, "198.51.100.7", "Coach Ana").status_code == 302
     assert "Failed-login counter unavailable" in caplog.text
+
+
+def test_previews_and_saved_drafts_do_not_count_as_posts(limited):
+    app = limited({"posting": "2 per minute"})
+    ana = logged_in(app, "Coach Ana")
+    thread_id = new_thread_id(ana)  # one post
+    replies = f"/threads/{thread_id}/replies"
+    for step in ("preview", "save_draft", "preview", "save_draft"):
+        assert ana.post(replies, data={"body": "Half a thought.", step: "1"}).status_code == 200
+    assert ana.post(replies, data={"body": "The whole thought."}).status_code == 302
+    assert_too_many(ana.post(replies, data={"body": "One too many."}))

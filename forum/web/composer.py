@@ -1,7 +1,7 @@
 """The composer's extra form steps: Preview and Save draft work as plain buttons (the form comes
 back with the rendered text, or saved, nothing posted), a kept draft fills an empty form, and a
 contribution can answer another one ("in reply to")."""
-from flask import request
+from flask import g, request
 
 from forum.errors import ForumError
 from forum.services import drafts as draft_service
@@ -29,7 +29,10 @@ def composer_step(form, thread_id=None, drafts=True):
 
     Preview puts form.preview_html (the Markdown field rendered as posting would); Save draft
     keeps the fields on the server (form.draft_saved) or names what is wrong on the form.
+    Neither counts against the posting rate limit (nothing is posted).
     """
+    if PREVIEW in request.form or (drafts and SAVE_DRAFT in request.form):
+        g.forum_nothing_posted = True
     if PREVIEW in request.form:
         markdown = next(name for name in MARKDOWN_FIELDS if hasattr(form, name))
         try:
