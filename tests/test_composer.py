@@ -250,3 +250,18 @@ def test_n_replies_cost_no_query_however_many_answers(host_users, thread, client
     with count_queries() as many:
         page = client.get(url).text
     assert page.count(">1 reply</a>") == 12 and many[0] == few[0]
+
+
+def test_stand_ins_overwrite_a_kept_draft(host_users, thread, client_for, db):
+    """A draft saved with a client's details keeps none of them once stand-ins replace them."""
+    client = client_for(host_users["ben"])
+    url = f"{PREFIX}/threads/{thread.id}/replies"
+    detail = "my client Sarah Jones (sarah.jones@acme.com) stalls"
+    client.post(url, data={"body": detail, "save_draft": "1"})
+    assert "sarah.jones@acme.com" in db.session.scalar(select(Draft.fields))
+    replaced = client.post(url, data={"body": detail, "confidential_replace": "all"})
+    assert replaced.status_code == 200 and "sarah.jones@acme.com" not in replaced.text.split(
+        "<textarea")[1].split("</textarea>")[0]
+    db.session.expire_all()
+    kept = db.session.scalar(select(Draft.fields))
+    assert "sarah.jones" not in kept and "Sarah Jones" not in kept
