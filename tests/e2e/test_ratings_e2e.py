@@ -1,7 +1,7 @@
 """In a real browser: rating in place (fetch, no reload), with the keyboard only, and without JavaScript."""
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, run_axe
 
 
 def test_rating_updates_in_place_without_a_reload(page, live_site, demo_thread):
@@ -56,7 +56,7 @@ def seed_ratings(site, reply_id, stars):
             ratings.rate(site.actor(name), "reply", reply_id, n)
 
 
-def test_rate_a_contribution_with_the_keyboard_only(page, live_site, fresh_thread):
+def test_rate_a_contribution_with_the_keyboard_only(page, live_site, fresh_thread, axe_source):
     reply_id = fresh_thread["reply_ids"][0]
     seed_ratings(live_site, reply_id, [5, 4])
     log_in(page, live_site.create_account())
@@ -67,6 +67,7 @@ def test_rate_a_contribution_with_the_keyboard_only(page, live_site, fresh_threa
     first = card.get_by_role("radio", name="Rate 1 star")
     target = card.get_by_role("radio", name="Rate 2 stars")
     expect(card.get_by_role("radiogroup", name="Your rating of this contribution")).to_be_visible()
+    assert run_axe(page, axe_source) == []
 
     page.evaluate("() => { window.notReloaded = true; }")
     for _ in range(80):
