@@ -1,7 +1,7 @@
 """drafts kept on the server, and a contribution's "in reply to" link
 
 Revision ID: 0016_drafts
-Revises: 0013_member_follow
+Revises: 0012_email
 
 forum_draft is not a content table (pages for visitors never show drafts), so writing it does
 not move the content version; forum_reply already moves it, reply_to_id included.
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_drafts"
-down_revision = "0013_member_follow"
+down_revision = "0012_email"
 branch_labels = None
 depends_on = None
 
