@@ -50,3 +50,34 @@ class Conflict(ForumError):
 
     status = 409
     code = "conflict"
+
+
+class ValidationErrors(ValidationError):
+    """Several fields' ValidationErrors at once, so a form can show each beside its field; the
+    first one gives the message, field and status."""
+
+    def __init__(self, errors):
+        first = errors[0]
+        super().__init__(first.message, field=first.field)
+        self.errors = list(errors)
+        self.details = {"errors": [{"field": e.field, "message": e.message} for e in errors]}
+
+
+def collect(*checks):
+    """Run each check (a no-argument callable); return their results, or raise every
+    ValidationError they raised together (one alone as itself)."""
+    results, errors = [], []
+    for check in checks:
+        try:
+            results.append(check())
+        except ValidationErrors as error:
+            errors += error.errors
+            results.append(None)
+        except ValidationError as error:
+            errors.append(error)
+            results.append(None)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise ValidationErrors(errors)
+    return results

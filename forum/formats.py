@@ -29,6 +29,17 @@ class ParseError(ValidationError):
         self.reason = message
 
 
+class ParseErrors(ParseError):
+    """Several ParseErrors of one text, all reported at once (the first gives the message)."""
+
+    def __init__(self, errors):
+        first = errors[0]
+        super().__init__(first.filename, first.line, first.reason)
+        self.errors = list(errors)
+        self.message = "\n".join(error.message for error in errors)
+        self.details = {"errors": [{"field": e.field, "message": e.message} for e in errors]}
+
+
 @dataclass
 class Contribution:
     """One contribution: its text (Markdown source, kept verbatim) and its first line number."""
@@ -217,21 +228,38 @@ def parse(data, filename="<text>"):
         raise ParseError(filename, number, "no title; expected the question title on the "
                                            "first line")
     article = Article(title="")
-    _parse_header(_single_header(header, filename), filename, article)
+    errors = []
+    try:
+        _parse_header(_single_header(header, filename), filename, article)
+    except ParseError as error:
+        errors.append(error)
     if separators:
-        for number, block in _blocks(body[separators[0]:]):
+        blocks = _blocks(body[separators[0]:])
+        if blocks and not _trim_blank(blocks[-1][1]):
+            blocks.pop()  # a stray "-" before "Rate this article", as copies from the web have
+        for number, block in blocks:
             block = _trim_blank(block)
             if not block:
-                raise ParseError(filename, number, "empty contribution; expected text "
-                                                   "between two lines holding only \"-\"")
+                errors.append(ParseError(filename, number, "empty contribution; expected text "
+                                                           "between two lines holding only \"-\""))
+                continue
             article.contributions.append(Contribution(
                 text="\n".join(line for _, line in block), line=block[0][0]))
-    _parse_tail(numbered[body_end - 1:], filename, article)
+    try:
+        _parse_tail(numbered[body_end - 1:], filename, article, errors)
+    except ParseError as error:
+        errors.append(error)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise ParseErrors(errors)
     return article
 
 
-def _parse_tail(tail, filename, article):
-    """"Rate this article" and the "More relevant reading" entries after the contributions."""
+def _parse_tail(tail, filename, article, errors):
+    """"Rate this article" and the "More relevant reading" entries after the contributions:
+    one entry a line, with or without "-" lines between them (copies from the web drop them);
+    each unreadable entry is added to errors."""
     tail = _trim_blank(tail)
     if tail and tail[0][1] == RATE_MARKER:
         tail = _trim_blank(tail[1:])
@@ -241,19 +269,13 @@ def _parse_tail(tail, filename, article):
     if line != RELATED_MARKER:
         raise ParseError(filename, number, f"expected \"{RELATED_MARKER}\" after "
                                            f"\"{RATE_MARKER}\"")
-    rest = _trim_blank(tail[1:])
-    if rest and rest[0][1] != SEPARATOR:
-        raise ParseError(filename, rest[0][0], "expected a line holding only \"-\" before each "
-                                               "related-reading line")
-    for separator_line, block in _blocks(rest):
-        block = _trim_blank(block)
-        if not block:
-            raise ParseError(filename, separator_line, "empty related-reading entry; expected "
-                                                       "<Category><Title> after \"-\"")
-        if len(block) > 1:
-            raise ParseError(filename, block[1][0], "expected one <Category><Title> line per "
-                                                    "related-reading entry")
-        article.related.append(split_related(block[0][1], filename, block[0][0]))
+    for number, line in tail[1:]:
+        if not line.strip() or line == SEPARATOR:
+            continue
+        try:
+            article.related.append(split_related(line, filename, number))
+        except ParseError as error:
+            errors.append(error)
 
 
 def _escape_line(line, prompts=False):

@@ -6,7 +6,7 @@ host changes it without touching code. Every endpoint using one name shares one 
 """
 import time
 
-from flask import current_app, request
+from flask import current_app, g, request
 from flask_limiter import Limiter
 from limits import parse as parse_rate
 
@@ -26,6 +26,7 @@ LIMITS = {
     "rating": ("60 per minute", "member", WRITES),
     "flagging": ("20 per hour", "member", WRITES),
     "confidentiality_check": ("60 per minute", "member", WRITES),
+    "composing": ("60 per minute", "member", WRITES),  # previews and draft saves
     "api": ("300 per minute", "client", None),
 }
 DEFAULT_LIMITS = {name: rate for name, (rate, _, _) in LIMITS.items()}
@@ -64,8 +65,9 @@ def client_key():
 
 
 def _succeeded(response):
-    """Whether a write went through (counted), rather than being refused with an error."""
-    return response.status_code < 400
+    """Whether a write went through (counted), rather than being refused with an error or
+    being a step that posts nothing (a preview, a saved draft: g.forum_nothing_posted)."""
+    return response.status_code < 400 and not g.get("forum_nothing_posted")
 
 
 KEYS = {"address": address_key, "member": member_key, "login_name": login_name_key,

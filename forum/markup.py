@@ -283,8 +283,34 @@ def _link_mentions(tokens, links):
     return tokens
 
 
-def _markdown_to_html(source, mention_links=None):
-    """Render Markdown with raw HTML off; headings shift down two levels below the page's h2."""
+
+
+def _hashtag_children(children, tag_link):
+    """Inline tokens with each #hashtag of plain text (not in a link) made a link to the URL
+    tag_link(name) gives (None: left as text)."""
+    out, in_link = [], 0
+    for child in children:
+        in_link += {"link_open": 1, "link_close": -1}.get(child.type, 0)
+        if child.type != "text" or in_link or "#" not in child.content:
+            out.append(child)
+            continue
+        at = 0
+        for match in HASHTAG_RE.finditer(child.content):
+            url = tag_link(match.group(1))
+            if not url:
+                continue
+            out.append(Token("text", "", 0, content=child.content[at:match.start()]))
+            link = Token("link_open", "a", 1, attrs={"href": url})
+            out += [link, Token("text", "", 0, content=match.group(0)),
+                    Token("link_close", "a", -1)]
+            at = match.end()
+        out.append(Token("text", "", 0, content=child.content[at:]))
+    return out
+
+
+def _markdown_to_html(source, mention_links=None, tag_link=None):
+    """Render Markdown with raw HTML off; headings shift down two levels below the page's h2;
+    @mentions and #hashtags link to their pages when mention_links / tag_link are given."""
     env = {}
     delimiters = source.count("*") + source.count("_") + source.count("~")
     parser = _LITERAL[delimiters > EMPHASIS_DELIMITERS_MAX, source.count("[") > LINK_BRACKETS_MAX]
@@ -295,6 +321,10 @@ def _markdown_to_html(source, mention_links=None):
     tokens = _key_points(tokens, env)
     if mention_links:
         tokens = _link_mentions(tokens, mention_links)
+    if tag_link is not None:
+        for token in tokens:
+            if token.type == "inline" and token.children:
+                token.children = _hashtag_children(token.children, tag_link)
     return parser.renderer.render(tokens, parser.options, env)
 
 
@@ -308,10 +338,12 @@ def sanitize_html(html):
     )
 
 
-def render(source, mention_links=None):
+def render(source, mention_links=None, tag_link=None):
     """Markdown source -> safe HTML as Markup; the only producer of Markup in the forum.
-    mention_links ({casefolded name: path}) turns those @names in prose into links."""
-    return Markup(sanitize_html(_markdown_to_html(clean_text(source), mention_links)))
+    mention_links ({casefolded name: path}) turns those @names in prose into links;
+    tag_link(name) -> URL or None makes the text's #hashtags links to their tag pages."""
+    return Markup(sanitize_html(_markdown_to_html(clean_text(source), mention_links,
+                                                  tag_link)))
 
 
 def _prose_runs(source, skip_links=False):

@@ -17,7 +17,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.types import TypeDecorator
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression, relationship
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -176,6 +176,10 @@ class Reply(Base):
     prompt_id: Mapped[int | None] = mapped_column(
         ForeignKey("forum_prompt.id", ondelete="SET NULL"), index=True
     )
+    # The contribution this one answers ("in reply to"); the thread itself stays flat. No
+    # foreign key: SQLite can add one only by copying the table, which would drop its search
+    # and content-version triggers; replies are only ever removed with their whole thread.
+    reply_to_id: Mapped[int | None] = mapped_column(Integer, index=True)
     body: Mapped[str] = mapped_column(Text)
     html: Mapped[str] = mapped_column(Text)
     is_hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
@@ -197,6 +201,11 @@ class Reply(Base):
     author: Mapped[Member | None] = relationship(lazy="raise")
     prompt: Mapped[Prompt | None] = relationship(lazy="raise")
     thread: Mapped[Thread] = relationship(lazy="raise")
+    reply_to: Mapped["Reply | None"] = relationship(
+        remote_side=[id], primaryjoin="foreign(Reply.reply_to_id) == Reply.id", lazy="raise")
+    # "12,15": ids of the visible contributions answering this one, when a query asks for them
+    # (services.replies.list_replies), for the card's "N replies" without a query of its own.
+    answer_ids: Mapped[str | None] = query_expression()
     tags: Mapped[list["Tag"]] = relationship(
         secondary="forum_reply_tag", order_by="Tag.slug", lazy="raise"
     )
@@ -333,6 +342,7 @@ class RelatedLink(Base):
     target_thread: Mapped[Thread | None] = relationship(
         foreign_keys=[target_thread_id], lazy="raise"
     )
+    thread: Mapped[Thread] = relationship(foreign_keys=[thread_id], lazy="raise", viewonly=True)
 
 
 class Flag(Base):
@@ -629,3 +639,21 @@ class Delivery(Base):
     status: Mapped[str] = mapped_column(String(10), default="claimed")
     claimed_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class Draft(Base):
+    """A member's unfinished contribution to a thread, or question ("new"), kept on the server
+    so it comes back on any device; the form's fields as JSON, discarded on posting."""
+
+    __tablename__ = "forum_draft"
+    __table_args__ = (UniqueConstraint("member_id", "scope", name="uq_forum_draft_member_scope"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("forum_member.id", ondelete="CASCADE"))
+    # "new" (a question not yet asked) or "thread:<id>" (a contribution to that thread)
+    scope: Mapped[str] = mapped_column(String(30))
+    thread_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forum_thread.id", ondelete="CASCADE"), index=True
+    )
+    fields: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)

@@ -28,7 +28,7 @@ def test_one_open_flag_per_member_and_item(users_and_actors, thread, db):
         flags.flag_reply(actors["ana"], reply.id, "spam")
     assert "already flagged" in caught.value.message
     flags.flag_reply(actors["mo"], reply.id, "spam")
-    flags.flag_thread(actors["ana"], thread.id, "off-topic")
+    flags.flag_thread(actors["bo"], thread.id, "off-topic")  # not her own thread: Ana wrote it
     assert len(db.session.scalars(select(Flag)).all()) == 3
 
 
@@ -114,3 +114,25 @@ def test_flag_form_errors_keep_text(users_and_actors, thread, client_for, db):
     dup = bo.post(f"/community/threads/{thread.id}/flag", data={"reason": "spam"})
     assert dup.status_code == 409 and "already flagged" in dup.text
 
+
+
+def test_no_one_flags_their_own_item(users_and_actors, thread, db, client_for):
+    """Ana's own thread offers her no Flag and the service refuses it; Bo's contribution does."""
+    users, actors = users_and_actors
+    with pytest.raises(Forbidden):
+        flags.flag_thread(actors["ana"], thread.id, "spam")
+    with pytest.raises(Forbidden):
+        flags.flag_reply(actors["bo"], reply_of(db, thread).id, "spam")
+    page = client_for(users["ana"]).get(f"/community/threads/{thread.id}/{thread.slug}").text
+    assert page.count("<summary>Flag</summary>") == 1  # Bo's contribution, not her thread
+    assert db.session.scalar(select(Flag.id)) is None
+
+
+def test_moderators_see_the_open_flag_count_in_the_header(users_and_actors, thread, db,
+                                                           client_for):
+    users, actors = users_and_actors
+    flags.flag_thread(actors["bo"], thread.id, "spam")
+    flags.flag_reply(actors["ana"], reply_of(db, thread).id, "off-topic")
+    header = client_for(users["mo"]).get("/community/").text
+    assert '>Flags <span class="badge">2<span class="visually-hidden"> open</span>' in header
+    assert "visually-hidden\"> open" not in client_for(users["ana"]).get("/community/").text

@@ -111,11 +111,9 @@ def test_writer_indents_lines_that_would_read_as_separators():
     (b"-\nA contribution without a question\n", 1, "no title"),
     (b"\n\nRate this article\n", 3, "no title"),
     (b"A good title for a question\n-\nfirst\n-\n\n-\nthird\n", 4, "empty contribution"),
-    (b"A good title for a question\n-\nfirst\n-\n", 4, "empty contribution"),
+    (b"A good title for a question\n-\n-\nfirst\n", 2, "empty contribution"),
     (b"A good title for a question\n-\nx\nRate this article\nMore relevant reading\n-\n"
      b"no capital boundary here\n", 7, "cannot split"),
-    (b"A good title for a question\n-\nx\nMore relevant reading\n-\n\n-\nLife CoachingHow?\n",
-     5, "empty related-reading entry"),
     (b"A good title for a question\n-\nx\nRate this article\nsomething else\n", 5,
      "More relevant reading"),
     (b"A good title for a question\nLead\n- A: b\nCTA\nAnother line\n-\nx\n", 5,
@@ -187,3 +185,23 @@ def test_parser_raises_nothing_but_parse_error(data):
         return
     written = formats.write(article)
     assert formats.write(formats.parse(written, "again")) == written
+
+
+def test_web_copies_parse_a_stray_dash_and_entries_without_dashes():
+    """A copy from the web: "-" before "Rate this article", reading lines run together."""
+    article = formats.parse("A good title for a question\n-\nFirst point.\n-\nRate this article\n"
+                    "More relevant reading\nLife CoachingHow do you pick a niche?\n"
+                    "Business CoachingWhen do you raise rates?\n-\nPersonal CoachingWhy?\n")
+    assert [c.text for c in article.contributions] == ["First point."]
+    assert [(r.category, r.title) for r in article.related] == [
+        ("Life Coaching", "How do you pick a niche?"),
+        ("Business Coaching", "When do you raise rates?"), ("Personal Coaching", "Why?")]
+
+
+def test_every_error_of_a_text_is_reported_at_once():
+    with pytest.raises(ParseError) as caught:
+        formats.parse("A good title for a question\n-\n-\nok\nMore relevant reading\n"
+              "no boundary one\nno boundary two\n", "a.txt")
+    lines = [error.line for error in caught.value.errors]
+    assert lines == [2, 6, 7]
+    assert caught.value.message.count("a.txt:") == 3

@@ -79,8 +79,9 @@ def test_import_creates_the_thread_with_replies_tags_and_related(app, db, tmp_pa
     result = run(app, "import", str(path))
     assert result.exit_code == 0, result.output
     thread = db.session.scalar(select(Thread))
-    assert result.output == (f"imported thread {thread.id}: /community/threads/{thread.id}/"
+    assert result.stdout == (f"imported thread {thread.id}: /community/threads/{thread.id}/"
                              f"{thread.slug}\n")
+    assert result.stderr == "Reading files: 1/1\n"  # not a terminal: plain progress lines
     assert thread.title.startswith("Onboarding a new client")
     assert thread.call_to_action == "How do you open a new coaching relationship? Share your checklist."
     prompts = db.session.scalars(select(Prompt).order_by(Prompt.position)).all()
@@ -251,11 +252,11 @@ def test_existing_title_is_refused_then_replaced_or_skipped(app, db, tmp_path):
     assert "--replace" in refused.stderr and count_rows(db) == before
 
     skipped = run(app, "import", "--skip-existing", str(path))
-    assert skipped.exit_code == 0 and skipped.output.startswith(f"skipped {path}: thread 1")
+    assert skipped.exit_code == 0 and skipped.stdout.startswith(f"skipped {path}: thread 1")
     assert count_rows(db)["Thread"] == before["Thread"]
 
     replaced = run(app, "import", "--replace", str(path))
-    assert replaced.exit_code == 0 and replaced.output.startswith("imported thread 3: ")
+    assert replaced.exit_code == 0 and replaced.stdout.startswith("imported thread 3: ")
     db.session.expire_all()
     assert db.session.get(Thread, 1) is None
     assert db.session.scalar(select(func.count()).select_from(Reply).where(
@@ -302,7 +303,7 @@ def test_moderator_previews_a_paste_then_confirms(app, db, make_user, client_for
     assert preview.status_code == 200
     page = preview.text
     assert "Preview: what will be created" in page and "Onboarding a new client" in page
-    assert "Clarify the contract" in page and "<dd>3</dd>" in page
+    assert "Clarify the contract" in page and "<dt>Contributions (3)</dt>" in page
     assert "#onboarding" in page and "#firstsession" in page
     assert "kept unlinked" in page and "thread #1" in page
     assert count_rows(db)["Thread"] == 1
@@ -327,7 +328,7 @@ def test_upload_preview_and_errors_with_line_numbers_keep_the_text(app, db, make
     upload = (io.BytesIO(SHAPES["repeated-header-crlf-bom-trailing-spaces"][0].encode()),
               "onboarding.txt")
     preview = import_page(client, file=upload, action="preview")
-    assert preview.status_code == 200 and "<dd>3</dd>" in preview.text
+    assert preview.status_code == 200 and "<dt>Contributions (3)</dt>" in preview.text
     assert 'name="filename" type="hidden" value="onboarding.txt"' in preview.text
 
     broken = HEADER + "\n-\n-\n<b>kept</b> text\n"
@@ -364,3 +365,21 @@ def test_confirm_needs_a_csrf_token(app, db, make_user, client_for):
     client = client_for(make_user("Mo", staff=True))
     response = import_page(client, text=SHAPES["plain"][0], action="confirm")
     assert response.status_code == 400 and count_rows(db)["Thread"] == 0
+
+
+def test_web_import_shows_each_contribution_and_every_error_at_once(app, db, make_user,
+                                                                    client_for):
+    client = client_for(make_user("Mo", staff=True))
+    good = ("How do you open a first coaching session well?\nLead.\nShare.\n-\n"
+            "**Agree the contract** first.\n-\nRate this article\nMore relevant reading\n"
+            "Life CoachingHow do you pick a niche?\nBusiness CoachingWhen to raise rates?\n")
+    page = import_page(client, text=good, action="preview").text
+    assert "<strong>Agree the contract</strong> first." in page
+    assert "Life Coaching</span>: How do you pick a niche?" in page
+    assert "Business Coaching</span>: When to raise rates?" in page
+    bad = ("Short\nLead.\nShare.\n-\n-\nText\nMore relevant reading\nno boundary here\n")
+    response = import_page(client, text=bad, action="preview")
+    assert response.status_code == 422
+    for line in ("pasted text:4:", "pasted text:8:"):
+        assert line in response.text
+    assert bad.split("\n")[0] in response.text and count_rows(db)["Thread"] == 0

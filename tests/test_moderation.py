@@ -147,3 +147,29 @@ def test_log_has_no_edit_or_delete_path(users_and_actors, thread, client_for, ap
         assert getattr(mo, method)("/community/moderation/log").status_code == 405
     assert not [rule for rule in app.url_map.iter_rules()
                 if "log" in rule.rule and "POST" in rule.methods and "moderation" in rule.rule]
+
+
+def test_the_log_reads_as_sentences_with_links_and_folded_details(
+        users_and_actors, thread, client_for, db, count_queries):
+    """"Mo hid Bo's contribution in <How do you ...>: off-topic", the snapshots in <details>."""
+    users, actors = users_and_actors
+    reply_ids = db.session.scalars(select(replies.Reply.id).order_by(replies.Reply.id)).all()
+    moderation.hide_reply(actors["mo"], reply_ids[0], "off-topic")
+    moderation.pin_thread(actors["mo"], thread.id)
+    mo = client_for(users["mo"])
+    log = mo.get("/community/moderation/log").text
+    assert (f'<strong>Mo</strong>\n      hid\n      Bo’s <a href="/community/replies/{reply_ids[0]}">'
+            f'contribution</a> in <em><a href="/community/threads/{thread.id}/{thread.slug}">'
+            f'How do you restart a stalled client?</a></em>: <span class="log-reason">off-topic'
+            in log)
+    assert "pinned\n      Ana’s question <em><a" in log
+    assert "<summary>Before and after</summary>" in log and "<table" not in log
+    db.session.remove()
+    with count_queries() as few:
+        mo.get("/community/moderation/log")
+    moderation.hide_reply(actors["mo"], reply_ids[1], "again")
+    moderation.lock_thread(actors["mo"], thread.id)
+    db.session.remove()
+    with count_queries() as many:
+        mo.get("/community/moderation/log")
+    assert many[0] == few[0]

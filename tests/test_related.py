@@ -180,3 +180,35 @@ def test_reading_list_queries_do_not_grow_with_entries(users_and_actors, thread,
         page = mo.get(url)
     assert page.text.count('class="related-entry') == 8
     assert many[0] == few[0]
+
+
+def test_find_threads_by_title_and_take_the_first_tag_as_category(users_and_actors, thread, db,
+                                                                   client_for, actor_for):
+    users, actors = users_and_actors
+    target = threads.start_thread(actors["ana"], "Pricing 100% of a coaching package?",
+                                  tags="pricing, business")
+    threads.start_thread(actors["ana"], "Another question entirely here")
+    found = related.find_threads(actors["mo"], thread, "  PRICING 100% ")
+    assert found == [{"thread_id": target.id, "title": target.title, "category": "Business"}]
+    assert related.find_threads(actors["mo"], thread, "%") == []  # wildcards are plain text
+    with pytest.raises(Forbidden):
+        related.find_threads(actors["ana"], thread, "pricing")
+    mo = client_for(users["mo"])
+    page = mo.get(f"/community/threads/{thread.id}/{thread.slug}?related_q=pricing").text
+    assert 'name="target_thread_id" value="%d"' % target.id in page
+    api = mo.get(f"/community/api/threads/{thread.id}/related/candidates?q=pricing").json
+    assert api["items"][0]["category"] == "Business"
+    assert client_for(users["ana"]).get(
+        f"/community/api/threads/{thread.id}/related/candidates?q=pricing").status_code == 403
+    link = related.add_link(actor_for(users["mo"]), thread.id, "", target.title,
+                            target_thread_id=target.id)  # a fresh actor, as each request has
+    assert link.category == "Business"
+
+
+def test_external_links_are_marked_for_eyes_and_screen_readers(users_and_actors, thread,
+                                                               client_for):
+    users, actors = users_and_actors
+    related.add_link(actors["mo"], thread.id, "Reading", "A guide", url="https://example.org/g")
+    page = client_for(users["ana"]).get(f"/community/threads/{thread.id}/{thread.slug}").text
+    assert ('A guide<span class="external-mark" aria-hidden="true"> ↗</span>'
+            '<span class="visually-hidden"> (external site: example.org)</span></a>') in page

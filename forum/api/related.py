@@ -1,7 +1,7 @@
 """API endpoints for "More relevant reading" under a thread (moderators curate it)."""
 from flask import jsonify
 
-from forum.api.spec import endpoint, schema
+from forum.api.spec import endpoint, query, schema
 from forum.request_actor import current_actor
 from forum.services import related as related_service
 from forum.services import threads as thread_service
@@ -85,3 +85,23 @@ def delete_related(link_id):
     """Remove an entry; the ones below move up (logged)."""
     related_service.delete_link(current_actor(), link_id)
     return "", 204
+
+
+CANDIDATES = schema("RelatedCandidates", {
+    "type": "object", "required": ["items"], "properties": {"items": {"type": "array", "items": {
+        "type": "object", "required": ["thread_id", "title", "category"],
+        "properties": {"thread_id": {"type": "integer"}, "title": {"type": "string"},
+                       "category": {"type": "string",
+                                    "description": "The thread's first tag, as a category."}}}}}})
+
+
+@endpoint("/threads/<int:thread_id>/related/candidates", "GET",
+          summary="Find threads to link by title (moderators)", tag="related",
+          response=CANDIDATES, auth=True, errors=(403,),
+          params=[query("q", {"type": "string", "maxLength": 200},
+                        "Part of the title (2 characters at least).", required=True)])
+def related_candidates(thread_id, args):
+    """Threads whose title contains q, not listed yet, for search as you type."""
+    actor = current_actor()
+    thread = thread_service.get_thread(actor, thread_id)
+    return jsonify(items=related_service.find_threads(actor, thread, args["q"]))

@@ -35,6 +35,8 @@ NEW_REPLY = schema("NewReply", {
     "type": "object", "required": ["body"], "additionalProperties": False,
     "properties": {"body": {"type": "string", "maxLength": 100_000}, "tags": TAG_NAMES,
                    "prompt": {"type": ["integer", "null"], "minimum": 0, "maximum": 1000},
+                   "reply_to": {"type": ["integer", "null"], "minimum": 1, "maximum": 2**31 - 1,
+                                "description": "Id of a contribution of this thread it answers."},
                    "confirm_confidential": CONFIRM},
 })
 
@@ -104,7 +106,8 @@ def create_reply(thread_id, body):
     """Add a contribution; answers it with its id, body, sanitized html and tags."""
     reply = reply_service.add_reply(current_actor(), thread_id, body["body"],
                                     body.get("prompt"), body.get("tags", []),
-                                    confirm_confidential=body.get("confirm_confidential", False))
+                                    confirm_confidential=body.get("confirm_confidential", False),
+                                    reply_to=body.get("reply_to"))
     return jsonify(shapes.reply_json(reply_service.load_reply(reply.id))), 201
 
 

@@ -6,6 +6,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from forum import formats
+from forum.cli.progress import progress
 from forum.errors import ForumError
 from forum.resources import resource_dir
 from forum.urls import url_for
@@ -22,7 +23,7 @@ def read_plans(paths):
     from forum.services import importer
 
     plans, errors = [], []
-    for path in paths:
+    for path in progress(paths, "Reading files"):
         try:
             plans.append(importer.plan_text(formats.read_file(path, str(path)), str(path)))
         except formats.ParseError as error:

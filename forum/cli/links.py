@@ -3,6 +3,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from forum.cli.progress import Steps
+
 
 @click.command("check-links")
 @with_appcontext
@@ -13,7 +15,11 @@ def check_links_command():
     config = current_app.config
     click.echo(f"Checking links (timeout {config['FORUM_LINK_CHECK_TIMEOUT']}s, "
                f"{config['FORUM_LINK_CHECK_CONCURRENCY']} at a time)...")
-    checked, broken = linkfetch.check_links()
+    steps = Steps(len(linkfetch.link_urls()), "Checking")
+    try:
+        checked, broken = linkfetch.check_links(steps.advance)
+    finally:
+        steps.close()
     click.echo(f"Checked {checked} link{'' if checked == 1 else 's'}: {broken} broken.")
 
 

@@ -6,7 +6,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 
 from forum.database import atomic, session
-from forum.errors import Conflict, NotFound, ValidationError
+from forum.errors import Conflict, NotFound, ValidationError, collect
 from forum.models import ROLES, Account
 from forum.services.audit import log_action
 from forum.services.confusables import skeleton
@@ -51,9 +51,9 @@ def validate_password(password, confirm=None):
 
 
 def create_account(name, password, role="member", confirm=None):
-    """Create an account; refuses taken names, short passwords and unknown roles."""
-    name = validate_name(name)
-    validate_password(password, confirm)
+    """Create an account; refuses taken names, short passwords and unknown roles (a bad name
+    and a bad password are reported together)."""
+    name, _ = collect(lambda: validate_name(name), lambda: validate_password(password, confirm))
     if role not in ROLES:
         raise ValidationError(f"Role must be one of {', '.join(ROLES)}.", field="role")
     with atomic() as db_session:

@@ -5,11 +5,12 @@ from sqlalchemy.orm import selectinload
 
 from forum import markup
 from forum.database import atomic, session
-from forum.errors import Conflict, NotFound, ValidationError
+from forum.errors import Conflict, Forbidden, NotFound, ValidationError
 from forum.models import FLAG_REASONS, Flag, Reply, Thread, utcnow
 from forum.services import notification_kinds
 from forum.services.audit import log_action
 from forum.services.moderation import apply_reply_visibility, apply_thread_switch, clean_reason
+from forum.services.permissions import can_flag
 from forum.services.threads import Page
 from forum.services.visibility import can_see, visible_thread
 
@@ -40,13 +41,19 @@ def _validate(reason, text):
 
 
 def _visible_target(actor, thread_id=None, reply_id=None):
-    """The flagged thread or reply if the actor can see it, else NotFound."""
+    """The flagged thread or reply if the actor can see it (else NotFound) and may flag it
+    (not their own: Forbidden)."""
     if reply_id is not None:
         reply = session().get(Reply, reply_id)
         if reply is None or reply.is_deleted or not can_see(actor, reply):
             raise NotFound("That contribution does not exist.")
-        thread_id = reply.thread_id
-    return visible_thread(actor, session().get(Thread, thread_id))
+        thread = visible_thread(actor, session().get(Thread, reply.thread_id))
+        item = reply
+    else:
+        thread = item = visible_thread(actor, session().get(Thread, thread_id))
+    if not can_flag(actor, item):
+        raise Forbidden("This is your own: edit or delete it instead of flagging it.")
+    return thread
 
 
 def _flag(actor, reason, text, thread_id=None, reply_id=None):
@@ -77,6 +84,13 @@ def flag_thread(actor, thread_id, reason, text=""):
 def flag_reply(actor, reply_id, reason, text=""):
     """A member flags a contribution (spam, off-topic, inappropriate, client-info, other + text)."""
     return _flag(actor, reason, text, reply_id=reply_id)
+
+
+def open_flag_count(actor):
+    """How many flags wait in the queue (moderators: one query; None for everyone else)."""
+    if not actor.can_moderate:
+        return None
+    return session().scalar(select(func.count()).select_from(Flag).where(Flag.status == "open"))
 
 
 def open_flags(actor, page=1, per_page=QUEUE_PER_PAGE):

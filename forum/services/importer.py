@@ -133,39 +133,47 @@ def _plan_prompts(article, filename):
 
 
 def plan_article(article, filename):
-    """Validate a parsed article with the services' rules; errors carry file and line."""
-    try:
-        title = thread_service.validate_title(article.title)
-    except ValidationError as error:
-        raise _at(filename, article.title_line, error) from None
-    lead = markup.clean_text(article.lead).strip()
-    if len(lead) > thread_service.LEAD_MAX:
-        raise ParseError(filename, article.lead_line,
-                         f"The lead has at most {thread_service.LEAD_MAX} characters.")
-    call_to_action = markup.clean_line(article.call_to_action)
-    if len(call_to_action) > thread_service.CTA_MAX:
-        raise ParseError(filename, article.call_to_action_line,
-                         f"The call to action has at most {thread_service.CTA_MAX} characters.")
+    """Validate a parsed article with the services' rules; every error is reported at once
+    (ParseErrors), each carrying file and line."""
+    errors = []
+
+    def check(line, run):
+        """run()'s result, or None with its ValidationError noted at this line."""
+        try:
+            return run()
+        except ParseError as error:
+            errors.extend(getattr(error, "errors", [error]))
+        except ValidationError as error:
+            errors.append(_at(filename, line, error))
+        return None
+
+    title = check(article.title_line, lambda: thread_service.validate_title(article.title))
+    lead = check(article.lead_line, lambda: thread_service.validate_lead(article.lead))
+    call_to_action = check(article.call_to_action_line,
+                           lambda: thread_service.validate_call_to_action(article.call_to_action))
     plan = ThreadPlan(filename=filename, article=article, title=title, lead=lead,
-                      call_to_action=call_to_action, prompts=_plan_prompts(article, filename))
+                      call_to_action=call_to_action,
+                      prompts=check(None, lambda: _plan_prompts(article, filename)))
     for contribution in article.contributions:
-        try:
-            body = reply_service.validate_body(contribution.text)
-            tags = with_hashtags((), body)
-        except ValidationError as error:
-            raise _at(plan, contribution.line, error) from None
-        plan.replies.append({"body": body, "tags": tags, "line": contribution.line})
+        body = check(contribution.line, lambda: reply_service.validate_body(contribution.text))
+        if body is not None:
+            plan.replies.append({"body": body, "tags": with_hashtags((), body),
+                                 "line": contribution.line})
     for entry in article.related:
-        try:
-            category, title, _, _ = related_service.validate_entry(entry.category, entry.title)
-        except ValidationError as error:
-            raise _at(plan, entry.line, error) from None
-        plan.related.append({"category": category, "title": title, "line": entry.line})
+        fields = check(entry.line, lambda: related_service.validate_entry(entry.category,
+                                                                          entry.title))
+        if fields is not None:
+            plan.related.append({"category": fields[0], "title": fields[1], "line": entry.line})
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise formats.ParseErrors(errors)
     return plan
 
 
 def plan_text(data, filename):
-    """Parse and validate one file's bytes or text: a ThreadPlan or a ParseError."""
+    """Parse and validate one file's bytes or text: a ThreadPlan or a ParseError (ParseErrors:
+    several); a text that does not parse is not checked further."""
     return plan_article(formats.parse(data, filename), filename)
 
 

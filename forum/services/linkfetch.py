@@ -62,25 +62,36 @@ def fetch(url, seconds, allow_private=False):
             return CheckResult(url, error=_describe(error))
 
 
-def check_urls(urls, seconds, concurrency, allow_private=False):
-    """{url: CheckResult} for each distinct URL, fetched at most `concurrency` at a time."""
+def check_urls(urls, seconds, concurrency, allow_private=False, on_checked=None):
+    """{url: CheckResult} for each distinct URL, fetched at most `concurrency` at a time;
+    on_checked(result) is called as each one is done (a progress bar)."""
     urls = sorted(set(urls))
     if not urls:
         return {}
+    results = {}
     with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(urls)))) as pool:
-        return {result.url: result for result in
-                pool.map(lambda url: fetch(url, seconds, allow_private), urls)}
+        for result in pool.map(lambda url: fetch(url, seconds, allow_private), urls):
+            results[result.url] = result
+            if on_checked is not None:
+                on_checked(result)
+    return results
 
 
-def check_links():
-    """Check every external entry's URL and record the outcome; returns (checked, broken)."""
+def link_urls():
+    """The distinct external URLs of the reading lists (what check_links will fetch)."""
+    return set(session().scalars(select(RelatedLink.url).where(RelatedLink.url.is_not(None))))
+
+
+def check_links(on_checked=None):
+    """Check every external entry's URL and record the outcome; returns (checked, broken).
+    on_checked(result) follows each fetch (the command's progress bar)."""
     config = current_app.config
     rows = session().execute(
         select(RelatedLink.id, RelatedLink.url).where(RelatedLink.url.is_not(None))).all()
     session().rollback()  # no transaction stays open while the network is slow
     results = check_urls([row.url for row in rows], float(config["FORUM_LINK_CHECK_TIMEOUT"]),
                          int(config["FORUM_LINK_CHECK_CONCURRENCY"]),
-                         bool(config["FORUM_LINK_CHECK_ALLOW_PRIVATE"]))
+                         bool(config["FORUM_LINK_CHECK_ALLOW_PRIVATE"]), on_checked)
     now, broken = utcnow(), 0
     with atomic() as db_session:
         for row in rows:

@@ -34,9 +34,10 @@ def mention_links(body):
     return {name.casefold(): member_path(member_id) for name, member_id in rows}
 
 
-def contribution_html(body):
-    """A contribution's HTML (str, to store), its @mentions linked to the members they name."""
-    return str(markup.render(body, mention_links(body)))
+def contribution_html(body, tag_link=None):
+    """A contribution's HTML (str, to store), its @mentions linked to the members they name
+    (and its #hashtags to their tag pages, with tag_link: services.tags.hashtag_linker)."""
+    return str(markup.render(body, mention_links(body), tag_link))
 
 
 def _escape_like(text):

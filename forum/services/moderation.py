@@ -1,11 +1,11 @@
 """Moderator actions on threads and replies (pin, lock, hide), each logged in its transaction."""
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from forum import markup
 from forum.database import atomic, get_or_not_found, session
 from forum.errors import Conflict, NotFound, ValidationError
-from forum.models import Member, ModerationLog, Reply, Thread
+from forum.models import Member, ModerationLog, RelatedLink, Reply, Thread
 from forum.services import notification_kinds
 from forum.services.audit import log_action
 from forum.services.replies import adjust_thread_counters
@@ -135,6 +135,25 @@ def list_log(actor, actor_id=None, action=None, page=1, per_page=LOG_PER_PAGE):
         .limit(per_page).offset((page - 1) * per_page)
     ).all()
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def log_subjects(entries):
+    """{(target_type, id): row} for the log entries' threads, contributions (with author and
+    thread) and related-reading entries (with thread), so each can be named: three queries at
+    most, whatever the page's length."""
+    ids = {}
+    for entry in entries:
+        ids.setdefault(entry.target_type, set()).add(entry.target_id)
+    subjects = {}
+    loads = (("thread", Thread, [joinedload(Thread.author)]),
+             ("reply", Reply, [joinedload(Reply.author), joinedload(Reply.thread)]),
+             ("related_link", RelatedLink, [joinedload(RelatedLink.thread)]))
+    for kind, model, options in loads:
+        if ids.get(kind):
+            for row in session().scalars(select(model).where(model.id.in_(ids[kind]))
+                                         .options(*options)):
+                subjects[(kind, row.id)] = row
+    return subjects
 
 
 def log_filters(actor):

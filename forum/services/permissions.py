@@ -55,8 +55,9 @@ def can_see_history(actor, item=None):
 
 
 def can_flag(actor, item):
-    """May the actor flag this item for the moderators (any member who can see it)?"""
-    return actor.is_authenticated and can_see(actor, item)
+    """May the actor flag this item for the moderators (any member who can see it, except its
+    author: one's own item is edited or deleted, not reported)?"""
+    return actor.is_authenticated and can_see(actor, item) and not is_author(actor, item)
 
 
 def _not_public(actor, kind, item, thread, done="rated"):

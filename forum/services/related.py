@@ -114,6 +114,8 @@ def add_link(actor, thread_id, category, title, url=None, target_thread_id=None,
     with atomic() as db_session:
         if db_session.get(Thread, thread_id) is None:
             raise NotFound("That thread does not exist.")
+        if not markup.clean_line(category) and str(target_thread_id or "").isdigit():
+            category = _category_labels([int(target_thread_id)]).get(int(target_thread_id), "")
         fields = validate_entry(category, title, url, target_thread_id, thread_id)
         size = _count(thread_id)
         position = size if position in (None, "") else _check_position(position, size + 1)
@@ -251,6 +253,30 @@ def suggestions(actor, thread, links=None, limit=SUGGESTIONS):
     return [{"thread_id": thread_id, "title": title, "category": labels.get(thread_id, DEFAULT_CATEGORY),
              "shared_tags": shared, "similarity": round(similarity, 2)}
             for shared, similarity, thread_id, title in scored]
+
+
+FIND_LIMIT = 8
+
+
+def find_threads(actor, thread, text, limit=FIND_LIMIT):
+    """Moderators: live threads whose title contains the text (not this thread, not listed
+    yet), newest activity first, each with the category its first tag gives: one query
+    for the threads, one for their tags."""
+    actor.require_moderator()
+    key = " ".join(markup.clean_line(text).split()).casefold()[:200]
+    if len(key) < 2:
+        return []
+    pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    listed = select(RelatedLink.target_thread_id).where(
+        RelatedLink.thread_id == thread.id, RelatedLink.target_thread_id.is_not(None))
+    rows = session().execute(
+        select(Thread.id, Thread.title).where(
+            live_thread(), Thread.id != thread.id, Thread.id.not_in(listed),
+            Thread.title_key.like(pattern, escape="\\"))
+        .order_by(Thread.last_activity_at.desc(), Thread.id.desc()).limit(limit)).all()
+    labels = _category_labels([row.id for row in rows])
+    return [{"thread_id": row.id, "title": row.title,
+             "category": labels.get(row.id, DEFAULT_CATEGORY)} for row in rows]
 
 
 def _category_labels(thread_ids):

@@ -1,20 +1,21 @@
 """Contributions: add, list, edit (with revisions), soft delete/restore, tags, thread counters."""
 from flask import current_app
-from sqlalchemy import and_, func, literal, select, update
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy import String, and_, cast, func, literal, select, update
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload, with_expression
 
 from forum import markup
 from forum.database import atomic, get_or_not_found, session
-from forum.errors import Conflict, Forbidden, NotFound, ValidationError
-from forum.models import Prompt, Reply, ReplyRevision, ReplyTag, Tag, Thread, utcnow
+from forum.errors import Conflict, Forbidden, NotFound, ValidationError, collect
+from forum.models import Member, Prompt, Reply, ReplyRevision, ReplyTag, Tag, Thread, utcnow
 from forum.services import confidentiality, mentions, notifications
 from forum.services.audit import log_action
+from forum.services.drafts import discard_draft
 from forum.services.outcomes import best_field_tested
 from forum.services.paging import paginate, slice_before
 from forum.services.permissions import can_delete, can_edit, can_edit_tags, can_restore, is_author
 from forum.services.ratings import best_first
 from forum.services.tags import (
-    get_or_create_tags, parse_tag_names, replace_tags, with_hashtags,
+    get_or_create_tags, hashtag_linker, parse_tag_names, replace_tags, with_hashtags,
 )
 from forum.services.visibility import (
     REPLY_GONE, can_see, is_live, live_reply, visible_replies, visible_thread, visible_threads,
@@ -101,37 +102,61 @@ def _prompt_id(db_session, thread_id, prompt_position):
     return prompt_id
 
 
-def add_reply(actor, thread_id, body, prompt_position=None, tags=(), confirm_confidential=False):
+def _reply_to_id(db_session, actor, thread_id, reply_to):
+    """The id of the contribution being answered (None for none): one the actor can see in
+    this same thread, else a ValidationError on the reply_to field."""
+    if reply_to in (None, ""):
+        return None
+    try:
+        parent = db_session.get(Reply, int(reply_to))
+    except (TypeError, ValueError, OverflowError):
+        parent = None
+    if parent is None or parent.thread_id != thread_id or parent.is_deleted or not can_see(
+            actor, parent):
+        raise ValidationError("The contribution you reply to is not in this thread any more.",
+                              field="reply_to")
+    return parent.id
+
+
+def add_reply(actor, thread_id, body, prompt_position=None, tags=(), confirm_confidential=False,
+              reply_to=None):
     """Add a contribution to an open thread and bump its counters in the same transaction.
 
     body is Markdown (1-20,000 characters); prompt_position is the 0-based position of the
     prompt it answers (or None); tags are names (list or comma-separated), to which the text's
-    hashtags are added up to FORUM_MAX_TAGS. Returns the new Reply. Text that may identify a
-    client raises ConfidentialError unless confirm_confidential (then a system flag is raised).
+    hashtags are added up to FORUM_MAX_TAGS; reply_to is the id of a contribution of the same
+    thread it answers ("in reply to"). Returns the new Reply. Text and tags are checked
+    together (ValidationErrors for both). Text that may identify a client raises
+    ConfidentialError unless confirm_confidential (then a system flag is raised).
     """
     member = actor.require_member()
-    body = validate_body(body)
-    tag_names = with_hashtags(tags, body)
+    body, tag_names = collect(lambda: validate_body(body), lambda: parse_tag_names(tags))
+    tag_names = with_hashtags(tag_names, body)
     found = confidentiality.check({"body": body}, confirm_confidential)
     with atomic() as db_session:
         thread = _open_thread(db_session, actor, thread_id)
         if thread.is_locked:
             raise Conflict("This thread is locked: it accepts no new contributions.",
                            field="body")
-        reply = insert_reply(thread_id, member.id, body, tag_names,
-                             prompt_id=_prompt_id(db_session, thread_id, prompt_position))
+        prompt_id = _prompt_id(db_session, thread_id, prompt_position)
+        reply = insert_reply(thread_id, member.id, body, tag_names, prompt_id=prompt_id,
+                             reply_to_id=_reply_to_id(db_session, actor, thread_id, reply_to))
         adjust_thread_counters(thread_id, +1, newest=reply.created_at)
+        discard_draft(member.id, thread_id)
         confidentiality.flag_posted(db_session, found, reply_id=reply.id)
         notifications.contribution_posted(reply)
     return reply
 
 
-def insert_reply(thread_id, author_id, body, tag_names, prompt_id=None, created_at=None):
+def insert_reply(thread_id, author_id, body, tag_names, prompt_id=None, created_at=None,
+                 reply_to_id=None):
     """Insert a validated contribution with its tags inside the caller's transaction (add_reply,
     imports); the thread's counters are the caller's to adjust."""
     db_session = session()
-    reply = Reply(thread_id=thread_id, author_id=author_id, prompt_id=prompt_id, body=body,
-                  html=mentions.contribution_html(body), created_at=created_at or utcnow())
+    reply = Reply(thread_id=thread_id, author_id=author_id, prompt_id=prompt_id,
+                  reply_to_id=reply_to_id, body=body,
+                  html=mentions.contribution_html(body, hashtag_linker(tag_names)),
+                  created_at=created_at or utcnow())
     db_session.add(reply)
     db_session.flush()
     for tag in get_or_create_tags(tag_names):
@@ -167,7 +192,10 @@ def list_replies(actor, thread, page=1, per_page=None, by_prompt=False, include_
         select(Reply).outerjoin(Prompt, Reply.prompt_id == Prompt.id)
         .where(Reply.thread_id == thread.id)
         .options(contains_eager(Reply.prompt), joinedload(Reply.author),
-                 selectinload(Reply.tags))
+                 selectinload(Reply.tags), joinedload(Reply.reply_to).joinedload(Reply.author),
+                 with_expression(Reply.answer_ids, answer_ids_sql(actor)))
+        # the answers depend on who reads: never keep another reader's from the session
+        .execution_options(populate_existing=True)
     )
     query = visible_replies(actor, query, include_deleted=include_deleted)
     order = [Reply.created_at, Reply.id]
@@ -178,6 +206,30 @@ def list_replies(actor, thread, page=1, per_page=None, by_prompt=False, include_
     if by_prompt:
         order = [Prompt.position.is_(None), Prompt.position] + order
     return paginate(query.order_by(*order), page, per_page)
+
+
+def reply_to_target(actor, thread_id, reply_id):
+    """A contribution of this thread the actor can see and answer (with its author), or None."""
+    reply = session().scalar(select(Reply).where(Reply.id == reply_id,
+                                                 Reply.thread_id == thread_id)
+                             .options(joinedload(Reply.author)))
+    if reply is None or reply.is_deleted or not can_see(actor, reply):
+        return None
+    return reply
+
+
+def answer_ids_sql(actor):
+    """SQL: "12,15", the ids of the contributions answering each reply that the actor may see
+    (a correlated subquery: the page's "N replies" cost no query of their own)."""
+    answer = aliased(Reply)
+    query = select(func.aggregate_strings(cast(answer.id, String), ",")).where(
+        answer.reply_to_id == Reply.id)
+    return visible_replies(actor, query, reply=answer).scalar_subquery()
+
+
+def answers(reply):
+    """The ids of a listed reply's visible answers, oldest first ([] when none)."""
+    return sorted(int(i) for i in (reply.answer_ids or "").split(",") if i)
 
 
 def list_tagged_replies(actor, tag, before=None, per_page=None):
@@ -284,7 +336,7 @@ def edit_reply(actor, reply_id, body, prompt_position=None, tags=None, reason=""
             db_session.add(ReplyRevision(reply_id=reply.id, editor_id=member.id, body=before,
                                          created_at=utcnow()))
             reply.body, reply.edited_at = body, utcnow()
-            reply.html = mentions.contribution_html(body)
+        reply.html = mentions.contribution_html(body, hashtag_linker(tag_names))
         reply.prompt_id = prompt_id
         replace_tags(ReplyTag, "reply_id", reply.id, tag_names)
         db_session.flush()
@@ -342,7 +394,9 @@ def restore_reply(actor, reply_id, reason=""):
         if not reply.is_deleted:
             return reply
         reply.is_deleted, reply.deleted_at = False, None
-        reply.html = mentions.contribution_html(reply.body)
+        tag_names = db_session.scalars(select(Tag.name).join(ReplyTag, ReplyTag.tag_id == Tag.id)
+                                       .where(ReplyTag.reply_id == reply.id))
+        reply.html = mentions.contribution_html(reply.body, hashtag_linker(tag_names))
         db_session.flush()
         adjust_thread_counters(reply.thread_id, 0 if reply.is_hidden else +1)
         log_action(moderator, "reply.restore", "reply", reply.id, reason=reason)

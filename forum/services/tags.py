@@ -1,6 +1,7 @@
 """Tags: normalizing names to slugs, synonyms, suggestions, replacing an item's tags, merging."""
 import re
 import unicodedata
+from urllib.parse import quote
 
 from flask import current_app
 from sqlalchemy import delete, func, insert, literal, or_, select, update
@@ -13,6 +14,7 @@ from forum.errors import NotFound, ValidationError
 from forum.markup import clean_line
 from forum.models import Reply, ReplyTag, Tag, TagFollow, Thread, ThreadTag
 from forum.services.audit import log_action
+from forum.settings import url_prefix
 from forum.services.visibility import live_reply, live_thread
 
 TAG_MIN, TAG_MAX = 2, 40
@@ -24,6 +26,14 @@ def slugify(name):
     text = unicodedata.normalize("NFKD", clean_line(name).lstrip("#")).casefold()
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return re.sub(r"[^\w]+|_+", "-", text).strip("-")[:TAG_MAX].strip("-")
+
+
+def hashtag_linker(tag_names):
+    """tag_link for markup.render: a hashtag links to its tag's page when it is one of these
+    tags (the ones the contribution carries), else stays text."""
+    base = f"{url_prefix(current_app.config) or ''}/tags/"
+    slugs = {slugify(name) for name in tag_names}
+    return lambda name: base + quote(slugify(name)) if slugify(name) in slugs else None
 
 
 def parse_tag_names(raw, field="tags"):

@@ -7,10 +7,11 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from forum import markup
 from forum.database import atomic, session
-from forum.errors import Forbidden, NotFound, ValidationError
+from forum.errors import Forbidden, NotFound, ValidationError, collect
 from forum.models import Prompt, RatingTotal, RelatedLink, Thread, ThreadTag, utcnow
 from forum.services import confidentiality, notifications, ratings
 from forum.services.audit import log_action
+from forum.services.drafts import discard_draft
 from forum.services.paging import Page, paginate
 from forum.services.permissions import can_edit_tags, is_author
 from forum.services.tags import (  # tag_for_listing: re-exported for the pages
@@ -92,24 +93,36 @@ def thread_fields(title, lead, prompt_rows, call_to_action):
     return fields
 
 
-def start_thread(actor, title, lead="", prompts=(), call_to_action="", tags=(),
-                 confirm_confidential=False):
-    """Create a thread in the discussion format and return it.
-
-    Text that may identify a client raises ConfidentialError unless confirm_confidential (then
-    the thread gets a system `client-info` flag).
-    """
-    member = actor.require_member()
-    title = validate_title(title)
+def validate_lead(lead):
+    """The cleaned lead, or a ValidationError on the lead field."""
     lead = markup.clean_text(lead).strip()
     if len(lead) > LEAD_MAX:
         raise ValidationError(f"The lead has at most {LEAD_MAX} characters.", field="lead")
+    return lead
+
+
+def validate_call_to_action(call_to_action):
+    """The cleaned call to action, or a ValidationError on its field."""
     call_to_action = markup.clean_line(call_to_action)
     if len(call_to_action) > CTA_MAX:
         raise ValidationError(
             f"The call to action has at most {CTA_MAX} characters.", field="call_to_action")
-    prompt_rows = parse_prompts(prompts)
-    tag_names = parse_tag_names(tags)
+    return call_to_action
+
+
+def start_thread(actor, title, lead="", prompts=(), call_to_action="", tags=(),
+                 confirm_confidential=False):
+    """Create a thread in the discussion format and return it.
+
+    Every field is checked before any error is raised: several bad fields raise one
+    ValidationErrors naming each. Text that may identify a client raises ConfidentialError
+    unless confirm_confidential (then the thread gets a system `client-info` flag).
+    """
+    member = actor.require_member()
+    title, lead, call_to_action, prompt_rows, tag_names = collect(
+        lambda: validate_title(title), lambda: validate_lead(lead),
+        lambda: validate_call_to_action(call_to_action), lambda: parse_prompts(prompts),
+        lambda: parse_tag_names(tags))
     found = confidentiality.check(thread_fields(title, lead, prompt_rows, call_to_action),
                                   confirm_confidential)
     with atomic() as db_session:
@@ -124,6 +137,7 @@ def start_thread(actor, title, lead="", prompts=(), call_to_action="", tags=(),
         for tag in get_or_create_tags(tag_names):
             db_session.add(ThreadTag(thread_id=thread.id, tag_id=tag.id))
         db_session.flush()
+        discard_draft(member.id)
         confidentiality.flag_posted(db_session, found, thread_id=thread.id)
         notifications.thread_started(thread)
     return thread

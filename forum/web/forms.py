@@ -1,6 +1,8 @@
 """Flask-WTF forms: CSRF and typed input; the rules themselves live in the services."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField, HiddenField, PasswordField, SelectField, StringField, TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 
 from forum.services.confidentiality import CONSENT
@@ -25,6 +27,7 @@ class ReplyForm(FlaskForm):
     prompt = SelectField("Answers prompt", choices=[SelectChoice("", "No particular prompt")],
                          validate_choice=False)
     tags = StringField("Tags, separated by commas")
+    reply_to = HiddenField()
     confirm_confidential = BooleanField(CONSENT)
 
 
@@ -58,15 +61,17 @@ class ActionForm(FlaskForm):
 
 
 def attach_error(form, error):
-    """Show a service's ForumError next to its field (or at the form's top); return its status.
+    """Show a service's ForumError (every one of a ValidationErrors) next to its field, or at the
+    form's top; return its status.
     A confidentiality warning also lists its findings under the form."""
     if error.code == "confidential":
         show_findings(form)
-    field = getattr(form, error.field, None) if error.field else None
-    if field is None:
-        form.form_errors.append(error.message)
-    else:
-        field.errors = list(field.errors) + [error.message]
+    for each in getattr(error, "errors", None) or [error]:
+        field = getattr(form, each.field, None) if each.field else None
+        if field is None:
+            form.form_errors.append(each.message)
+        else:
+            field.errors = list(field.errors) + [each.message]
     return error.status
 
 

@@ -8,6 +8,7 @@ from forum import formats
 from forum.errors import ForumError
 from forum.security import accepts_large_forms
 from forum.services import importer
+from forum.services.preview import preview_html
 from forum.urls import url_for
 from forum.web.context import current_actor
 from forum.web.forms import attach_error, form_status
@@ -38,6 +39,12 @@ def _submitted_text(form):
         form.text.data = text
         return name, text
     return (form.filename.data or PASTED)[:200], form.text.data or ""
+
+
+@routes.template_global("forum_render_markdown")
+def render_markdown(text):
+    """A contribution's text as it will be posted (the one sanitizer), for the preview."""
+    return preview_html(text)
 
 
 @routes.route("/import", methods=["GET", "POST"])

@@ -40,6 +40,8 @@ def related_view(thread):
         view["suggestions"] = related_service.suggestions(actor, thread, links)
         view["categories"] = related_service.categories()
         view["broken"] = {link.id for link in links if linkcheck.is_broken(link)}
+        view["find"] = request.args.get("related_q", "")
+        view["found"] = related_service.find_threads(actor, thread, view["find"])
     return view
 
 

@@ -6,6 +6,7 @@ from forum.limits import limit
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 from forum.urls import url_for
+from forum.web.composer import composer_step
 from forum.web.confidentiality import replace_step
 from forum.web.context import current_actor
 from forum.web.discussion_common import login_required, prompt_choices, reply_url, thread_url
@@ -29,7 +30,8 @@ def edit_reply(reply_id):
         form.body.data = reply.body
         form.prompt.data = str(reply.prompt.position) if reply.prompt else ""
         form.tags.data = ", ".join(tag.name for tag in reply.tags)
-    elif form.validate_on_submit() and not replace_step(form):
+    elif form.validate_on_submit() and not replace_step(form) and not composer_step(
+            form, drafts=False):
         try:
             reply = reply_service.edit_reply(actor, reply_id, form.body.data,
                                              form.prompt.data or None, form.tags.data,
@@ -41,6 +43,13 @@ def edit_reply(reply_id):
             flash("Your changes are saved.", "success")
             return redirect(reply_url(actor, reply))
     return render_template("forum/edit_reply.html", form=form, reply=reply), status
+
+
+@routes.get("/replies/<int:reply_id>")
+def goto_reply(reply_id):
+    """A contribution's short link: on to the page of its thread that shows it."""
+    actor = current_actor()
+    return redirect(reply_url(actor, reply_service.visible_reply(actor, reply_id)))
 
 
 @routes.route("/replies/<int:reply_id>/delete", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ from forum.services import permissions
 from forum.services import ratings as rating_service
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
+from forum.web.composer import replying_to, restore_draft
 from forum.web.context import current_actor
 from forum.web.discussion_common import prompt_choices
 from forum.web.forms import ReplyForm
@@ -90,6 +91,18 @@ def page_ratings():
     return g.forum_page_ratings
 
 
+@routes.template_global("forum_answers")
+def answers(reply):
+    """The ids of the contributions that answer this one (loaded with the page's replies)."""
+    return reply_service.answers(reply)
+
+
+@routes.template_global("forum_chips")
+def chips(reply):
+    """A contribution's tags that its text does not already link as #hashtags."""
+    return [tag for tag in reply.tags if f'/tags/{tag.slug}"' not in reply.html]
+
+
 @routes.template_global("forum_star_choices")
 def star_choices():
     """The star values a rating form offers, 1 to 5."""
@@ -130,14 +143,19 @@ def render_thread(thread, form=None, status=200):
     page_outcomes().preload(replies.items)  # members: their own outcomes, and notes
     groups = [(group[0].prompt, group) for group in (
         list(items) for _, items in groupby(replies.items, key=lambda r: r.prompt_id))]
-    return render_template("forum/thread.html", thread=thread, replies=replies, view=view,
-                           groups=groups, reply_sort=sort,
-                           reply_form=_reply_form(actor, form, thread)), status
+    reply_form = _reply_form(actor, form, thread)
+    return render_template(
+        "forum/thread.html", thread=thread, replies=replies, view=view, groups=groups,
+        reply_sort=sort, reply_form=reply_form,
+        replying_to=replying_to(reply_form, thread) if reply_form else None), status
 
 
 def _reply_form(actor, form, thread):
-    """The reply form for members (or the one that failed); None for visitors, because making
-    a form makes its CSRF token, which would start a session for every visitor."""
+    """The reply form for members (or the one that failed), a fresh one filled from their kept
+    draft; None for visitors, because making a form makes its CSRF token, which would start a
+    session for every visitor."""
     if form is None and not actor.is_authenticated:
         return None
-    return prompt_choices(form or ReplyForm(), thread.prompts)
+    if form is None:
+        form = restore_draft(ReplyForm(), thread.id)
+    return prompt_choices(form, thread.prompts)

@@ -6,6 +6,7 @@ from forum.limits import limit
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 from forum.urls import url_for
+from forum.web.composer import composer_step, refresh_draft, restore_draft
 from forum.web.confidentiality import replace_step
 from forum.web.context import current_actor
 from forum.web.discussion_common import login_required, query_args, reply_url, thread_url
@@ -41,7 +42,11 @@ def new_thread():
     actor = current_actor()
     form = ThreadForm()
     status = form_status(form)
-    if form.validate_on_submit() and not replace_step(form):
+    if request.method == "GET":
+        restore_draft(form)
+    elif form.validate_on_submit() and replace_step(form):
+        refresh_draft(form)
+    elif form.validate_on_submit() and not composer_step(form):
         try:
             thread = thread_service.start_thread(
                 actor, form.title.data, form.lead.data, form.prompts.data,
@@ -73,11 +78,15 @@ def reply(thread_id):
     actor = current_actor()
     form = ReplyForm()
     if form.validate_on_submit() and replace_step(form):
+        refresh_draft(form, thread_id)
+        return render_thread(thread_id, form)
+    if form.validate_on_submit() and composer_step(form, thread_id):
         return render_thread(thread_id, form)
     try:
         new_reply = reply_service.add_reply(
             actor, thread_id, form.body.data, form.prompt.data or None, form.tags.data,
-            confirm_confidential=form.confirm_confidential.data)
+            confirm_confidential=form.confirm_confidential.data,
+            reply_to=form.reply_to.data or None)
     except ForumError as error:
         try:
             thread = thread_service.get_thread(actor, thread_id)

@@ -10,7 +10,7 @@ def add_reading(page, category, title, url):
     """Fill and send the "Add a reading entry" form under the thread."""
     section = page.locator("#related-reading")
     section.locator("summary", has_text="Add a reading entry").click()
-    form = section.locator("details.related-add form")
+    form = section.locator("details.related-add form:not(.related-find):not([data-candidate])")
     form.get_by_label("Category").fill(category)
     form.get_by_label("Title").fill(title)
     form.get_by_label("Web address (http/https)").fill(url)
@@ -19,8 +19,9 @@ def add_reading(page, category, title, url):
 
 
 def reading_titles(page):
-    """The titles of the reading list, in order."""
-    return page.locator("#related-reading .related-title").all_inner_texts()
+    """The titles of the reading list, in order (without the external-link mark)."""
+    return page.locator("#related-reading .related-title").evaluate_all(
+        "links => links.map(link => link.firstChild.textContent)")
 
 
 def test_moderator_adds_reorders_and_removes_related_reading(page, live_site, fresh_thread):
@@ -34,7 +35,7 @@ def test_moderator_adds_reorders_and_removes_related_reading(page, live_site, fr
                                     "When should a coach raise their rates?"]
 
     page.get_by_role("button", name='Move "When should a coach raise their rates?" up').click()
-    expect(page.locator("#related-reading .related-title").first).to_have_text(
+    expect(page.locator("#related-reading .related-title").first).to_contain_text(
         "When should a coach raise their rates?")
 
     page.once("dialog", lambda dialog: dialog.accept())
@@ -88,4 +89,28 @@ def test_member_flags_and_moderator_resolves_from_the_queue(open_page, live_site
     expect(moderator.locator(".flag-item", has_text=fresh_thread["title"])).to_have_count(0)
 
     moderator.goto("/moderation/log")
-    expect(moderator.locator("main tr", has_text="flag.hide").first).to_be_visible()
+    expect(moderator.locator("main .log-entry", has_text="flag.hide").first).to_contain_text(
+        "resolved (hide) flag #")
+
+
+def test_linking_a_thread_by_searching_its_title_as_you_type(page, live_site, fresh_thread,
+                                                             axe_source):
+    from tests.e2e.conftest import run_axe, seed_thread, unique
+
+    other = seed_thread(live_site, title=f"{unique('Searchable niche question ')} for coaches?")
+    log_in(page, live_site.create_account(role="moderator"))
+    page.goto(fresh_thread["url"])
+    section = page.locator("#related-reading")
+    section.locator("summary", has_text="Add a reading entry").click()
+    section.get_by_label("Find a thread by its title").press_sequentially("searchable niche")
+    found = section.locator("[data-related-found] li")
+    expect(found).to_have_count(1)
+    expect(found).to_contain_text(other["title"])
+    expect(found.locator(".related-category")).to_have_text("Accountability")  # first tag
+    assert run_axe(page, axe_source) == []
+    found.get_by_role("button", name="Add").click()
+    expect(page.locator(".flashes")).to_contain_text("Reading entry added.")
+    entry = page.locator(".related-entry", has_text=other["title"])
+    expect(entry.locator(".related-category")).to_have_text("Accountability")
+    expect(entry.get_by_role("link", name=other["title"])).to_have_attribute(
+        "href", re.compile(f"/threads/{other['id']}/"))

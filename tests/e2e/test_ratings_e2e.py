@@ -1,7 +1,7 @@
 """In a real browser: rating in place (fetch, no reload), with the keyboard only, and without JavaScript."""
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import log_in, run_axe
 
 
 def test_rating_updates_in_place_without_a_reload(page, live_site, demo_thread):
@@ -10,12 +10,19 @@ def test_rating_updates_in_place_without_a_reload(page, live_site, demo_thread):
     page.goto(demo_thread["url"])
     page.evaluate("() => { window.noReload = true; }")
     card = page.locator(".reply").first
-    card.get_by_role("button", name="Rate 4 stars").click()
+    star = card.get_by_role("radio", name="Rate 4 stars")
+    star.click()
     expect(card.locator("[data-rating-figures]")).to_contain_text("Your rating: 4 stars.")
     expect(card.locator("[data-rating-status]")).to_have_text(
         "You rated this contribution 4 stars.")
-    expect(card.get_by_role("button", name="Rate 4 stars")).to_have_attribute(
-        "aria-pressed", "true")
+    expect(star).to_be_checked()
+    # still hovered and focused after the click, the chosen star keeps the "on" colour
+    on = page.evaluate("() => getComputedStyle(document.querySelector('.rating-star-on'))"
+                       ".getPropertyValue('--focus') || ''")
+    colour = star.evaluate("el => getComputedStyle(el).color")
+    unrated = card.get_by_role("radio", name="Rate 5 stars").evaluate(
+        "el => getComputedStyle(el).color")
+    assert colour != unrated, (colour, unrated, on)
     card.get_by_role("button", name="Remove my rating").click()
     expect(card.locator("[data-rating-status]")).to_have_text(
         "Your rating of this contribution was removed.")
@@ -49,7 +56,7 @@ def seed_ratings(site, reply_id, stars):
             ratings.rate(site.actor(name), "reply", reply_id, n)
 
 
-def test_rate_a_contribution_with_the_keyboard_only(page, live_site, fresh_thread):
+def test_rate_a_contribution_with_the_keyboard_only(page, live_site, fresh_thread, axe_source):
     reply_id = fresh_thread["reply_ids"][0]
     seed_ratings(live_site, reply_id, [5, 4])
     log_in(page, live_site.create_account())
@@ -57,23 +64,28 @@ def test_rate_a_contribution_with_the_keyboard_only(page, live_site, fresh_threa
     card = page.locator(f"#reply-{reply_id}")
     figures = card.locator("[data-rating-figures]")
     expect(figures).to_have_text("Needs more ratings (2 ratings so far).")
-    target = card.get_by_role("button", name="Rate 2 stars")
-    expect(target).to_be_visible()
+    first = card.get_by_role("radio", name="Rate 1 star")
+    target = card.get_by_role("radio", name="Rate 2 stars")
+    expect(card.get_by_role("radiogroup", name="Your rating of this contribution")).to_be_visible()
+    assert run_axe(page, axe_source) == []
 
     page.evaluate("() => { window.notReloaded = true; }")
     for _ in range(80):
-        if target.evaluate("el => el === document.activeElement"):
+        if first.evaluate("el => el === document.activeElement"):
             break
         page.keyboard.press("Tab")
+    expect(first).to_be_focused()
+    page.keyboard.press("ArrowRight")
     expect(target).to_be_focused()
-    page.keyboard.press("Enter")
-
     expect(figures).to_have_text("★ 3.7 average from 3 ratings. Your rating: 2 stars.")
-    expect(target).to_have_attribute("aria-pressed", "true")
+    expect(target).to_be_checked()
     assert page.evaluate("() => window.notReloaded === true"), "the page was not reloaded"
+    page.keyboard.press("Tab")  # one tab stop: the next Tab leaves the stars
+    assert not page.evaluate("() => document.activeElement.hasAttribute('data-stars')")
 
     page.keyboard.press("Shift+Tab")
-    page.keyboard.press("Space")
+    expect(target).to_be_focused()
+    page.keyboard.press("ArrowLeft")
     expect(figures).to_have_text("★ 3.3 average from 3 ratings. Your rating: 1 star.")
     page.reload()
     expect(card.locator("[data-rating-figures]")).to_have_text(
