@@ -197,17 +197,23 @@ def _insert_rating(db_session, member_id, target_kind, target_id, stars):
     return inserted is not None
 
 
-def _bump(db_session, target_kind, target_id, count_delta, sum_delta):
-    """Move the stored aggregates with SQL arithmetic (never read-modify-write in Python);
-    returns them as this transaction leaves them: (count, sum)."""
+def _bump(db_session, target_kind, target_id, old=None, new=None):
+    """Move the stored aggregates from the old stars to the new (either None: no rating) with
+    SQL arithmetic (never read-modify-write in Python): count, sum and the per-star counts.
+    Returns (count, sum) as this transaction leaves them."""
     model = _MODELS[target_kind]
-    if count_delta == 0 and sum_delta == 0:
+    if old == new:
         return tuple(db_session.execute(
             select(model.rating_count, model.rating_sum).where(model.id == target_id)).one())
+    count_delta = int(new is not None) - int(old is not None)
+    values = {"rating_count": model.rating_count + count_delta,
+              "rating_sum": model.rating_sum + (new or 0) - (old or 0)}
+    for stars, step in ((old, -1), (new, 1)):
+        if stars is not None:
+            column = getattr(model, f"stars_{stars}")
+            values[column.key] = column + step
     return tuple(db_session.execute(
-        update(model).where(model.id == target_id).values(
-            rating_count=model.rating_count + count_delta,
-            rating_sum=model.rating_sum + sum_delta)
+        update(model).where(model.id == target_id).values(**values)
         .returning(model.rating_count, model.rating_sum)
         .execution_options(synchronize_session=False)
     ).one())
@@ -229,10 +235,10 @@ def rate(actor, target_kind, target_id, stars):
                                              _COLUMNS[target_kind] == target_id)
                         .values(stars=stars, updated_at=utcnow())
                         .execution_options(synchronize_session=False))
-                figures = _bump(db_session, target_kind, target_id, 0, stars - old)
+                figures = _bump(db_session, target_kind, target_id, old, stars)
                 break
             if _insert_rating(db_session, member.id, target_kind, target_id, stars):
-                figures = _bump(db_session, target_kind, target_id, 1, stars)
+                figures = _bump(db_session, target_kind, target_id, None, stars)
                 break
         else:
             raise Conflict("Your rating is being changed by another request; try again.")
@@ -250,7 +256,7 @@ def unrate(actor, target_kind, target_id):
             delete(Rating).where(Rating.member_id == member.id,
                                  _COLUMNS[target_kind] == target_id)
             .returning(Rating.stars).execution_options(synchronize_session=False))
-        figures = _bump(db_session, target_kind, target_id, -1 if removed else 0, -(removed or 0))
+        figures = _bump(db_session, target_kind, target_id, removed, None)
         result = summary_of(*figures, mine=None)
     return result
 

@@ -7,6 +7,7 @@ from forum.web import (
     feeds,
     importing,
     login_pages,
+    member_pages,
     moderation,
     notification_pages,
     outcome_widgets,
@@ -24,8 +25,8 @@ from forum.web import (
 from forum.web.blueprint import bp
 
 PAGES = (context, page_cache, login_pages, feeds, importing, moderation, notification_pages,
-         profile, outcome_widgets, thread_page, ratings, outcomes, related, search, reply_pages,
-         tag_pages, threads, confidentiality)
+         profile, member_pages, outcome_widgets, thread_page, ratings, outcomes, related,
+         search, reply_pages, tag_pages, threads, confidentiality)
 
 for _module in PAGES:
     _module.routes.register(bp)
