@@ -54,7 +54,7 @@ def create_host_app(database_url, url_prefix="/community", config=None, root_pat
 FORUM_TEMPLATE_GLOBALS = {"forum_flag_reasons", "forum_rating_text", "forum_ratings",
                           "forum_related", "forum_star_choices", "forum_url_for", "forum_can",
                           "forum_unread_count", "forum_watch_level", "forum_watch_levels",
-                          "forum_follows_tag"}
+                          "forum_follows_tag", "forum_list_rating"}
 
 
 def create_docs_host(database_url, *, forum=True, forum_first=True, csrf=False,

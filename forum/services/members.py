@@ -121,14 +121,15 @@ def member_row(actor):
 def refresh_display_name(actor):
     """Make the member's display-name snapshot the host's current name, unless the member chose
     one, and store what the host's member_profile hook supplies (no row, or nothing new: no
-    write)."""
+    write). Returns whether the member has a row (a later first action creates one)."""
     member = actor.existing_member()
     name = (actor.display_name or "")[:80]
     if member is None:
-        return
+        return False
     renamed = name and not member.name_chosen and member.display_name != name
     if renamed or host_profile_changes(member, actor.host_profile):
         with atomic():
             if renamed:
                 rename_member(member, name)
             apply_host_profile(member, actor.host_profile)
+    return True

@@ -196,6 +196,7 @@ def update_profile(actor, display_name, bio, coaching_focus):
             member.bio = bio
         if supplied.get("coaching_focus") is None:
             member.coaching_focus = focus
+        apply_host_profile(member, supplied)
     return member
 
 

@@ -71,8 +71,7 @@ def refresh_member_name():
         return
     synced = current_app.extensions["forum"].synced_names
     seen = (actor.display_name, sorted((actor.host_profile or {}).items()))
-    if synced.get(actor.user_key) != seen:
-        refresh_display_name(actor)
+    if synced.get(actor.user_key) != seen and refresh_display_name(actor):
         if len(synced) >= SYNCED_NAMES_MAX:
             synced.clear()
         synced[actor.user_key] = seen
