@@ -2,6 +2,7 @@
 from forum.security import headers_for_unmatched
 from forum.settings import url_prefix
 from forum.web import (
+    community_page,
     confidentiality,
     context,
     feeds,
@@ -26,7 +27,7 @@ from forum.web.blueprint import bp
 
 PAGES = (context, page_cache, login_pages, feeds, importing, moderation, notification_pages,
          profile, member_pages, outcome_widgets, thread_page, ratings, outcomes, related,
-         search, reply_pages, tag_pages, threads, confidentiality)
+         search, reply_pages, tag_pages, threads, confidentiality, community_page)
 
 for _module in PAGES:
     _module.routes.register(bp)
