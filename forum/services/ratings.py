@@ -312,8 +312,28 @@ def recount(target_kind, target_id):
     return int(count), int(total)
 
 
+def recount_items(target_kind, ids):
+    """Set the stored aggregates (count, sum, per-star counts) of these threads or replies from
+    their rating rows, in one UPDATE: for ratings written in bulk (the demo, repairs)."""
+    _check_kind(target_kind)
+    model, column = _MODELS[target_kind], _COLUMNS[target_kind]
+
+    def figure(value, stars=None):
+        query = select(value).where(column == model.id)
+        if stars is not None:
+            query = query.where(Rating.stars == stars)
+        return query.scalar_subquery()
+
+    values = {"rating_count": figure(func.count(Rating.id)),
+              "rating_sum": figure(func.coalesce(func.sum(Rating.stars), 0))}
+    for stars in range(STARS_MIN, STARS_MAX + 1):
+        values[f"stars_{stars}"] = figure(func.count(Rating.id), stars)
+    session().execute(update(model).where(model.id.in_(list(ids))).values(**values)
+                      .execution_options(synchronize_session=False))
+
+
 __all__ = [
     "Contributor", "RatingSummary", "TARGET_KINDS", "best_first", "bayesian", "parse_stars",
-    "keep_site_total", "rate", "recount", "score_expression", "site_mean", "summarize",
-    "summary_of", "top_contributors", "unrate", "viewer_ratings",
+    "keep_site_total", "rate", "recount", "recount_items", "score_expression", "site_mean",
+    "summarize", "summary_of", "top_contributors", "unrate", "viewer_ratings",
 ]
