@@ -18,14 +18,14 @@ def test_declare_verify_and_badge_on_cards(client, client_for, make_user, actor_
     coach, mod, thread = setup_thread(make_user, actor_for)
     priya = client_for(coach)
     bad = priya.post("/community/profile/credentials",
-                     data={"name": "I", "url": "javascript:alert(1)"})
+                     data={"credential": "I", "url": "javascript:alert(1)"})
     assert bad.status_code == 422
     assert "2 to 80 characters" in bad.text and "starts with http:// or https://" in bad.text
     assert 'value="javascript:alert(1)"' in bad.text  # typed text kept
     assert db.session.scalar(select(Credential)) is None
     assert priya.post("/community/profile/credentials", data={
-        "name": "ICF PCC", "url": "https://coachingfederation.org/verify/123"}).status_code == 302
-    assert priya.post("/community/profile/credentials", data={"name": "icf pcc"}
+        "credential": "ICF PCC", "url": "https://coachingfederation.org/verify/123"}).status_code == 302
+    assert priya.post("/community/profile/credentials", data={"credential": "icf pcc"}
                       ).status_code == 409
     credential = db.session.scalar(select(Credential))
     thread_url = f"/community/threads/{thread.id}/{thread.slug}"
@@ -57,7 +57,7 @@ def test_removing_a_verified_credential_removes_its_badge(client_for, make_user,
                                                          client):
     coach, mod, thread = setup_thread(make_user, actor_for)
     priya = client_for(coach)
-    priya.post("/community/profile/credentials", data={"name": "EMCC Senior Practitioner"})
+    priya.post("/community/profile/credentials", data={"credential": "EMCC Senior Practitioner"})
     credential = db.session.scalar(select(Credential))
     client_for(mod).post(
         f"/community/members/{credential.member_id}/credentials/{credential.id}/verify")

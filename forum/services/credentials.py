@@ -38,11 +38,11 @@ def clean_url(url):
 
 
 def clean_name(name):
-    """The credential's name, cleaned, or a ValidationError on "name"."""
+    """The credential's name, cleaned, or a ValidationError on "credential"."""
     name = markup.clean_line(name or "")
     if not NAME_MIN <= len(name) <= NAME_MAX:
         raise ValidationError(f"A credential's name has {NAME_MIN} to {NAME_MAX} characters, "
-                              "like \"ICF PCC\".", field="name")
+                              "like \"ICF PCC\".", field="credential")
     return name
 
 
@@ -50,7 +50,7 @@ def declare(actor, name, url=""):
     """Add a credential to the actor's profile (unverified); returns it."""
     member = actor.require_member()
     cleaned, errors = {}, {}
-    for key, check, value in (("name", clean_name, name), ("url", clean_url, url)):
+    for key, check, value in (("credential", clean_name, name), ("url", clean_url, url)):
         try:
             cleaned[key] = check(value)
         except ValidationError as error:
@@ -60,14 +60,14 @@ def declare(actor, name, url=""):
         error.errors = errors  # every field's error, so a form shows them all at once
         raise error
     with atomic() as db_session:
-        key = cleaned["name"].casefold()
+        key = cleaned["credential"].casefold()
         mine = db_session.scalars(select(Credential.name_key).where(
             Credential.member_id == member.id)).all()
         if key in mine:
-            raise Conflict("You have declared this credential already.", field="name")
+            raise Conflict("You have declared this credential already.", field="credential")
         if len(mine) >= PER_MEMBER_MAX:
-            raise Conflict(f"Declare at most {PER_MEMBER_MAX} credentials.", field="name")
-        credential = Credential(member_id=member.id, name=cleaned["name"], name_key=key,
+            raise Conflict(f"Declare at most {PER_MEMBER_MAX} credentials.", field="credential")
+        credential = Credential(member_id=member.id, name=cleaned["credential"], name_key=key,
                                 url=cleaned["url"])
         db_session.add(credential)
     return credential

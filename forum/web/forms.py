@@ -63,7 +63,7 @@ class AboutForm(FlaskForm):
 class CredentialForm(FlaskForm):
     """Declare a credential."""
 
-    name = StringField("Credential (e.g. ICF PCC, EMCC Senior Practitioner)")
+    credential = StringField("Credential (e.g. ICF PCC, EMCC Senior Practitioner)")
     url = StringField("Verification link (optional, https://...)")
 
 

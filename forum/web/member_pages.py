@@ -65,7 +65,7 @@ def declare_credential():
     if not form.validate_on_submit():
         return settings_page.render(credential=form, status=400)
     try:
-        credential_service.declare(current_actor(), form.name.data, form.url.data)
+        credential_service.declare(current_actor(), form.credential.data, form.url.data)
     except ForumError as error:
         return settings_page.render(credential=form, status=attach_errors(form, error))
     flash("Credential added; a moderator can now verify it.", "success")
