@@ -246,7 +246,7 @@ def test_display_names_follow_the_host_on_the_next_request(database_url):
         db.session.get(type(user), user.id).name = "Ana Maria"  # changed in the host's profile
         db.session.commit()
     visitor = app.test_client()
-    assert re.search(r"asked by Ana\s", visitor.get("/community/").text)
+    assert re.search(r"asked by <a [^>]*>Ana</a>", visitor.get("/community/").text)
     member.get("/community/search")  # the member's next request, any forum page
     assert "Ana Maria" in visitor.get(thread_url, follow_redirects=True).text
     dispose(app)
