@@ -28,7 +28,8 @@ def test_a_visitor_understands_the_home_page_and_finds_tags_and_feeds(page, demo
 
 
 def test_member_fills_in_a_profile_a_moderator_verifies_a_credential(
-        live_site, open_page, demo_thread, axe_source, problems):
+        live_site, open_page, fresh_thread, axe_source, problems):
+    demo_thread = fresh_thread  # this test changes what the thread's cards show
     coach = demo_thread["other"]  # wrote contributions 1 and 3 of the thread
     member = open_page(java_script_enabled=False)  # every step works without JavaScript
     log_in(member, coach)
@@ -67,10 +68,11 @@ def test_member_fills_in_a_profile_a_moderator_verifies_a_credential(
     expect(moderator.locator("table")).to_contain_text("credential.verify")
 
 
-def test_community_page_chart_table_and_star_distribution(live_site, page, demo_thread,
+def test_community_page_chart_table_and_star_distribution(live_site, page, fresh_thread,
                                                           axe_source):
     from forum.services import ratings
 
+    demo_thread = fresh_thread  # this test rates one of its contributions
     rater = live_site.create_account()
     with live_site.app.test_request_context():
         ratings.rate(live_site.actor(rater), "reply", demo_thread["reply_ids"][1], 4)
