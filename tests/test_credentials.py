@@ -83,3 +83,17 @@ def test_star_distribution_is_kept_by_the_ratings_and_shown_as_text(client, make
     assert ("<li>5 stars: 2</li><li>4 stars: 0</li><li>3 stars: 0</li><li>2 stars: 0</li>"
             "<li>1 star: 1</li>") in page
     assert page.count('class="rating-dist-bar"') == 5
+
+
+def test_a_credential_is_verified_only_under_its_own_member(client_for, make_user, actor_for,
+                                                            db):
+    coach, mod, _thread = setup_thread(make_user, actor_for)
+    client_for(coach).post("/community/profile/credentials", data={"credential": "ICF ACC"})
+    credential = db.session.scalar(select(Credential))
+    other = actor_for(make_user("Someone")).require_member()
+    db.session.commit()
+    response = client_for(mod).post(
+        f"/community/members/{other.id}/credentials/{credential.id}/verify")
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Credential, credential.id).verified_at is None

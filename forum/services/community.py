@@ -42,7 +42,8 @@ class Community:
 def _week_number(column, start, dialect):
     """SQL: the whole weeks between `start` and the timestamp column (0 = the first week)."""
     if dialect == "sqlite":
-        days = func.julianday(column) - func.julianday(literal(start.strftime("%Y-%m-%d %H:%M:%S")))
+        since = literal(start.strftime("%Y-%m-%d %H:%M:%S"))
+        days = func.julianday(column) - func.julianday(since)
     else:
         days = func.extract("epoch", column - literal(start)) / 86400.0
     return cast(func.floor(cast(days, Float) / 7), Integer)

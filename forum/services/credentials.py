@@ -85,14 +85,17 @@ def withdraw(actor, credential_id):
         refresh_badges(member)
 
 
-def set_verified(actor, credential_id, verified, reason=""):
-    """Mark a member's credential verified, or take that back (moderators; logged). Returns it."""
+def set_verified(actor, credential_id, verified, reason="", member_id=None):
+    """Mark a member's credential verified, or take that back (moderators; logged). Returns it.
+    member_id, when given, must be the credential's member (a page's URL names both)."""
     moderator = actor.require_member()
     if not can_verify_credentials(actor):
         raise Forbidden("Only moderators can verify credentials.")
     reason = clean_reason(reason)
     with atomic():
         credential = get_or_not_found(Credential, credential_id, "That credential does not exist.")
+        if member_id is not None and credential.member_id != member_id:
+            raise NotFound("That credential does not exist.")
         if credential.member_id == moderator.id:
             raise Conflict("You cannot verify your own credential; ask another moderator.")
         if (credential.verified_at is not None) == verified:

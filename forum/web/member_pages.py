@@ -91,7 +91,8 @@ def verify_credential(member_id, credential_id, action):
     if not ActionForm().validate_on_submit():
         return redirect(url_for("forum.member_profile", member_id=member_id)), 303
     credential = credential_service.set_verified(
-        current_actor(), credential_id, action == "verify", request.form.get("reason", ""))
+        current_actor(), credential_id, action == "verify", request.form.get("reason", ""),
+        member_id=member_id)
     flash(f"{credential.name} is {'verified' if action == 'verify' else 'no longer verified'}.",
           "success")
     return redirect(url_for("forum.member_profile", member_id=member_id) + "#credentials")
