@@ -153,10 +153,14 @@ def spread_activity(results, tags, members, rng):
                 for found in get_or_create_tags([tag]):
                     db_session.add(ThreadTag(thread_id=thread.id, tag_id=found.id))
             others = [m for m in members if m.id != thread.author_id]
+            rows = db_session.scalars(select(Reply).where(
+                Reply.thread_id == thread.id).order_by(Reply.id)).all()
+            gaps = [rng.uniform(1, 60) for _row in rows]
+            room = (now - asked).total_seconds() / 3600 - 1  # the last one before this hour
+            scale = min(1.0, room / sum(gaps)) if gaps else 1.0
             when, replies_of[thread.id] = asked, []
-            for reply in db_session.scalars(select(Reply).where(
-                    Reply.thread_id == thread.id).order_by(Reply.id)):
-                when = min(now, when + timedelta(hours=rng.uniform(1, 60)))
+            for reply, gap in zip(rows, gaps):
+                when += timedelta(hours=gap * scale)
                 reply.author_id, reply.created_at = rng.choice(others).id, when
                 replies_of[thread.id].append((reply.id, reply.author_id))
             thread.last_activity_at = when
