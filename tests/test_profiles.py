@@ -148,3 +148,29 @@ def test_thread_cards_show_rating_and_excerpt(client, coaches):
     for name in ("Ben", "R1", "R2"):
         ratings.rate(coaches["actors"][name], "thread", coaches["thread"].id, 4)
     assert "★ 4.0 from 3" in client.get("/community/").text
+
+
+def test_home_page_welcomes_visitors_only_with_the_calls_the_site_offers(client, client_for,
+                                                                         coaches):
+    host_page = client.get("/community/").text
+    assert "Coaches ask each other practice questions here" in host_page
+    # This host has no log-in page the forum knows of, and registers its users itself.
+    assert ">Ask a question</a>" not in host_page and ">Register</a>" not in host_page
+    member_page = client_for(coaches["users"]["Ana"]).get("/community/").text
+    assert "Coaches ask each other practice questions here" not in member_page
+    assert "Coaches ask each other" not in client.get("/community/?tag=rapport").text
+
+
+def test_the_standalone_site_welcome_offers_asking_and_registering(site_client):
+    page = site_client.get("/").text
+    assert 'href="/login?next=%2Fnew">Ask a question</a>' in page
+    assert 'href="/register">Register</a>' in page
+
+
+def test_tags_page_counts_live_content_only(client, make_user, actor_for, coaches):
+    page = client.get("/community/tags").text
+    assert re.search(r"#rapport</a></th>\s*<td>1</td>\s*<td>0</td>", page)
+    assert re.search(r"#silence</a></th>\s*<td>0</td>\s*<td>1</td>", page)
+    moderation.hide_reply(actor_for(make_user("Mo", staff=True)), coaches["reply"].id, "spam")
+    page = client.get("/community/tags").text
+    assert "#silence" not in page and "/community/feeds/tags/rapport.atom" in page
