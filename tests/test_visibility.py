@@ -37,6 +37,9 @@ CONTENT = {
     "forum_api.list_related": ["/api/threads/{t}/related"],
     "forum_api.search": ["/api/search?q=client"],
     "forum_api.list_tags": ["/api/tags"],
+    "forum.tags": ["/tags"],
+    "forum.member_profile": ["/members/{ana}", "/members/{ana}?page=1&threads_page=1"],
+    "forum_api.get_member": ["/api/members/{ana}"],
     "forum.notifications": ["/notifications", "/notifications?unread=1"],
     "forum.following": ["/following"],
     "forum_api.list_notifications": ["/api/notifications", "/api/notifications?unread=true"],
@@ -48,7 +51,7 @@ NOT_CONTENT = {
     "forum.login", "forum.register", "forum.change_password", "forum.profile", "forum.new_thread",
     "forum.import_articles", "forum.members", "forum.flag_queue", "forum.broken_links",
     "forum.moderation_log", "forum.reply_history", "forum.static", "static",
-    "forum.confidential_scan",
+    "forum.confidential_scan", "forum.community",
     "forum_api.me", "forum_api.list_flags", "forum_api.moderation_log",
     "forum_api.openapi_document", "forum_api.unknown",
 }
@@ -75,7 +78,8 @@ def board(make_user, actor_for):
     gone = threads.start_thread(actor_for(ana), "Why does quokkahiddenthread stall?",
                                 tags="listening")
     moderation.hide_thread(moderator, gone.id, reason="Client named")
-    return {"ben": ben, "t": thread.id, "slug": thread.slug, "r": mine.id}
+    return {"ben": ben, "t": thread.id, "slug": thread.slug, "r": mine.id,
+            "ana": actor_for(ana).require_member().id}
 
 
 def _visibility_calls(run):
