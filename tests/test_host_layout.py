@@ -263,7 +263,7 @@ def test_admins_ban_a_host_user_and_the_host_is_told(database_url):
     assert member.post("/community/new", data={"title": "What helps a first call?"}
                        ).status_code == 302
     page = admin.get("/community/members")
-    member_id = re.search(r'<tr id="member-(\d+)">\s*<td>Ana</td>', page.text).group(1)
+    member_id = re.search(r'<tr id="member-(\d+)">\s*<td><a [^>]*>Ana</a></td>', page.text).group(1)
     refused = admin.post(f"/community/members/host/{member_id}/ban", data={"reason": " "})
     assert refused.status_code == 422 and told == []
     banned = admin.post(f"/community/members/host/{member_id}/ban",
