@@ -3,6 +3,7 @@ credentials."""
 from flask import flash, redirect, render_template, request
 
 from forum.errors import ForumError
+from forum.limits import limit
 from forum.services import credentials as credential_service
 from forum.services import profiles as profile_service
 from forum.urls import url_for
@@ -42,6 +43,7 @@ def page_arg_named(name):
 
 
 @routes.post("/profile/about")
+@limit("posting")
 @login_required(back=lambda: url_for("forum.profile"))
 def edit_about():
     """Save the member's display name, bio and coaching focus; errors keep what was typed."""
@@ -58,6 +60,7 @@ def edit_about():
 
 
 @routes.post("/profile/credentials")
+@limit("posting")
 @login_required(back=lambda: url_for("forum.profile"))
 def declare_credential():
     """Add a credential to the member's profile (a moderator may verify it later)."""
