@@ -1,6 +1,6 @@
 """Public member profiles: what a member says about themselves, their counts, and the expertise
 per tag that ratings by other members of their contributions earned them."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask import current_app
 from sqlalchemy import func, select, union
@@ -10,7 +10,7 @@ from forum import markup
 from forum.database import atomic, get_or_not_found, session
 from forum.errors import ValidationError
 from forum.models import Member, Rating, Reply, ReplyTag, Tag, Thread, ThreadTag
-from forum.services import ratings
+from forum.services import outcomes, ratings
 from forum.services.actors import ANONYMOUS, rename_member
 from forum.services.credentials import list_credentials
 from forum.services.paging import paginate
@@ -23,8 +23,8 @@ NAME_MAX, BIO_MAX, FOCUS_MAX = 80, 1000, 200
 class TagExpertise:
     """A member's standing under one tag, from other members' ratings of their contributions.
 
-    field_tested: how many of their contributions under the tag others reported trying with a
-    client (the outcomes feature fills it; None where it is not installed).
+    field_tested: how many of their contributions carrying the tag have enough outcome reports
+    (services.outcomes.field_tested_by_tag) to show a field-tested score.
     """
 
     name: str
@@ -136,10 +136,13 @@ def get_profile(member_id):
         select(_live_authored(Thread, member_id), _live_authored(Reply, member_id), received)
     ).one()
     mean, weight, minimum = ratings.site_mean(), ratings.prior_weight(), min_ratings()
+    tested = {row["slug"]: row["contributions"]
+              for row in outcomes.field_tested_by_tag(member_id)}
+    earned = [replace(item, field_tested=tested.get(item.slug, 0))
+              for item in expertise(member_id, mean, weight, minimum)]
     return Profile(member=member, thread_count=threads, reply_count=replies,
                    ratings_received=received, credentials=list_credentials(member_id),
-                   expertise=expertise(member_id, mean, weight, minimum),
-                   min_ratings=minimum, prior_weight=weight, site_mean=mean)
+                   expertise=earned, min_ratings=minimum, prior_weight=weight, site_mean=mean)
 
 
 def member_threads(member_id, page=1):
