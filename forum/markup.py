@@ -244,7 +244,46 @@ def _key_points(tokens, env):
     return out
 
 
-def _markdown_to_html(source):
+def _mention_tokens(text, links):
+    """Inline tokens for a run of prose text: each @name that links names (casefolded) becomes
+    a link to that member; None when the text holds no such name."""
+    out, start = [], 0
+    for match in MENTION_RE.finditer(text):
+        name = match.group(1).rstrip(".-")
+        href = links.get(name.casefold())
+        if href is None:
+            continue
+        end = match.start() + 1 + len(name)
+        if match.start() > start:
+            out.append(Token("text", "", 0, content=text[start:match.start()]))
+        opening = Token("link_open", "a", 1, markup="mention")
+        opening.attrSet("href", href)
+        out += [opening, Token("text", "", 0, content=text[match.start():end]),
+                Token("link_close", "a", -1, markup="mention")]
+        start = end
+    if not out:
+        return None
+    if start < len(text):
+        out.append(Token("text", "", 0, content=text[start:]))
+    return out
+
+
+def _link_mentions(tokens, links):
+    """Turn @name in prose (never in code spans, code blocks or links) into member links."""
+    for token in tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        children, in_link = [], 0
+        for child in token.children:
+            in_link += {"link_open": 1, "link_close": -1}.get(child.type, 0)
+            linked = (_mention_tokens(child.content, links)
+                      if child.type == "text" and not in_link and "@" in child.content else None)
+            children += linked or [child]
+        token.children = children
+    return tokens
+
+
+def _markdown_to_html(source, mention_links=None):
     """Render Markdown with raw HTML off; headings shift down two levels below the page's h2."""
     env = {}
     delimiters = source.count("*") + source.count("_") + source.count("~")
@@ -253,7 +292,10 @@ def _markdown_to_html(source):
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
             token.tag = f"h{min(6, int(token.tag[1]) + 2)}"
-    return parser.renderer.render(_key_points(tokens, env), parser.options, env)
+    tokens = _key_points(tokens, env)
+    if mention_links:
+        tokens = _link_mentions(tokens, mention_links)
+    return parser.renderer.render(tokens, parser.options, env)
 
 
 def sanitize_html(html):
@@ -266,9 +308,10 @@ def sanitize_html(html):
     )
 
 
-def render(source):
-    """Markdown source -> safe HTML as Markup; the only producer of Markup in the forum."""
-    return Markup(sanitize_html(_markdown_to_html(clean_text(source))))
+def render(source, mention_links=None):
+    """Markdown source -> safe HTML as Markup; the only producer of Markup in the forum.
+    mention_links ({casefolded name: path}) turns those @names in prose into links."""
+    return Markup(sanitize_html(_markdown_to_html(clean_text(source), mention_links)))
 
 
 def _prose_runs(source, skip_links=False):

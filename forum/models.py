@@ -543,12 +543,21 @@ class Notification(Base):
     )
     event_key: Mapped[str] = mapped_column(String(40))
     group_key: Mapped[str] = mapped_column(String(40))
+    # How many events one unread notice stands for ("3 new ratings"); 1 for most kinds.
+    count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # A short text the event carries: a moderator's reason, a reading's title, a flag outcome.
+    detail: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
     thread: Mapped[Thread] = relationship(lazy="raise")
     reply: Mapped[Reply | None] = relationship(lazy="raise")
     actor: Mapped[Member | None] = relationship(foreign_keys=[actor_id], lazy="raise")
+
+    # Set by the listing from the visibility rule when shown: whether the recipient may see the
+    # thread's title and the contribution's text now (a notice about a hidden item shows neither).
+    shows_thread = True
+    shows_reply = True
 
 
 class Outcome(Base):
@@ -577,3 +586,34 @@ class Outcome(Base):
     reported_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
     member: Mapped[Member] = relationship(lazy="raise")
+
+
+class MemberFollow(Base):
+    """A member follows another member: the followed member's new threads notify them."""
+
+    __tablename__ = "forum_member_follow"
+    __table_args__ = (CheckConstraint("follower_id <> member_id", name="not_self"),)
+
+    follower_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_member.id", ondelete="CASCADE"), primary_key=True
+    )
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_member.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    member: Mapped[Member] = relationship(foreign_keys=[member_id], lazy="raise")
+
+
+class ThreadLastVisit(Base):
+    """When a member last opened a thread: the thread lists count "N new" contributions since."""
+
+    __tablename__ = "forum_thread_visit"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_member.id", ondelete="CASCADE"), primary_key=True
+    )
+    thread_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_thread.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    seen_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)

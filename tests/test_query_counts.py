@@ -9,9 +9,10 @@ from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 
 THREAD_PAGE_MAX = 6  # the issue's target, for visitors and for members who rated
-# members: one query more, for the watch control, the unread count and marking notices read
-# (it also finds their Member row; services.notifications.visit_thread), and one for their own
-# "I'll try this" and reports with members' outcome notes (services.outcomes.page_outcomes)
+# members: one query more, for the watch control, the unread count, marking notices read and
+# the last visit (it also finds their Member row; services.notifications.visit_thread), and one
+# for their own "I'll try this" and reports with members' outcome notes
+# (services.outcomes.page_outcomes)
 MEMBER_THREAD_PAGE_MAX = THREAD_PAGE_MAX + 2
 BODY = ("When a client stalls I go back to their own words.\n\n- Reflect the exact phrase\n"
         "- Ask what changed since the goal was set\n- Agree one small step\n\nIt works. #{n}")
@@ -64,6 +65,13 @@ def reading_list(make_user, actor_for):
     return add
 
 
+def _record_first_visits(client, *threads):
+    """Open each thread once: a first visit records it (a write, after which the test host
+    reloads its user), so the visits measured next are the ordinary ones."""
+    for thread in threads:
+        client.get(f"/community/threads/{thread.id}/{thread.slug}")
+
+
 def _queries(client, count_queries, path):
     """Number of SQL statements of one GET (after an uncounted one: the test host keeps its
     user in the session's identity map, so only a repeated request is comparable)."""
@@ -95,6 +103,7 @@ def test_thread_page_for_a_member_is_fixed_too(make_user, actor_for, client_for,
     for reply in reply_service.list_replies(actor_for(reader), big, per_page=5).items:
         ratings.rate(actor_for(reader), "reply", reply.id, 4)  # their stars show on the page
     client = client_for(reader)
+    _record_first_visits(client, small, big)
     small_count = _queries(client, count_queries, f"/community/threads/{small.id}/{small.slug}")
     big_count = _queries(client, count_queries, f"/community/threads/{big.id}/{big.slug}")
     assert small_count == big_count <= MEMBER_THREAD_PAGE_MAX
@@ -143,6 +152,7 @@ def test_thread_page_with_outcomes_is_fixed(make_user, actor_for, client_for, co
                 outcomes.report(actor_for(other), reply.id, number % 5 - 2, f"Note {number}",
                                 show_name=True)
     client = client_for(reader)
+    _record_first_visits(client, small, big)
     small_count = _queries(client, count_queries, f"/community/threads/{small.id}/{small.slug}")
     big_count = _queries(client, count_queries,
                          f"/community/threads/{big.id}/{big.slug}?sort=tested")
@@ -152,6 +162,7 @@ def test_thread_page_with_outcomes_is_fixed(make_user, actor_for, client_for, co
     asker = db_user(big)
     notifications.mark_read(actor_for(asker), everything=True)  # reading them is not measured
     author = client_for(asker)
+    _record_first_visits(author, small, big)
     author_small = _queries(author, count_queries, f"/community/threads/{small.id}/{small.slug}")
     author_big = _queries(author, count_queries, f"/community/threads/{big.id}/{big.slug}")
     assert author_small == author_big <= MEMBER_THREAD_PAGE_MAX + 1
@@ -198,3 +209,28 @@ def test_profile_and_community_pages_do_not_grow(make_user, client, client_for, 
     assert _queries(client, count_queries, f"/community/members/{author}?page=2") == profile_few
     assert _queries(moderator, count_queries, "/community/moderation/community") == community_few
     assert profile_few <= 8
+
+
+def test_thread_list_for_a_member_with_new_counts_does_not_grow(make_user, actor_for, db,
+                                                                client_for, count_queries,
+                                                                forum_with):
+    """"N new" for every listed thread the member opened comes in one query, not one per
+    thread."""
+    reader = make_user("Reader")
+    actor_for(reader).require_member()  # visits are kept once someone has used the forum
+    db.session.commit()
+    client = client_for(reader)
+    first = forum_with(1)
+    client.get(f"/community/threads/{first.id}/{first.slug}")
+    reply_service.add_reply(actor_for(make_user("Late")), first.id, BODY.format(n="late"))
+    few = _queries(client, count_queries, "/community/")
+    tag_few = _queries(client, count_queries, "/community/tags/goals")
+    for number in range(6):
+        thread = forum_with(0, title=f"Practice question number {number} about momentum")
+        client.get(f"/community/threads/{thread.id}/{thread.slug}")
+        reply_service.add_reply(actor_for(make_user(f"Late {number}")), thread.id,
+                                BODY.format(n=f"late{number}"))
+    listing = client.get("/community/").text
+    assert listing.count('1 new<span class="visually-hidden">') == 7
+    assert _queries(client, count_queries, "/community/") == few
+    assert _queries(client, count_queries, "/community/tags/goals") == tag_few

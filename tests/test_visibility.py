@@ -38,7 +38,7 @@ CONTENT = {
     "forum_api.search": ["/api/search?q=client"],
     "forum_api.list_tags": ["/api/tags"],
     "forum.tags": ["/tags"],
-    "forum.member_profile": ["/members/{ana}", "/members/{ana}?page=1&threads_page=1"],
+    "forum.member": ["/members/{ana}", "/members/{ana}?page=1&threads_page=1"],
     "forum_api.get_member": ["/api/members/{ana}"],
     "forum.notifications": ["/notifications", "/notifications?unread=1"],
     "forum.following": ["/following"],
@@ -52,8 +52,9 @@ NOT_CONTENT = {
     "forum.import_articles", "forum.members", "forum.flag_queue", "forum.broken_links",
     "forum.moderation_log", "forum.reply_history", "forum.static", "static",
     "forum.confidential_scan", "forum.community",
+    "forum.member_suggestions",
     "forum_api.me", "forum_api.list_flags", "forum_api.moderation_log",
-    "forum_api.openapi_document", "forum_api.unknown",
+    "forum_api.openapi_document", "forum_api.unknown", "forum_api.get_member_follow",
 }
 # The rule written out: SQL conditions on the flags, raw SQL, per-object checks.
 RAW_RULE = re.compile(
@@ -79,7 +80,7 @@ def board(make_user, actor_for):
                                 tags="listening")
     moderation.hide_thread(moderator, gone.id, reason="Client named")
     return {"ben": ben, "t": thread.id, "slug": thread.slug, "r": mine.id,
-            "ana": actor_for(ana).require_member().id}
+            "ana": actor_for(ana).require_member().id, "a": actor_for(ana).member_id}
 
 
 def _visibility_calls(run):

@@ -1,4 +1,4 @@
-"""API endpoints for notifications, thread watch levels and tag follows."""
+"""API endpoints for notifications, thread watch levels, and tag and member follows."""
 from flask import jsonify
 
 from forum.api import shapes
@@ -7,18 +7,24 @@ from forum.errors import ValidationError
 from forum.models import WATCH_LEVELS
 from forum.request_actor import current_actor
 from forum.services import following as following_service
+from forum.services import member_follows
 from forum.services import notifications as notification_service
 from forum.services.tags import tag_for_listing
 
 NOTIFICATION = schema("Notification", {
     "type": "object",
     "required": ["id", "kind", "text", "thread_id", "thread_title", "reply_id", "actor",
-                 "excerpt", "created_at", "read"],
+                 "excerpt", "count", "created_at", "read"],
     "properties": {
         "id": {"type": "integer"},
         "kind": {"type": "string", "enum": list(notification_service.KINDS)},
         "text": {"type": "string", "description": "What happened, in one line."},
-        "thread_id": {"type": "integer"}, "thread_title": {"type": "string"},
+        "thread_id": {"type": "integer"},
+        "thread_title": {"type": ["string", "null"],
+                         "description": "null when the thread is hidden from you now (a "
+                                        "moderation or flag notice about it)."},
+        "count": {"type": "integer", "minimum": 1,
+                  "description": "How many events this notice stands for (ratings group)."},
         "reply_id": {"type": ["integer", "null"]},
         "actor": shapes.MEMBER,
         "excerpt": {"type": ["string", "null"], "description": "The contribution's start."},
@@ -54,6 +60,10 @@ WATCH_CHANGE = schema("WatchChange", {
     "type": "object", "required": ["level"], "additionalProperties": False,
     "properties": {"level": LEVEL},
 })
+MEMBER_FOLLOW = schema("MemberFollow", {
+    "type": "object", "required": ["member", "following"],
+    "properties": {"member": shapes.MEMBER, "following": {"type": "boolean"}},
+})
 FOLLOW = schema("TagFollow", {
     "type": "object", "required": ["tag", "following"],
     "properties": {"tag": shapes.TAG, "following": {"type": "boolean"}},
@@ -64,9 +74,10 @@ def notification_json(notice):
     """A notice as the API shows it (checked for visibility by the listing that loaded it)."""
     return {
         "id": notice.id, "kind": notice.kind, "text": notification_service.describe(notice),
-        "thread_id": notice.thread_id, "thread_title": notice.thread.title,
+        "thread_id": notice.thread_id,
+        "thread_title": notice.thread.title if notice.shows_thread else None,
         "reply_id": notice.reply_id, "actor": shapes.member_json(notice.actor),
-        "excerpt": notification_service.excerpt(notice),
+        "excerpt": notification_service.excerpt(notice), "count": notice.count,
         "created_at": shapes.when(notice.created_at), "read": notice.read_at is not None,
     }
 
@@ -139,3 +150,31 @@ def follow_tag(slug):
 def unfollow_tag(slug):
     """Stop following the tag."""
     return _follow_json(following_service.follow_tag(current_actor(), slug, follow=False), False)
+
+
+def _member_follow_json(member, followed):
+    return jsonify({"member": shapes.member_json(member), "following": followed})
+
+
+@endpoint("/members/<int:member_id>/follow", "GET", summary="Whether you follow a member",
+          tag="following", response=MEMBER_FOLLOW, auth=True)
+def get_member_follow(member_id):
+    """Whether you follow the member (their new threads notify you)."""
+    actor = current_actor()
+    member = member_follows.get_member(member_id)
+    return _member_follow_json(member, member_follows.follows_member(actor, member))
+
+
+@endpoint("/members/<int:member_id>/follow", "PUT", summary="Follow a member", tag="following",
+          response=MEMBER_FOLLOW, auth=True, errors=(422,))
+def follow_member(member_id):
+    """Follow the member: their new threads notify you (kind member_thread)."""
+    return _member_follow_json(member_follows.follow_member(current_actor(), member_id), True)
+
+
+@endpoint("/members/<int:member_id>/follow", "DELETE", summary="Stop following a member",
+          tag="following", response=MEMBER_FOLLOW, auth=True)
+def unfollow_member(member_id):
+    """Stop following the member."""
+    return _member_follow_json(
+        member_follows.follow_member(current_actor(), member_id, follow=False), False)

@@ -7,6 +7,7 @@ from forum import markup
 from forum.database import atomic, session
 from forum.errors import Conflict, NotFound, ValidationError
 from forum.models import FLAG_REASONS, Flag, Reply, Thread, utcnow
+from forum.services import notification_kinds
 from forum.services.audit import log_action
 from forum.services.moderation import apply_reply_visibility, apply_thread_switch, clean_reason
 from forum.services.threads import Page
@@ -134,15 +135,18 @@ def resolve_flag(actor, flag_id, action, reason=""):
             if not session().get(Thread, thread_id).is_locked:
                 apply_thread_switch(member, thread_id, "lock", why)
         status = "dismissed" if action == "dismiss" else "actioned"
-        closing = select(Flag.id).where(Flag.id == flag.id)
+        closing = select(Flag).where(Flag.id == flag.id)
         if action != "dismiss":
             target = Flag.reply_id == flag.reply_id if flag.reply_id else (
                 Flag.thread_id == flag.thread_id)
-            closing = select(Flag.id).where(Flag.status == "open", target)
-        closed = db_session.scalars(closing).all()
+            closing = select(Flag).where(Flag.status == "open", target)
+        closed_flags = db_session.scalars(closing).all()
+        closed = [closed_flag.id for closed_flag in closed_flags]
         db_session.execute(
             update(Flag).where(Flag.id.in_(closed)).values(
                 status=status, resolution=action, resolver_id=member.id, resolved_at=utcnow()))
+        thread_id = flag.thread_id or session().get(Reply, flag.reply_id).thread_id
+        notification_kinds.flags_resolved(closed_flags, action, member, thread_id, flag.reply_id)
         log_action(member, f"flag.{action}", "flag", flag.id, reason,
                    before={"status": "open"},
                    after={"status": status, "flags_closed": sorted(closed)})

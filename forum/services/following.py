@@ -1,9 +1,7 @@
 """Following: a member's watch level per thread and the tags they follow."""
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from forum.database import atomic, session
+from forum.database import atomic, dialect_insert, session
 from forum.errors import Unauthorized, ValidationError
 from forum.models import WATCH_LEVELS, Tag, TagFollow, Thread, ThreadWatch, utcnow
 from forum.services.tags import tag_for_listing
@@ -11,12 +9,6 @@ from forum.services.visibility import visible_thread, visible_threads
 
 DEFAULT_LEVEL = "normal"
 FOLLOWING_MAX = 500  # threads listed on the Following page, most recently active first
-
-
-def _insert(model):
-    """An INSERT for model that can skip or update rows already there (both databases)."""
-    dialect = session().get_bind().dialect.name
-    return (sqlite_insert if dialect == "sqlite" else postgres_insert)(model)
 
 
 def _signed_in(actor):
@@ -33,7 +25,7 @@ def get_thread(actor, thread_id):
 def watch_by_default(member_id, thread_id):
     """Asking or contributing makes the member watch the thread, unless they chose a level
     already (a muted thread stays muted); inside the caller's transaction."""
-    session().execute(_insert(ThreadWatch).values(
+    session().execute(dialect_insert(ThreadWatch).values(
         member_id=member_id, thread_id=thread_id, level="watching", updated_at=utcnow())
         .on_conflict_do_nothing(index_elements=[ThreadWatch.member_id, ThreadWatch.thread_id]))
 
@@ -61,7 +53,7 @@ def set_watch_level(actor, thread_id, level):
         raise ValidationError(f"Choose one of {', '.join(WATCH_LEVELS)}.", field="level")
     with atomic() as db_session:
         get_thread(actor, thread_id)
-        db_session.execute(_insert(ThreadWatch).values(
+        db_session.execute(dialect_insert(ThreadWatch).values(
             member_id=member.id, thread_id=thread_id, level=level, updated_at=utcnow())
             .on_conflict_do_update(
                 index_elements=[ThreadWatch.member_id, ThreadWatch.thread_id],
@@ -82,7 +74,7 @@ def follow_tag(actor, slug, follow=True):
     with atomic() as db_session:
         tag = tag_for_listing(actor, slug)
         if follow:
-            db_session.execute(_insert(TagFollow).values(
+            db_session.execute(dialect_insert(TagFollow).values(
                 member_id=member.id, tag_id=tag.id, created_at=utcnow())
                 .on_conflict_do_nothing(index_elements=[TagFollow.member_id, TagFollow.tag_id]))
         else:

@@ -6,6 +6,7 @@ from forum import markup
 from forum.database import atomic, get_or_not_found, session
 from forum.errors import Conflict, NotFound, ValidationError
 from forum.models import Member, ModerationLog, Reply, Thread
+from forum.services import notification_kinds
 from forum.services.audit import log_action
 from forum.services.replies import adjust_thread_counters
 from forum.services.threads import Page
@@ -58,8 +59,9 @@ def apply_thread_switch(member, thread_id, action, reason=""):
     setattr(thread, column, value)
     if column == "is_hidden":
         thread.hidden_reason = reason if value else None
-    log_action(member, f"thread.{action}", "thread", thread.id, reason,
-               before={column: not value}, after={column: value})
+    entry = log_action(member, f"thread.{action}", "thread", thread.id, reason,
+                       before={column: not value}, after={column: value})
+    notification_kinds.item_moderated(member, f"thread.{action}", thread, entry, reason)
     return thread
 
 
@@ -95,8 +97,10 @@ def apply_reply_visibility(member, reply_id, hidden, reason=""):
     reply.hidden_reason = reason if hidden else None
     session().flush()
     adjust_thread_counters(reply.thread_id, -1 if hidden else 1)
-    log_action(member, "reply.hide" if hidden else "reply.restore", "reply", reply.id, reason,
-               before=before, after={"is_hidden": hidden, "hidden_reason": reply.hidden_reason})
+    action = "reply.hide" if hidden else "reply.restore"
+    entry = log_action(member, action, "reply", reply.id, reason, before=before,
+                       after={"is_hidden": hidden, "hidden_reason": reply.hidden_reason})
+    notification_kinds.item_moderated(member, action, reply, entry, reason)
     return reply
 
 

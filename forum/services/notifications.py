@@ -9,28 +9,35 @@ from dataclasses import dataclass
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import Integer, String, case, func, literal, select, union, union_all, update
+from sqlalchemy import (
+    Integer, String, case, func, inspect, literal, select, union, union_all, update,
+)
 from sqlalchemy.orm import contains_eager, joinedload
 
 from forum import markup
 from forum.database import atomic, session, write_after_reading
 from forum.errors import ValidationError
 from forum.models import (
-    Member, Notification, Reply, ReplyTag, TagFollow, Thread, ThreadTag, ThreadWatch, Timestamp,
-    utcnow,
+    Member, MemberFollow, Notification, Reply, ReplyTag, TagFollow, Thread, ThreadTag,
+    ThreadWatch, Timestamp, utcnow,
 )
+from forum.services import notification_kinds, thread_visits
 from forum.services.following import DEFAULT_LEVEL, watch_by_default, watch_level_query
 from forum.services.paging import slice_before
-from forum.services.visibility import visible_notices
+from forum.services.visibility import mark_shown_content, visible_notices
 
-# Kinds, most specific first: a member named by several rules gets the first one's kind.
-KINDS = ("mention", "question_reply", "watched_thread", "tag_reply", "tag_thread",
-         "outcome_reminder")  # the last one is no fan-out's: services.outcomes sends it
+# Fan-out kinds, most specific first: a member named by several rules gets the first one's
+# kind; then the kinds sent to one member (services/notification_kinds.py; outcome_reminder:
+# services/outcomes.py).
+KINDS = ("mention", "question_reply", "watched_thread", "tag_reply", "member_thread",
+         "tag_thread", "rating", "moderation", "related_added", "flag_resolved",
+         "outcome_reminder")
 KIND_TEXT = {
     "mention": "mentioned you",
     "question_reply": "contributed to your question",
     "watched_thread": "contributed to a thread you watch",
     "tag_reply": "contributed with a tag you follow",
+    "member_thread": "asked a new question",
     "tag_thread": "asked a question with a tag you follow",
     "outcome_reminder": "shared advice you said you would try. How did it go?",
 }
@@ -85,10 +92,12 @@ def contribution_posted(reply):
 
 
 def thread_started(thread):
-    """After a thread is started (same transaction): its author watches it, and its tags'
-    followers are notified."""
+    """After a thread is started (same transaction): its author watches it, and the author's
+    followers and its tags' followers are notified."""
     watch_by_default(thread.author_id, thread.id)
     _fan_out([
+        _ranked(MemberFollow.follower_id, "member_thread").where(
+            MemberFollow.member_id == thread.author_id),
         _ranked(TagFollow.member_id, "tag_thread").where(TagFollow.tag_id.in_(
             select(ThreadTag.tag_id).where(ThreadTag.thread_id == thread.id))),
     ], thread.id, None, thread.author_id, f"thread:{thread.id}", thread.created_at)
@@ -111,11 +120,14 @@ def list_notifications(actor, unread=False, before=None, per_page=None):
     did it; one query. unread=True leaves out those already read."""
     per_page = per_page or current_app.config["FORUM_THREADS_PER_PAGE"]
     query = _shown(actor, select(Notification)).options(
-        contains_eager(Notification.thread), contains_eager(Notification.reply),
+        contains_eager(Notification.thread),
+        contains_eager(Notification.reply).joinedload(Reply.prompt),
         joinedload(Notification.actor))
     if unread:
         query = query.where(Notification.read_at.is_(None))
-    return slice_before(query, Notification.id, before, per_page)
+    page = slice_before(query, Notification.id, before, per_page)
+    mark_shown_content(actor, page.items)
+    return page
 
 
 def unread_count(actor):
@@ -128,15 +140,17 @@ def unread_count(actor):
 @dataclass
 class ThreadVisit:
     """What a member's visit to a thread page needs: their watch level on it, the unread
-    notices about it, and the unread count once those are read."""
+    notices about it, the unread count once those are read, and whether the thread moved
+    since their last visit (so the visit is recorded for "N new" on the lists)."""
 
     thread_id: int
     level: str
     here: int
     unread: int
+    moved: bool = False
 
 
-def visit_thread(actor, thread_id):
+def visit_thread(actor, thread_id, last_activity_at=None):
     """The member's ThreadVisit for a thread page, in ONE query that also finds their Member
     row (as the page's ratings query does), so a member's page costs one query more."""
     unread = Notification.read_at.is_(None)
@@ -144,23 +158,29 @@ def visit_thread(actor, thread_id):
     here = total.where(Notification.thread_id == thread_id)
     row = session().execute(select(
         Member, total.scalar_subquery(), here.scalar_subquery(),
-        watch_level_query(Member.id, thread_id)).where(Member.user_key == actor.user_key)).first()
+        watch_level_query(Member.id, thread_id), thread_visits.seen_at_query(Member.id, thread_id))
+        .where(Member.user_key == actor.user_key)).first()
     actor.remember_member(row[0] if row else None)
     if row is None:  # a member who never acted has no notices yet
         return ThreadVisit(thread_id, DEFAULT_LEVEL, 0, 0)
-    return ThreadVisit(thread_id, row[3] or DEFAULT_LEVEL, row[2], row[1] - row[2])
+    moved = row[4] is None or (last_activity_at is not None and last_activity_at > row[4])
+    return ThreadVisit(thread_id, row[3] or DEFAULT_LEVEL, row[2], row[1] - row[2], moved)
 
 
 def finish_visit(actor, visit):
-    """Mark the visited thread's notices read: an UPDATE only when it had unread ones (call it
-    after the page is rendered: the commit expires the objects the page reads)."""
-    if visit.here:
+    """Mark the visited thread's notices read and record the visit: one transaction, only when
+    there were unread notices or the thread moved since the last visit (call it after the page
+    is rendered: the commit expires the objects the page reads)."""
+    if visit.here or visit.moved:
         write_after_reading()
         with atomic() as db_session:
-            db_session.execute(update(Notification).where(
-                Notification.recipient_id == actor.require_member().id,
-                Notification.thread_id == visit.thread_id,
-                Notification.read_at.is_(None)).values(read_at=utcnow()))
+            member_id = actor.require_member().id
+            if visit.here:
+                db_session.execute(update(Notification).where(
+                    Notification.recipient_id == member_id,
+                    Notification.thread_id == visit.thread_id,
+                    Notification.read_at.is_(None)).values(read_at=utcnow()))
+            thread_visits.record_visit(member_id, visit.thread_id)
 
 
 def mark_read(actor, ids=None, everything=False):
@@ -182,15 +202,31 @@ def mark_read(actor, ids=None, everything=False):
 
 
 def describe(notice):
-    """One line saying what happened: "Ana contributed to your question"."""
+    """One line saying what happened: "Ana contributed to the prompt “Boundaries” of your
+    question"."""
     who = notice.actor.display_name if notice.actor is not None else "Someone"
+    own = notification_kinds.describe(notice, who)
+    if own is not None:
+        return own
+    prompt = _prompt(notice)
+    if notice.kind == "question_reply" and prompt is not None:
+        return f"{who} contributed to the prompt “{prompt.label}” of your question"
     return f"{who} {KIND_TEXT.get(notice.kind, 'posted')}"
 
 
+def _prompt(notice):
+    """The prompt the notice's contribution answers, when the listing loaded it and the
+    recipient may see the contribution; else None."""
+    reply = notice.reply
+    if reply is None or not notice.shows_reply or "prompt" in inspect(reply).unloaded:
+        return None
+    return reply.prompt
+
 
 def excerpt(notice):
-    """The start of the contribution's text as plain text (None for a new thread)."""
-    if notice.reply is None:
+    """The start of the contribution's text as plain text (None for a new thread, and for a
+    contribution the recipient may no longer see)."""
+    if notice.reply is None or not notice.shows_reply:
         return None
     text = Markup(notice.reply.html).striptags()
     return text if len(text) <= EXCERPT else text[:EXCERPT].rsplit(" ", 1)[0] + "…"

@@ -9,6 +9,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from forum.database import atomic, session
 from forum.errors import Conflict, NotFound, ValidationError
 from forum.models import Member, Rating, RatingTotal, Reply, Thread, utcnow
+from forum.services import notification_kinds
 from forum.services.permissions import NOUN, rating_refusal, unrating_refusal
 from forum.services.visibility import live_reply
 
@@ -180,7 +181,7 @@ def _own_rating(db_session, member_id, target_kind, target_id, lock):
 
 
 def _insert_rating(db_session, member_id, target_kind, target_id, stars):
-    """Insert the rating; False when a concurrent request inserted it first.
+    """Insert the rating; its id, or None when a concurrent request inserted it first.
 
     INSERT ... ON CONFLICT DO NOTHING (both databases), where a savepoint around a plain
     INSERT cost two more statements per rating.
@@ -194,7 +195,7 @@ def _insert_rating(db_session, member_id, target_kind, target_id, stars):
             **{_COLUMNS[target_kind].key: target_id})
         .on_conflict_do_nothing(index_elements=[Rating.member_id, _COLUMNS[target_kind]])
         .returning(Rating.id)).first()
-    return inserted is not None
+    return inserted and inserted[0]
 
 
 def _bump(db_session, target_kind, target_id, old=None, new=None):
@@ -225,7 +226,7 @@ def rate(actor, target_kind, target_id, stars):
     stars = parse_stars(stars)
     member = actor.require_member()
     with atomic() as db_session:
-        _load_target(db_session, actor, target_kind, target_id)
+        item = _load_target(db_session, actor, target_kind, target_id)
         for _attempt in range(_INSERT_ATTEMPTS):
             old = _own_rating(db_session, member.id, target_kind, target_id, lock=True)
             if old is not None:

@@ -9,6 +9,7 @@ from forum import markup
 from forum.database import atomic, get_or_not_found, session
 from forum.errors import NotFound, ValidationError
 from forum.models import RelatedLink, Reply, ReplyTag, Tag, Thread, ThreadTag
+from forum.services import notification_kinds
 from forum.services.audit import log_action
 from forum.services.visibility import can_see, live_reply, live_thread
 
@@ -126,6 +127,7 @@ def add_link(actor, thread_id, category, title, url=None, target_thread_id=None,
         db_session.add(link)
         db_session.flush()
         log_action(member, "related.add", "related_link", link.id, after=_snapshot(link))
+        notification_kinds.reading_added(link, member)
     return link
 
 
@@ -186,6 +188,7 @@ def delete_link(actor, link_id):
                                       RelatedLink.position > link.position)
             .values(position=RelatedLink.position - 1))
         log_action(member, "related.delete", "related_link", link.id, before=before)
+        notification_kinds.reading_removed(link)
     return link
 
 

@@ -7,7 +7,7 @@ from forum import markup
 from forum.database import atomic, get_or_not_found, session
 from forum.errors import Conflict, Forbidden, NotFound, ValidationError
 from forum.models import Prompt, Reply, ReplyRevision, ReplyTag, Tag, Thread, utcnow
-from forum.services import confidentiality, notifications
+from forum.services import confidentiality, mentions, notifications
 from forum.services.audit import log_action
 from forum.services.outcomes import best_field_tested
 from forum.services.paging import paginate, slice_before
@@ -131,7 +131,7 @@ def insert_reply(thread_id, author_id, body, tag_names, prompt_id=None, created_
     imports); the thread's counters are the caller's to adjust."""
     db_session = session()
     reply = Reply(thread_id=thread_id, author_id=author_id, prompt_id=prompt_id, body=body,
-                  html=str(markup.render(body)), created_at=created_at or utcnow())
+                  html=mentions.contribution_html(body), created_at=created_at or utcnow())
     db_session.add(reply)
     db_session.flush()
     for tag in get_or_create_tags(tag_names):
@@ -283,7 +283,8 @@ def edit_reply(actor, reply_id, body, prompt_position=None, tags=None, reason=""
             confidentiality.flag_posted(db_session, found, reply_id=reply.id)
             db_session.add(ReplyRevision(reply_id=reply.id, editor_id=member.id, body=before,
                                          created_at=utcnow()))
-            reply.body, reply.html, reply.edited_at = body, str(markup.render(body)), utcnow()
+            reply.body, reply.edited_at = body, utcnow()
+            reply.html = mentions.contribution_html(body)
         reply.prompt_id = prompt_id
         replace_tags(ReplyTag, "reply_id", reply.id, tag_names)
         db_session.flush()
@@ -341,7 +342,7 @@ def restore_reply(actor, reply_id, reason=""):
         if not reply.is_deleted:
             return reply
         reply.is_deleted, reply.deleted_at = False, None
-        reply.html = str(markup.render(reply.body))
+        reply.html = mentions.contribution_html(reply.body)
         db_session.flush()
         adjust_thread_counters(reply.thread_id, 0 if reply.is_hidden else +1)
         log_action(moderator, "reply.restore", "reply", reply.id, reason=reason)

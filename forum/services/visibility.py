@@ -9,10 +9,13 @@ of one loaded object (tests/test_visibility.py holds the list).
 from sqlalchemy import and_, or_
 
 from forum.errors import NotFound
-from forum.models import Reply, Thread
+from forum.models import Notification, Reply, Thread
 
 THREAD_GONE = "That thread does not exist or was removed."
 REPLY_GONE = "That contribution does not exist or was removed."
+# Notices about what was done to an item (a moderator hid your contribution, your flag was
+# resolved) stay listed while the item is hidden from their recipient, but without its text.
+ABOUT_ITEM_KINDS = ("moderation", "flag_resolved")
 
 
 def live_thread(thread=Thread):
@@ -56,9 +59,26 @@ def _reply_rule(actor, reply, include_deleted=False):
 
 def visible_notices(actor, query, thread=Thread, reply=Reply):
     """The query (notices with their thread joined and contribution outer-joined) restricted to
-    those whose thread and contribution, if any, the actor may see now, at display time."""
-    return visible_threads(actor, query, thread).where(
-        or_(reply.id.is_(None), _reply_rule(actor, reply)))
+    those whose thread and contribution, if any, the actor may see now, at display time; a
+    notice about what was done to an item (ABOUT_ITEM_KINDS) stays, and shows_content() keeps
+    its text out."""
+    rules = [] if actor.can_moderate else [live_thread(thread)]
+    reply_rule = _reply_rule(actor, reply)
+    if reply_rule is not None:
+        rules.append(or_(reply.id.is_(None), reply_rule))
+    if not rules:
+        return query
+    return query.where(or_(Notification.kind.in_(ABOUT_ITEM_KINDS), and_(*rules)))
+
+
+def mark_shown_content(actor, notices):
+    """Set each loaded notice's shows_thread / shows_reply: whether the actor may see its
+    thread's title and its contribution's text now (the notice itself may be about hiding)."""
+    for notice in notices:
+        notice.shows_thread = can_see(actor, notice.thread)
+        notice.shows_reply = notice.reply is not None and notice.shows_thread and can_see(
+            actor, notice.reply)
+    return notices
 
 
 def is_live(item):

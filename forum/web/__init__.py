@@ -26,8 +26,8 @@ from forum.web import (
 from forum.web.blueprint import bp
 
 PAGES = (context, page_cache, login_pages, feeds, importing, moderation, notification_pages,
-         profile, member_pages, outcome_widgets, thread_page, ratings, outcomes, related,
-         search, reply_pages, tag_pages, threads, confidentiality, community_page)
+         member_pages, profile, profile_pages, outcome_widgets, thread_page, ratings, outcomes,
+         related, search, reply_pages, tag_pages, threads, confidentiality, community_page)
 
 for _module in PAGES:
     _module.routes.register(bp)

@@ -3,6 +3,7 @@ and follow controls, and the unread count in the header (members only: visitors 
 from flask import flash, g, redirect, render_template, request, url_for
 
 from forum.services import following as following_service
+from forum.services import member_follows
 from forum.services import notifications as notification_service
 from forum.web.context import current_actor
 from forum.web.discussion_common import login_required, thread_url
@@ -24,7 +25,7 @@ def visiting(thread, render):
     actor = current_actor()
     if not actor.is_authenticated:
         return render()
-    g.forum_visit = notification_service.visit_thread(actor, thread.id)
+    g.forum_visit = notification_service.visit_thread(actor, thread.id, thread.last_activity_at)
     g.forum_unread = g.forum_visit.unread
     response = render()
     notification_service.finish_visit(actor, g.forum_visit)
@@ -100,9 +101,12 @@ def mark_all_read():
 @routes.get("/following")
 @login_required
 def following():
-    """The threads the member watches or muted and the tags they follow, each editable."""
-    threads, tags = following_service.following(current_actor())
-    return render_template("forum/following.html", threads=threads, tags=tags)
+    """The threads the member watches or muted, the members and tags they follow, each
+    editable."""
+    actor = current_actor()
+    threads, tags = following_service.following(actor)
+    return render_template("forum/following.html", threads=threads, tags=tags,
+                           members=member_follows.followed_members(actor))
 
 
 def _back(default):

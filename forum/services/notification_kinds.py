@@ -1,0 +1,109 @@
+"""Notices to one member about what happened to their own items: ratings (grouped), moderation,
+related reading added to their question, their flag resolved. Each is written inside the
+transaction of the event, like the fan-out in services/notifications.py, and is checked against
+the visibility rule again when shown.
+"""
+from sqlalchemy import delete, update
+
+from forum.database import dialect_insert, session
+from forum.models import Notification, Thread, utcnow
+
+# Moderator actions that tell the item's author, and how each reads.
+MODERATION_TEXT = {
+    "thread.hide": "hid your question", "thread.restore": "restored your question",
+    "thread.lock": "locked your question", "thread.unlock": "unlocked your question",
+    "reply.hide": "hid your contribution", "reply.restore": "restored your contribution",
+}
+FLAG_OUTCOMES = {
+    "dismiss": "a moderator looked and left it as it is",
+    "hide": "a moderator hid it",
+    "lock": "a moderator locked the thread",
+}
+DETAIL_MAX = 500
+
+
+def _notify(recipient_id, kind, thread_id, event_key, actor_id=None, reply_id=None,
+            detail=None):
+    """One notice (at most once per recipient and event_key); nobody is told of their own act."""
+    if recipient_id is None or recipient_id == actor_id:
+        return
+    session().execute(dialect_insert(Notification).values(
+        recipient_id=recipient_id, kind=kind, thread_id=thread_id, reply_id=reply_id,
+        actor_id=actor_id, event_key=event_key, group_key=f"thread:{thread_id}",
+        detail=(detail or None) and detail[:DETAIL_MAX], count=1, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=[Notification.recipient_id,
+                                                Notification.event_key]))
+
+
+def rating_given(item, thread_id, reply_id, rating_id, rater_id):
+    """A new rating of a thread or contribution: its author's unread rating notice for that item
+    counts one more, or a new one starts ("3 new ratings on your contribution")."""
+    if item.author_id is None or item.author_id == rater_id:
+        return
+    grouped = session().execute(
+        update(Notification).where(
+            Notification.recipient_id == item.author_id, Notification.kind == "rating",
+            Notification.thread_id == thread_id, Notification.read_at.is_(None),
+            Notification.reply_id.is_(None) if reply_id is None
+            else Notification.reply_id == reply_id)
+        .values(count=Notification.count + 1, created_at=utcnow())
+        .execution_options(synchronize_session=False))
+    if not grouped.rowcount:
+        _notify(item.author_id, "rating", thread_id, f"rating:{rating_id}", reply_id=reply_id)
+
+
+def item_moderated(moderator, action, item, entry, reason):
+    """A moderator hid, restored, locked or unlocked a thread or contribution (entry: its log
+    row): the item's author is told, with the reason."""
+    if action not in MODERATION_TEXT:
+        return
+    session().flush()  # the log entry's id keys the event
+    reply_id = item.id if action.startswith("reply.") else None
+    _notify(item.author_id, "moderation", getattr(item, "thread_id", item.id),
+            f"moderation:{entry.id}", actor_id=moderator.id, reply_id=reply_id,
+            detail=f"{action}|{reason}")
+
+
+def reading_added(link, curator):
+    """Related reading was added under a question: its author is told the reading's title."""
+    author_id = session().get(Thread, link.thread_id).author_id  # loaded by the caller
+    _notify(author_id, "related_added", link.thread_id, f"related:{link.id}",
+            actor_id=curator.id, detail=link.title)
+
+
+def reading_removed(link):
+    """Related reading was removed: the notices that named it go too (its title no longer shows
+    anywhere)."""
+    session().execute(delete(Notification).where(
+        Notification.kind == "related_added", Notification.event_key == f"related:{link.id}"))
+
+
+def flags_resolved(flags, action, resolver, thread_id, reply_id):
+    """Flags were closed (dismissed or acted on): each member who raised one is told."""
+    for flag in flags:
+        _notify(flag.reporter_id, "flag_resolved", thread_id, f"flag:{flag.id}",
+                actor_id=resolver.id, reply_id=reply_id, detail=action)
+
+
+def moderation_parts(notice):
+    """(what the moderator did, the reason) from a moderation notice's detail."""
+    action, _, reason = (notice.detail or "").partition("|")
+    return MODERATION_TEXT.get(action, "acted on your item"), reason
+
+
+def describe(notice, who):
+    """The line for a kind made here, or None for the fan-out kinds."""
+    if notice.kind == "rating":
+        noun = "contribution" if notice.reply_id else "question"
+        plural = "" if notice.count == 1 else "s"
+        return f"{notice.count} new rating{plural} on your {noun}"
+    if notice.kind == "moderation":
+        done, reason = moderation_parts(notice)
+        return f"A moderator {done}" + (f": {reason}" if reason else "")
+    if notice.kind == "related_added":
+        return f"{who} added related reading to your question: {notice.detail}"
+    if notice.kind == "flag_resolved":
+        noun = "contribution" if notice.reply_id else "thread"
+        outcome = FLAG_OUTCOMES.get(notice.detail, "a moderator resolved it")
+        return f"Your flag on a {noun} was resolved: {outcome}"
+    return None
