@@ -15,6 +15,7 @@ from forum.web import (
     outcomes,
     page_cache,
     profile,
+    profile_pages,
     ratings,
     related,
     reply_pages,

@@ -1,7 +1,7 @@
 """public profiles, declared credentials, and per-star rating counts
 
 Revision ID: 0015_profiles
-Revises: 0014_outcomes
+Revises: 0013_member_follow
 
 forum_member gains a bio, a coaching focus, a chosen-name flag, its verified credentials (one per
 line, so contribution cards show badges with no query) and a profile version that moves on with
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015_profiles"
-down_revision = "0014_outcomes"
+down_revision = "0013_member_follow"
 branch_labels = None
 depends_on = None
 
