@@ -36,7 +36,7 @@ def test_names_link_to_profiles_that_show_counts_and_content(client, coaches):
     thread = coaches["thread"]
     page = client.get(f"/community/threads/{thread.id}/{thread.slug}").text
     member_id = ben_id(coaches)
-    assert f'href="/community/members/{member_id}">Ben</a>' in page
+    assert f'href="/community/members/{member_id}" dir="auto">Ben</a>' in page
     listing = client.get("/community/").text
     assert 'asked by <a class="author-link"' in listing and "last contribution by" in listing
     profile = client.get(f"/community/members/{member_id}")

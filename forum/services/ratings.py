@@ -238,8 +238,12 @@ def rate(actor, target_kind, target_id, stars):
                         .execution_options(synchronize_session=False))
                 figures = _bump(db_session, target_kind, target_id, old, stars)
                 break
-            if _insert_rating(db_session, member.id, target_kind, target_id, stars):
+            rating_id = _insert_rating(db_session, member.id, target_kind, target_id, stars)
+            if rating_id:
                 figures = _bump(db_session, target_kind, target_id, None, stars)
+                notification_kinds.rating_given(
+                    item, getattr(item, "thread_id", item.id),
+                    item.id if target_kind == "reply" else None, rating_id, member.id)
                 break
         else:
             raise Conflict("Your rating is being changed by another request; try again.")
