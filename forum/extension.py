@@ -32,6 +32,7 @@ class ForumState:
     is_admin: Callable
     name: str = "forum"  # the pages' blueprint; the API's is name + "_api"
     on_member_ban: Callable | None = None  # told (user_key, banned, reason) after a forum ban
+    member_profile: Callable | None = None  # user -> {"bio", "coaching_focus"} the host supplies
     synced_names: dict = field(default_factory=dict)  # user_key: display name last stored
     page_cache: object = None  # web.page_cache.PageCache, made on first use
     fitted: set = field(default_factory=set)  # host extensions already fitted (late_fit)
@@ -49,10 +50,11 @@ class Forum:
 
     def __init__(self, app: Flask | None = None, url_prefix=None, display_name=None,
                  is_moderator=None, is_admin=None, name="forum", on_member_ban=None,
-                 user_email=None, **settings):
+                 user_email=None, member_profile=None, **settings):
         self.name = name
         self.on_member_ban = on_member_ban
         self.user_email = user_email
+        self.member_profile = member_profile
         self.url_prefix = url_prefix
         self.display_name = display_name
         self.is_moderator = is_moderator
@@ -105,6 +107,7 @@ class Forum:
             name=self.name,
             on_member_ban=self.on_member_ban,
             user_email=self.user_email,
+            member_profile=self.member_profile,
             display_name=self.display_name or (
                 builtin_login.display_name if builtin else _default_display_name),
             is_moderator=self.is_moderator or (

@@ -76,6 +76,39 @@ class Member(Base):
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     # A forum ban of a host user (built-in accounts are banned on Account): reads only.
     is_banned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # The public profile: a name the member chose keeps the host's name from overwriting it.
+    name_chosen: Mapped[bool] = mapped_column(Boolean, default=False,
+                                              server_default=text("false"))
+    bio: Mapped[str] = mapped_column(String(1000), default="", server_default="")
+    coaching_focus: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # Verified credential names, one per line: contribution cards show them with no query.
+    verified_credentials: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Moves on with every change to what cards show of the member (name, verified credentials):
+    # a cache of rendered cards keys on it.
+    profile_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    @property
+    def badges(self):
+        """The member's verified credentials, as contribution cards show them."""
+        return [line for line in (self.verified_credentials or "").splitlines() if line]
+
+
+class Credential(Base):
+    """A credential a member declares (e.g. "ICF PCC"), with an optional URL that proves it;
+    a moderator may mark it verified."""
+
+    __tablename__ = "forum_credential"
+    __table_args__ = (UniqueConstraint("member_id", "name_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("forum_member.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    name_key: Mapped[str] = mapped_column(String(80))
+    url: Mapped[str | None] = mapped_column(String(500))
+    verified_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    verified_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("forum_member.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
 
 class Account(Base):
@@ -130,6 +163,17 @@ class Thread(Base):
     rating_sum: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # the best field-tested score of its live contributions (services.outcomes keeps it)
     field_tested_best: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    # How many ratings gave 1..5 stars, kept by the same SQL arithmetic as the count and sum.
+    stars_1: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    stars_2: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    stars_3: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    stars_4: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    stars_5: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    @property
+    def star_counts(self):
+        """[(stars, how many ratings gave them)] from 5 down to 1."""
+        return [(n, getattr(self, f"stars_{n}") or 0) for n in range(5, 0, -1)]
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
@@ -196,6 +240,17 @@ class Reply(Base):
     outcome_better: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     outcome_worse: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     field_tested: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    # How many ratings gave 1..5 stars, kept by the same SQL arithmetic as the count and sum.
+    stars_1: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    stars_2: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    stars_3: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    stars_4: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    stars_5: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    @property
+    def star_counts(self):
+        """[(stars, how many ratings gave them)] from 5 down to 1."""
+        return [(n, getattr(self, f"stars_{n}") or 0) for n in range(5, 0, -1)]
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     author: Mapped[Member | None] = relationship(lazy="raise")

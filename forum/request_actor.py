@@ -20,6 +20,7 @@ def actor_for_user(user):
         display_name=str(state.display_name(user) or ""),
         is_moderator=bool(state.is_moderator(user)),
         is_admin=bool(state.is_admin(user)),
+        host_profile=state.member_profile(user) if state.member_profile else None,
     )
 
 

@@ -56,6 +56,11 @@ SETTINGS = {
         "Outcome reports a contribution needs before its card shows \"tried by N · worked for "
         "M\" and its field-tested score.",
     ),
+    "FORUM_EXPERTISE_MIN_RATINGS": (
+        5,
+        "Ratings by other members a member's contributions under a tag need before their "
+        "expertise in that tag shows on their profile.",
+    ),
     "FORUM_BEST_FIRST_MIN_REPLIES": (
         10, "Threads with at least this many contributions sort them best-first by default."
     ),

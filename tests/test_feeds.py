@@ -97,3 +97,19 @@ def test_pages_link_their_feeds(client, content):
 def test_empty_forum_feed_is_valid(client):
     feed = parse(client, "/community/feeds/threads.atom")
     assert feed.entries == [] and feed.feed.updated_parsed
+
+
+def test_tag_feed_carries_tagged_contributions_too(client, make_user, actor_for, content):
+    actor = actor_for(make_user("Bo"))
+    tagged = replies.add_reply(actor, content["second"], "I wait a full breath. #silence")
+    hidden = replies.add_reply(actor, content["second"], "A hidden aside #silence")
+    moderator = actor_for(make_user("Mo", staff=True))
+    from forum.services import moderation
+    moderation.hide_reply(moderator, hidden.id, "off-topic")
+    feed = parse(client, "/community/feeds/tags/silence.atom")
+    check_required(feed)
+    titles = [entry.title for entry in feed.entries]
+    assert titles[0] == "Contribution by Bo in What is your favourite opening question?"
+    assert "How do you handle silence in a session?" in titles  # the tagged thread too
+    assert feed.entries[0].link.endswith(f"#reply-{tagged.id}")
+    assert not any("hidden aside" in entry.summary for entry in feed.entries)

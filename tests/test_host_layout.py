@@ -246,7 +246,7 @@ def test_display_names_follow_the_host_on_the_next_request(database_url):
         db.session.get(type(user), user.id).name = "Ana Maria"  # changed in the host's profile
         db.session.commit()
     visitor = app.test_client()
-    assert re.search(r"asked by Ana\s", visitor.get("/community/").text)
+    assert re.search(r"asked by <a [^>]*>Ana</a>", visitor.get("/community/").text)
     member.get("/community/search")  # the member's next request, any forum page
     assert "Ana Maria" in visitor.get(thread_url, follow_redirects=True).text
     dispose(app)
@@ -263,7 +263,7 @@ def test_admins_ban_a_host_user_and_the_host_is_told(database_url):
     assert member.post("/community/new", data={"title": "What helps a first call?"}
                        ).status_code == 302
     page = admin.get("/community/members")
-    member_id = re.search(r'<tr id="member-(\d+)">\s*<td>Ana</td>', page.text).group(1)
+    member_id = re.search(r'<tr id="member-(\d+)">\s*<td><a [^>]*>Ana</a></td>', page.text).group(1)
     refused = admin.post(f"/community/members/host/{member_id}/ban", data={"reason": " "})
     assert refused.status_code == 422 and told == []
     banned = admin.post(f"/community/members/host/{member_id}/ban",

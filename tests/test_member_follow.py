@@ -132,7 +132,8 @@ def test_the_thread_page_links_the_asker_to_their_page(people, client_for, db):
     users, a = people
     thread = _ask(a["Ana"])
     page = client_for(users["Ben"]).get(f"/community/threads/{thread.id}/{thread.slug}").text
-    assert f'Asked by <a href="/community/members/{a["Ana"].member_id}" dir="auto">Ana</a>' in page
+    assert (f'Asked by <a class="author-link" href="/community/members/{a["Ana"].member_id}" '
+            'dir="auto">Ana</a>') in page
 
 
 def test_following_and_notifications_pages_do_not_grow(people, make_user, actor_for,

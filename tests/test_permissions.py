@@ -11,8 +11,10 @@ from flask import g
 from flask_login import FlaskLoginClient
 from sqlalchemy import select, text
 
-from forum.models import Base
-from forum.services import flags, members, moderation, related, replies, threads, tokens
+from forum.models import Base, utcnow
+from forum.services import (
+    credentials, flags, members, moderation, related, replies, threads, tokens,
+)
 from forum.services.actors import Actor
 from forum.web.context import actor_for_user
 from tests.host import create_host_app
@@ -59,6 +61,17 @@ def _host_member(banned):
     return prepare
 
 
+def _credential(verified):
+    """Prepare a credential on Ana's profile (verified, or not) as ids["credential"], with her
+    member id as ids["owner"]."""
+    def prepare(ids, mo):
+        credential = credentials.declare(ids["ana"], f"ICF PCC {next(SERIAL)}")
+        if verified:
+            credential.verified_at, credential.verified_by_id = utcnow(), mo.id
+        ids["credential"], ids["owner"] = credential.id, credential.member_id
+    return prepare
+
+
 # (name, method, path, form/json data, prepare(ids, moderator member) or None, statuses)
 MATRIX = [
     ("new thread", "POST", "/new", {"title": "How do you open a first session?"}, None,
@@ -72,6 +85,15 @@ MATRIX = [
     ("create token", "POST", "/profile", {"name": "laptop"}, None,
      dict(ALL(CREATED), anonymous=401)),
     ("revoke token", "POST", "/profile/tokens/{token}/revoke", {}, None, OWNER_ONLY),
+    ("edit profile", "POST", "/profile/about", {"display_name": "Ana B", "bio": "Coach."}, None,
+     MEMBERS),
+    ("declare credential", "POST", "/profile/credentials", {"credential": "EMCC"}, None, MEMBERS),
+    ("withdraw credential", "POST", "/profile/credentials/{credential}/remove", {},
+     _credential(verified=False), OWNER_ONLY),
+    ("verify credential", "POST", "/members/{owner}/credentials/{credential}/verify", {},
+     _credential(verified=False), MODS_ONLY),
+    ("unverify credential", "POST", "/members/{owner}/credentials/{credential}/unverify", {},
+     _credential(verified=True), MODS_ONLY),
     ("api thread", "POST", "/api/threads", {"json": {"title": "How do you close a session?"}},
      None, API_MEMBERS),
     ("api reply", "POST", "/api/threads/{thread}/replies", {"json": {"body": "Summarise."}},
@@ -294,7 +316,8 @@ def test_every_mutating_endpoint_is_in_the_matrix(host):
     covered = set()
     for _, method, path, _, _, _ in MATRIX:
         endpoint, _ = adapter.match("/community" + path.format(
-            thread=1, reply=1, flag=1, link=1, token=1, tag="x", member=1), method=method)
+            thread=1, reply=1, flag=1, link=1, token=1, tag="x", member=1, credential=1,
+            owner=1), method=method)
         covered.add((endpoint, method))
     mutating = {
         (rule.endpoint, method) for rule in app.url_map.iter_rules()

@@ -1,6 +1,6 @@
 """Every page issues a fixed number of SQL queries, whatever the number of replies, tags, ratings."""
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from forum.models import Rating, Reply, Thread
 from forum.services import notifications, outcomes, ratings
@@ -192,6 +192,24 @@ def test_thread_list_sorted_by_field_tested_does_not_grow(client, count_queries,
     assert _queries(client, count_queries, "/community/?sort=tested") == few
     assert _queries(client, count_queries, "/community/?sort=tested&page=2") == few
     assert few <= 4
+
+
+def test_profile_and_community_pages_do_not_grow(make_user, client, client_for, count_queries,
+                                                  forum_with, db):
+    """A profile (counts, credentials, expertise, paged questions and contributions) and the
+    moderators' community page cost the same with 2 or 40 contributions."""
+    from forum.models import Member
+
+    forum_with(2)
+    author = db.session.scalar(select(Member.id).where(Member.display_name == "Coach 0"))
+    moderator = client_for(make_user("Moderator", staff=True))
+    profile_few = _queries(client, count_queries, f"/community/members/{author}")
+    community_few = _queries(moderator, count_queries, "/community/moderation/community")
+    forum_with(38, title="What do you ask a sceptical new client?")
+    assert _queries(client, count_queries, f"/community/members/{author}") == profile_few
+    assert _queries(client, count_queries, f"/community/members/{author}?page=2") == profile_few
+    assert _queries(moderator, count_queries, "/community/moderation/community") == community_few
+    assert profile_few <= 8
 
 
 def test_thread_list_for_a_member_with_new_counts_does_not_grow(make_user, actor_for, db,

@@ -55,9 +55,10 @@ def test_uses_count_live_content_only(board, client):
     suggested = client.get(f"{PREFIX}/tags/suggest?q=list").get_json()["tags"]
     assert suggested == [{"name": "listening", "slug": "listening", "uses": 1}]
     listed = client.get(f"{PREFIX}/api/tags").get_json()["items"]
-    assert listed == [{"name": "listening", "slug": "listening", "thread_count": 1}]
+    assert listed == [{"name": "listening", "slug": "listening", "thread_count": 1,
+                       "reply_count": 0}]
     feed = client.get(f"{PREFIX}/feeds/tags/listening.atom").text
-    assert "new threads tagged #listening" in feed and "John" not in feed
+    assert "new threads and contributions tagged #listening" in feed and "John" not in feed
 
 
 def test_restoring_an_item_brings_its_tag_back(board, client):

@@ -38,19 +38,21 @@ CONTENT = {
     "forum_api.list_related": ["/api/threads/{t}/related"],
     "forum_api.search": ["/api/search?q=client"],
     "forum_api.list_tags": ["/api/tags"],
+    "forum.tags": ["/tags"],
+    "forum.member": ["/members/{ana}", "/members/{ana}?page=1&threads_page=1"],
+    "forum_api.get_member": ["/api/members/{ana}"],
     "forum.notifications": ["/notifications", "/notifications?unread=1"],
     "forum.following": ["/following"],
     "forum_api.list_notifications": ["/api/notifications", "/api/notifications?unread=true"],
     "forum_api.get_thread_watch": ["/api/threads/{t}/watch"],
     "forum_api.get_tag_follow": ["/api/tags/listening/follow"],
-    "forum.member": ["/members/{a}"],
 }
 # GET routes that show members no threads or replies (forms, accounts, staff-only pages, files)
 NOT_CONTENT = {
     "forum.login", "forum.register", "forum.change_password", "forum.profile", "forum.new_thread",
     "forum.import_articles", "forum.members", "forum.flag_queue", "forum.broken_links",
     "forum.moderation_log", "forum.reply_history", "forum.static", "static",
-    "forum.confidential_scan", "forum.member_suggestions", "forum.email_settings",
+    "forum.confidential_scan", "forum.community", "forum.member_suggestions", "forum.email_settings",
     "forum.unsubscribe", "forum.verify_email", "forum_api.get_notification_settings",
     "forum_api.me", "forum_api.list_flags", "forum_api.moderation_log",
     "forum_api.openapi_document", "forum_api.unknown", "forum_api.get_member_follow",
@@ -80,7 +82,7 @@ def board(make_user, actor_for):
                                 tags="listening")
     moderation.hide_thread(moderator, gone.id, reason="Client named")
     return {"ben": ben, "t": thread.id, "slug": thread.slug, "r": mine.id,
-            "a": actor_for(ana).member_id}
+            "ana": actor_for(ana).require_member().id, "a": actor_for(ana).member_id}
 
 
 def _visibility_calls(run):

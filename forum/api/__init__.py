@@ -1,6 +1,7 @@
 """The JSON API under api/: bearer tokens or a session with a CSRF header."""
 from forum.api import (  # noqa: F401  (each module registers its routes)
-    auth, composer, document, errors, moderation, notifications, outcomes, ratings, related,
+    auth, composer, document, errors, members, moderation, notifications, outcomes, ratings,
+    related,
     search, site_info, threads,
 )
 from forum.api.errors import answer_unmatched

@@ -34,7 +34,7 @@ OUTCOMES = schema("OutcomeFigures", {
 TAG = schema("Tag", {
     "type": "object", "required": ["name", "slug"],
     "properties": {"name": {"type": "string"}, "slug": {"type": "string"},
-                   "thread_count": {"type": "integer"}},
+                   "thread_count": {"type": "integer"}, "reply_count": {"type": "integer"}},
 })
 PROMPT = schema("Prompt", {
     "type": "object", "required": ["position", "label", "text"],

@@ -17,6 +17,7 @@ class Actor:
     display_name: str = ""
     is_moderator: bool = False
     is_admin: bool = False
+    host_profile: dict | None = None  # what the host's member_profile hook supplies
     _member: Member | None = field(default=None, repr=False)
     _looked_up: bool = field(default=False, repr=False)
 
@@ -55,8 +56,8 @@ class Actor:
         if member is None:
             member = create_member(self.user_key, self.display_name)
             self._member = member
-        elif self.display_name and member.display_name != self.display_name:
-            member.display_name = self.display_name[:80]
+        elif self.display_name and not member.name_chosen:
+            rename_member(member, self.display_name)
         if member.is_banned:
             raise Forbidden("You are banned from the forum: you can read, but not post, rate "
                             "or flag.")
@@ -83,3 +84,14 @@ def create_member(user_key, display_name):
     except IntegrityError:
         member = db_session.scalar(select(Member).where(Member.user_key == user_key))
     return member
+
+
+def rename_member(member, name, chosen=None):
+    """Set the member's display name (chosen: whether the member picked it, so the host's name
+    no longer overwrites it); the profile version moves on when the name changes."""
+    name = name[:80]
+    if chosen is not None:
+        member.name_chosen = chosen
+    if member.display_name != name:
+        member.display_name = name
+        member.profile_version = (member.profile_version or 0) + 1

@@ -6,10 +6,11 @@ from sqlalchemy import select
 from forum.database import atomic, get_or_not_found, session
 from forum.errors import Conflict, Forbidden, ValidationError
 from forum.models import ROLES, Account, Member
-from forum.services.actors import create_member
+from forum.services.actors import create_member, rename_member
 from forum.services.builtin_accounts import end_sessions
 from forum.services.audit import log_action
 from forum.services.moderation import clean_reason
+from forum.services.profiles import apply_host_profile, host_profile_changes
 
 
 def require_admin(actor):
@@ -118,9 +119,17 @@ def member_row(actor):
 
 
 def refresh_display_name(actor):
-    """Make the member's display-name snapshot the host's current name (no row: nothing)."""
+    """Make the member's display-name snapshot the host's current name, unless the member chose
+    one, and store what the host's member_profile hook supplies (no row, or nothing new: no
+    write). Returns whether the member has a row (a later first action creates one)."""
     member = actor.existing_member()
     name = (actor.display_name or "")[:80]
-    if member is not None and name and member.display_name != name:
+    if member is None:
+        return False
+    renamed = name and not member.name_chosen and member.display_name != name
+    if renamed or host_profile_changes(member, actor.host_profile):
         with atomic():
-            member.display_name = name
+            if renamed:
+                rename_member(member, name)
+            apply_host_profile(member, actor.host_profile)
+    return True

@@ -54,6 +54,17 @@ def can_see_history(actor, item=None):
     return actor.can_moderate
 
 
+def can_verify_credentials(actor, item=None):
+    """May the actor mark members' declared credentials verified, or take that back
+    (moderators)?"""
+    return actor.can_moderate
+
+
+def can_see_community(actor, item=None):
+    """May the actor read the community-at-a-glance page (moderators)?"""
+    return actor.can_moderate
+
+
 def can_flag(actor, item):
     """May the actor flag this item for the moderators (any member who can see it, except its
     author: one's own item is edited or deleted, not reported)?"""
@@ -115,6 +126,7 @@ def outcome_withdrawal_refusal(actor, reply, thread=None):
 CHECKS = {
     "edit": can_edit, "delete": can_delete, "edit_tags": can_edit_tags, "hide": can_hide,
     "restore": can_restore, "see_history": can_see_history, "flag": can_flag,
+    "verify_credentials": can_verify_credentials, "see_community": can_see_community,
 }
 
 

@@ -198,17 +198,23 @@ def _insert_rating(db_session, member_id, target_kind, target_id, stars):
     return inserted and inserted[0]
 
 
-def _bump(db_session, target_kind, target_id, count_delta, sum_delta):
-    """Move the stored aggregates with SQL arithmetic (never read-modify-write in Python);
-    returns them as this transaction leaves them: (count, sum)."""
+def _bump(db_session, target_kind, target_id, old=None, new=None):
+    """Move the stored aggregates from the old stars to the new (either None: no rating) with
+    SQL arithmetic (never read-modify-write in Python): count, sum and the per-star counts.
+    Returns (count, sum) as this transaction leaves them."""
     model = _MODELS[target_kind]
-    if count_delta == 0 and sum_delta == 0:
+    if old == new:
         return tuple(db_session.execute(
             select(model.rating_count, model.rating_sum).where(model.id == target_id)).one())
+    count_delta = int(new is not None) - int(old is not None)
+    values = {"rating_count": model.rating_count + count_delta,
+              "rating_sum": model.rating_sum + (new or 0) - (old or 0)}
+    for stars, step in ((old, -1), (new, 1)):
+        if stars is not None:
+            column = getattr(model, f"stars_{stars}")
+            values[column.key] = column + step
     return tuple(db_session.execute(
-        update(model).where(model.id == target_id).values(
-            rating_count=model.rating_count + count_delta,
-            rating_sum=model.rating_sum + sum_delta)
+        update(model).where(model.id == target_id).values(**values)
         .returning(model.rating_count, model.rating_sum)
         .execution_options(synchronize_session=False)
     ).one())
@@ -230,11 +236,11 @@ def rate(actor, target_kind, target_id, stars):
                                              _COLUMNS[target_kind] == target_id)
                         .values(stars=stars, updated_at=utcnow())
                         .execution_options(synchronize_session=False))
-                figures = _bump(db_session, target_kind, target_id, 0, stars - old)
+                figures = _bump(db_session, target_kind, target_id, old, stars)
                 break
             rating_id = _insert_rating(db_session, member.id, target_kind, target_id, stars)
             if rating_id:
-                figures = _bump(db_session, target_kind, target_id, 1, stars)
+                figures = _bump(db_session, target_kind, target_id, None, stars)
                 notification_kinds.rating_given(
                     item, getattr(item, "thread_id", item.id),
                     item.id if target_kind == "reply" else None, rating_id, member.id)
@@ -255,7 +261,7 @@ def unrate(actor, target_kind, target_id):
             delete(Rating).where(Rating.member_id == member.id,
                                  _COLUMNS[target_kind] == target_id)
             .returning(Rating.stars).execution_options(synchronize_session=False))
-        figures = _bump(db_session, target_kind, target_id, -1 if removed else 0, -(removed or 0))
+        figures = _bump(db_session, target_kind, target_id, removed, None)
         result = summary_of(*figures, mine=None)
     return result
 
@@ -311,8 +317,28 @@ def recount(target_kind, target_id):
     return int(count), int(total)
 
 
+def recount_items(target_kind, ids):
+    """Set the stored aggregates (count, sum, per-star counts) of these threads or replies from
+    their rating rows, in one UPDATE: for ratings written in bulk (the demo, repairs)."""
+    _check_kind(target_kind)
+    model, column = _MODELS[target_kind], _COLUMNS[target_kind]
+
+    def figure(value, stars=None):
+        query = select(value).where(column == model.id)
+        if stars is not None:
+            query = query.where(Rating.stars == stars)
+        return query.scalar_subquery()
+
+    values = {"rating_count": figure(func.count(Rating.id)),
+              "rating_sum": figure(func.coalesce(func.sum(Rating.stars), 0))}
+    for stars in range(STARS_MIN, STARS_MAX + 1):
+        values[f"stars_{stars}"] = figure(func.count(Rating.id), stars)
+    session().execute(update(model).where(model.id.in_(list(ids))).values(**values)
+                      .execution_options(synchronize_session=False))
+
+
 __all__ = [
     "Contributor", "RatingSummary", "TARGET_KINDS", "best_first", "bayesian", "parse_stars",
-    "keep_site_total", "rate", "recount", "score_expression", "site_mean", "summarize",
-    "summary_of", "top_contributors", "unrate", "viewer_ratings",
+    "keep_site_total", "rate", "recount", "recount_items", "score_expression", "site_mean",
+    "summarize", "summary_of", "top_contributors", "unrate", "viewer_ratings",
 ]

@@ -203,14 +203,16 @@ def suggest_tags(query, limit=SUGGEST_LIMIT):
 
 
 def list_tags():
-    """Canonical tags of visible content with the number of visible threads carrying each, most
-    used first: a list of {"name", "slug", "thread_count"} dicts (the API's tag list)."""
-    threads = _count(_live_threads_tagged)
+    """Canonical tags of visible content with the number of visible threads and contributions
+    carrying each, most used first: a list of {"name", "slug", "thread_count", "reply_count"}
+    dicts (the tags page and the API's tag list)."""
+    threads, replies = _count(_live_threads_tagged), _count(_live_replies_tagged)
     rows = session().execute(
-        select(Tag.name, Tag.slug, threads.label("thread_count"))
-        .where(Tag.canonical_id.is_(None), (threads + _count(_live_replies_tagged)) > 0)
-        .order_by(threads.desc(), Tag.slug)).all()
-    return [{"name": name, "slug": slug, "thread_count": n} for name, slug, n in rows]
+        select(Tag.name, Tag.slug, threads.label("thread_count"), replies.label("reply_count"))
+        .where(Tag.canonical_id.is_(None), (threads + replies) > 0)
+        .order_by(threads.desc(), replies.desc(), Tag.slug)).all()
+    return [{"name": name, "slug": slug, "thread_count": n, "reply_count": r}
+            for name, slug, n, r in rows]
 
 
 def _move_links(link_model, owner_column, source_id, target_id):

@@ -2,13 +2,15 @@
 import re
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum import markup
 from forum.database import atomic, session
 from forum.errors import Forbidden, NotFound, ValidationError, collect
-from forum.models import Prompt, RatingTotal, RelatedLink, Thread, ThreadTag, utcnow
+from forum.models import (
+    Member, Prompt, RatingTotal, RelatedLink, Reply, Thread, ThreadTag, utcnow,
+)
 from forum.services import confidentiality, notifications, ratings
 from forum.services.audit import log_action
 from forum.services.drafts import discard_draft
@@ -17,7 +19,7 @@ from forum.services.permissions import can_edit_tags, is_author
 from forum.services.tags import (  # tag_for_listing: re-exported for the pages
     get_or_create_tags, parse_tag_names, replace_tags, tag_for_listing,
 )
-from forum.services.visibility import visible_thread, visible_threads
+from forum.services.visibility import live_reply, visible_thread, visible_threads
 
 __all__ = ["Page", "tag_for_listing"]  # re-exported: callers import them from here
 
@@ -169,6 +171,21 @@ def list_threads(actor, sort="latest", tag=None, page=1, counted=True):
     query = query.options(joinedload(Thread.author), selectinload(Thread.tags)).order_by(
         *order, Thread.id.desc())
     return paginate(query, page, per_page, count_apart=True, counted=counted)
+
+
+def last_contributors(threads):
+    """{thread id: Member} of the latest live contribution to each of these threads (one
+    query for a whole list page; threads without one are left out)."""
+    ids = [thread.id for thread in threads]
+    if not ids:
+        return {}
+    latest = (select(Reply.thread_id, func.max(Reply.id).label("reply_id"))
+              .where(Reply.thread_id.in_(ids), live_reply()).group_by(Reply.thread_id)
+              .subquery())
+    rows = session().execute(
+        select(latest.c.thread_id, Member).join(Reply, Reply.id == latest.c.reply_id)
+        .join(Member, Member.id == Reply.author_id)).all()
+    return dict(rows)
 
 
 def get_thread(actor, thread_id):

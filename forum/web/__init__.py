@@ -2,6 +2,7 @@
 from forum.security import headers_for_unmatched
 from forum.settings import url_prefix
 from forum.web import (
+    community_page,
     confidentiality,
     context,
     email_pages,
@@ -15,6 +16,7 @@ from forum.web import (
     outcomes,
     page_cache,
     profile,
+    profile_pages,
     ratings,
     related,
     reply_pages,
@@ -26,9 +28,9 @@ from forum.web import (
 from forum.web.blueprint import bp
 
 PAGES = (context, page_cache, login_pages, feeds, importing, moderation, notification_pages,
-         email_pages, member_pages, profile, outcome_widgets, thread_page, ratings, outcomes,
-         related, search,
-         reply_pages, tag_pages, threads, confidentiality)
+         email_pages, member_pages, profile, profile_pages, outcome_widgets, thread_page, ratings,
+         outcomes, related, search, reply_pages, tag_pages, threads, confidentiality,
+         community_page)
 
 for _module in PAGES:
     _module.routes.register(bp)

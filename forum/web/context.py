@@ -61,19 +61,20 @@ def pending_flashes():
 
 @routes.hook("before_request")
 def refresh_member_name():
-    """A member's stored display name follows the host's on their next forum page (a query
-    only when the name differs from the one this app last stored)."""
+    """A member's stored display name (unless they chose one) and host-supplied profile follow
+    the host's on their next forum page (a query only when they differ from what this app last
+    stored)."""
     if request.endpoint.endswith(".static"):
         return  # a stylesheet or script: no member work
     actor = current_actor()
     if not actor.is_authenticated:
         return
     synced = current_app.extensions["forum"].synced_names
-    if synced.get(actor.user_key) != actor.display_name:
-        refresh_display_name(actor)
+    seen = (actor.display_name, sorted((actor.host_profile or {}).items()))
+    if synced.get(actor.user_key) != seen and refresh_display_name(actor):
         if len(synced) >= SYNCED_NAMES_MAX:
             synced.clear()
-        synced[actor.user_key] = actor.display_name
+        synced[actor.user_key] = seen
 
 
 @routes.template_global("forum_can")

@@ -58,15 +58,34 @@ def _response(feed):
     return Response(body, content_type=ATOM_TYPE)
 
 
-def _threads_feed(title, self_url, page_url, threads):
-    """A feed whose entries are threads."""
-    updated = max((t.created_at for t in threads), default=utcnow())
+def _threads_feed(title, self_url, page_url, threads, replies=()):
+    """A feed whose entries are threads and, for a tag, contributions: newest first."""
+    entries = [(t.created_at, "thread", t) for t in threads] + [
+        (r.created_at, "reply", r) for r in replies]
+    entries.sort(key=lambda entry: entry[0], reverse=True)
+    updated = max((when for when, _kind, _item in entries), default=utcnow())
     feed = _feed(title, self_url, page_url, updated)
-    for thread in threads:
-        link = url_for("forum.thread", thread_id=thread.id, slug=thread.slug, _external=True)
-        _entry(feed, link, thread.title, link, thread.author, thread.created_at,
-               thread.created_at, render_template_string(THREAD_CONTENT, t=thread))
+    for _when, kind, item in entries[:feed_service.FEED_SIZE]:
+        if kind == "thread":
+            link = url_for("forum.thread", thread_id=item.id, slug=item.slug, _external=True)
+            _entry(feed, link, item.title, link, item.author, item.created_at,
+                   item.created_at, render_template_string(THREAD_CONTENT, t=item))
+        else:
+            _reply_entry(feed, item)
     return _response(feed)
+
+
+def _reply_entry(feed, reply, page=None):
+    """One contribution as an entry. page: its thread's URL when the feed is that thread's;
+    without it (a tag's feed) the loaded reply.thread gives the URL and the title names it."""
+    author = reply.author.display_name if reply.author else "a former member"
+    title = f"Contribution by {author}"
+    if page is None:
+        page = url_for("forum.thread", thread_id=reply.thread.id, slug=reply.thread.slug,
+                       _external=True)
+        title += f" in {reply.thread.title}"
+    _entry(feed, f"{page}#reply-{reply.id}", title, f"{page}#reply-{reply.id}", reply.author,
+           reply.created_at, reply.edited_at or reply.created_at, reply.html)
 
 
 @routes.get("/feeds/threads.atom")
@@ -80,12 +99,13 @@ def feed_threads():
 
 @routes.get("/feeds/tags/<slug>.atom")
 def feed_tag(slug):
-    """New threads with one tag."""
+    """New threads and contributions with one tag."""
     tag, threads = feed_service.newest_threads(slug)
     site = current_app.config["FORUM_TITLE"]
-    return _threads_feed(f"{site}: new threads tagged #{tag.name}",
+    return _threads_feed(f"{site}: new threads and contributions tagged #{tag.name}",
                          url_for("forum.feed_tag", slug=tag.slug, _external=True),
-                         url_for("forum.tag", slug=tag.slug, _external=True), threads)
+                         url_for("forum.tag", slug=tag.slug, _external=True), threads,
+                         feed_service.newest_tagged_replies(tag))
 
 
 @routes.get("/feeds/threads/<int:thread_id>.atom")
@@ -98,8 +118,5 @@ def feed_thread_replies(thread_id):
                  url_for("forum.feed_thread_replies", thread_id=thread.id, _external=True),
                  page, updated)
     for reply in replies:
-        author = reply.author.display_name if reply.author else "a former member"
-        _entry(feed, f"{page}#reply-{reply.id}", f"Contribution by {author}",
-               f"{page}#reply-{reply.id}", reply.author, reply.created_at,
-               reply.edited_at or reply.created_at, reply.html)
+        _reply_entry(feed, reply, page)
     return _response(feed)

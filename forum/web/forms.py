@@ -56,6 +56,21 @@ class PasswordForm(FlaskForm):
     confirm = PasswordField("Repeat the new password")
 
 
+class AboutForm(FlaskForm):
+    """The public part of a member's profile."""
+
+    display_name = StringField("Display name (empty: the name this site knows you by)")
+    bio = TextAreaField("A short bio")
+    coaching_focus = StringField("Coaching focus (e.g. leadership transitions, burnout)")
+
+
+class CredentialForm(FlaskForm):
+    """Declare a credential."""
+
+    credential = StringField("Credential (e.g. ICF PCC, EMCC Senior Practitioner)")
+    url = StringField("Verification link (optional, https://...)")
+
+
 class ActionForm(FlaskForm):
     """A bare form for buttons that post an action: only the CSRF token."""
 

@@ -1,6 +1,6 @@
-"""A member's page (name, follow control, newest threads), following a member, "N new" on the
-thread lists, and the names suggested when typing @ in a contribution."""
-from flask import flash, jsonify, redirect, render_template, request
+"""Following a member (the control is on their profile page, web/profile_pages.py), "N new" on
+the thread lists, and the names suggested when typing @ in a contribution."""
+from flask import flash, jsonify, redirect, request
 
 from forum.services import member_follows
 from forum.services import mentions as mention_service
@@ -11,15 +11,6 @@ from forum.web.discussion_common import login_required
 from forum.web.routes import Routes
 
 routes = Routes()
-
-
-@routes.get("/members/<int:member_id>")
-def member(member_id):
-    """A member's name, the control to follow them, and their newest threads."""
-    actor = current_actor()
-    person = member_follows.get_member(member_id)
-    return render_template("forum/member.html", member=person,
-                           threads=member_follows.recent_threads(actor, person))
 
 
 @routes.post("/members/<int:member_id>/follow")

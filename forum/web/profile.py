@@ -1,4 +1,5 @@
-"""The member's profile page: personal API tokens (create, shown once; revoke)."""
+"""The member's own settings page ("Your profile"): the public profile form, credentials, and
+personal API tokens (create, shown once; revoke)."""
 from flask import current_app, flash, redirect, render_template
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -6,11 +7,12 @@ from wtforms import PasswordField, StringField
 from forum.errors import ForumError
 from forum.limits import limit
 from forum.services import builtin_accounts as account_service
+from forum.services import credentials as credential_service
 from forum.services import tokens as token_service
 from forum.urls import url_for
 from forum.web.context import current_actor
 from forum.web.discussion_common import login_required
-from forum.web.forms import ActionForm, attach_error, form_status
+from forum.web.forms import AboutForm, ActionForm, CredentialForm, attach_error, form_status
 from forum.web.routes import Routes
 
 routes = Routes()
@@ -23,11 +25,28 @@ class TokenForm(FlaskForm):
     password = PasswordField("Your password (a token acts as you: confirm it is you)")
 
 
-def _render(form, status=200, new_token=None):
-    """The profile page with the member's tokens; a new clear token is shown only this once."""
+def render(form=None, status=200, new_token=None, about=None, credential=None):
+    """The settings page with the member's profile form, credentials and tokens; a new clear
+    token is shown only this once. Forms given (with errors) replace the fresh ones."""
     actor = current_actor()
-    return render_template("forum/profile.html", form=form, action_form=ActionForm(),
-                           tokens=token_service.list_tokens(actor), new_token=new_token), status
+    member = actor.existing_member()
+    return render_template(
+        "forum/profile.html", form=form or TokenForm(formdata=None), action_form=ActionForm(),
+        tokens=token_service.list_tokens(actor), new_token=new_token,
+        about_form=about or about_form(actor),
+        credential_form=credential or CredentialForm(formdata=None), member=member,
+        credentials=credential_service.list_credentials(member.id) if member else [],
+    ), status
+
+
+def about_form(actor):
+    """The profile form filled with what the member has now."""
+    member = actor.existing_member()
+    form = AboutForm(formdata=None)
+    if member is not None:
+        form.display_name.data = member.display_name if member.name_chosen else ""
+        form.bio.data, form.coaching_focus.data = member.bio, member.coaching_focus
+    return form
 
 
 def _create_token(actor, form):
@@ -52,8 +71,8 @@ def profile():
         except ForumError as error:
             status = attach_error(form, error)
         else:
-            return _render(TokenForm(formdata=None), 201, new_token=raw)
-    return _render(form, status)
+            return render(TokenForm(formdata=None), 201, new_token=raw)
+    return render(form, status)
 
 
 @routes.post("/profile/tokens/<int:token_id>/revoke")
@@ -61,7 +80,7 @@ def revoke_token(token_id):
     """Revoke one of the member's tokens."""
     form = ActionForm()
     if not form.validate_on_submit():
-        return _render(TokenForm(formdata=None), 400)
+        return render(TokenForm(formdata=None), 400)
     token_service.revoke_token(current_actor(), token_id)
     flash("The token was revoked: programs using it can no longer call the API.", "success")
     return redirect(url_for("forum.profile"))

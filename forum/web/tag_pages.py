@@ -27,8 +27,15 @@ def render_tag(tag, merge_form=None, status=200):
     page_ratings().preload_replies(replies.items)  # the viewer's stars on them: one query
     return render_template(
         "forum/tag.html", tag=tag, threads=threads, replies=replies,
+        last_by=thread_service.last_contributors(threads.items),
         synonyms=tag_service.synonyms(tag) if actor.can_moderate else [],
         merge_form=merge_form or (MergeTagForm() if actor.can_moderate else None)), status
+
+
+@routes.get("/tags")
+def tags():
+    """Every tag of live content with its counts of questions and contributions."""
+    return render_template("forum/tags.html", tags=tag_service.list_tags())
 
 
 @routes.get("/tags/suggest")

@@ -1,5 +1,5 @@
 """Pages for reading and writing threads: the list, a thread, a new thread, a reply."""
-from flask import redirect, render_template, request
+from flask import current_app, redirect, render_template, request
 
 from forum.errors import ForumError
 from forum.limits import limit
@@ -31,7 +31,17 @@ def index():
     threads = thread_service.list_threads(current_actor(), sort=sort, tag=tag, page=page_arg(),
                                           counted=False)
     return render_template("forum/index.html", threads=threads, sort=sort, tag=tag,
-                           sorts=thread_service.THREAD_SORTS)
+                           sorts=thread_service.THREAD_SORTS,
+                           last_by=thread_service.last_contributors(threads.items))
+
+
+@routes.template_global("forum_list_rating")
+def list_rating(thread):
+    """A thread card's rating: "4.2 from 12", or "needs more ratings" below the minimum."""
+    count = thread.rating_count or 0
+    if count < current_app.config["FORUM_RATING_MIN_COUNT"]:
+        return "needs more ratings"
+    return f"★ {thread.rating_sum / count:.1f} from {count}"
 
 
 @routes.route("/new", methods=["GET", "POST"])
