@@ -134,6 +134,16 @@ def format_when(moment):
         dates.format_date(moment, "medium", locale=locale))
 
 
+def format_date(day):
+    """A calendar date as the reader writes it (no time, no time zone)."""
+    return dates.format_date(day, "medium", locale=get_locale() or SOURCE_LANGUAGE)
+
+
+def format_skeleton_day(day):
+    """Day and short month as the reader writes them ("5 Mar", "5. März"), for chart labels."""
+    return dates.format_skeleton("MMMd", day, locale=get_locale() or SOURCE_LANGUAGE)
+
+
 def format_number(number, digits=None):
     """A number with the reader's digit grouping and decimal sign ("1.234,5" in German)."""
     if digits is None:

@@ -92,6 +92,12 @@ def arrow(way):
     return "→" if (way == "back") == back else "←"
 
 
+@routes.template_global("forum_date")
+def date(day):
+    """A date in the reader's language ("5 Mar 2026", "05.03.2026")."""
+    return i18n.format_date(day)
+
+
 @routes.template_global("forum_number")
 def number(value, digits=None):
     """A number in the reader's language: digit grouping and decimal sign."""

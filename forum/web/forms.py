@@ -9,6 +9,7 @@ from forum.services.confidentiality import CONSENT
 from forum.web.confidentiality import show_findings
 from forum.i18n import lazy_gettext as _lazy
 from forum.i18n import lazy_gettext as _lazy
+from forum.i18n import lazy_gettext as _lazy
 
 
 class ThreadForm(FlaskForm):
@@ -61,16 +62,16 @@ class PasswordForm(FlaskForm):
 class AboutForm(FlaskForm):
     """The public part of a member's profile."""
 
-    display_name = StringField("Display name (empty: the name this site knows you by)")
-    bio = TextAreaField("A short bio")
-    coaching_focus = StringField("Coaching focus (e.g. leadership transitions, burnout)")
+    display_name = StringField(_lazy('Display name (empty: the name this site knows you by)'))
+    bio = TextAreaField(_lazy('A short bio'))
+    coaching_focus = StringField(_lazy('Coaching focus (e.g. leadership transitions, burnout)'))
 
 
 class CredentialForm(FlaskForm):
     """Declare a credential."""
 
-    credential = StringField("Credential (e.g. ICF PCC, EMCC Senior Practitioner)")
-    url = StringField("Verification link (optional, https://...)")
+    credential = StringField(_lazy('Credential (e.g. ICF PCC, EMCC Senior Practitioner)'))
+    url = StringField(_lazy('Verification link (optional, https://...)'))
 
 
 class ActionForm(FlaskForm):
