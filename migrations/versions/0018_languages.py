@@ -1,7 +1,7 @@
 """thread languages, per-language search on PostgreSQL, member language and time zone
 
 Revision ID: 0018_languages
-Revises: 0016_drafts
+Revises: 0015_profiles
 
 forum_thread.language (ISO 639-1, detected now for existing threads) picks the text search
 configuration of the thread and its replies: forum_search gets a regconfig column, filled by
@@ -16,7 +16,7 @@ from alembic import op
 from flask import current_app, has_app_context
 
 revision = "0018_languages"
-down_revision = "0016_drafts"
+down_revision = "0015_profiles"
 branch_labels = None
 depends_on = None
 
