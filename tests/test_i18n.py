@@ -82,7 +82,8 @@ def test_the_moderation_log_reads_in_sentences_in_german(make_user, actor_for, c
     client = client_for(moderator)
     assert client.post(f"/community/threads/{german_thread.id}/lock").status_code == 302
     page = client.get("/community/moderation/log").text
-    assert "hat <a href" in page and f"Thema #{german_thread.id}</a> geschlossen" in page
+    assert "<strong>Mo</strong> hat Frage <em><a href" in page
+    assert "</a></em> von Ana geschlossen" in page
     assert "<code>thread.lock</code>" in page and "Moderationsprotokoll" in page
 
 

@@ -53,7 +53,7 @@ def about_form(actor):
 
 def render_profile(status=200):
     """The profile page with a fresh token form (after another form on it failed)."""
-    return _render(TokenForm(formdata=None), status)
+    return render(status=status)
 
 
 def _create_token(actor, form):
