@@ -48,7 +48,7 @@
       })
       .catch(function () {
         draftStatus(form, forumText("draft_failed",
-          "The draft could not be saved just now; use Save draft to try again."));
+          "The draft could not be saved just now; try again in a moment."));
       });
   }
 

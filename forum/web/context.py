@@ -124,7 +124,7 @@ def js_messages():
         "draft_saved_at": i18n.gettext("Draft saved at %(time)s.", time="{time}"),
         "draft_empty": i18n.gettext("The form is empty, so no draft is kept."),
         "draft_failed": i18n.gettext(
-            "The draft could not be saved just now; use Save draft to try again."),
+            "The draft could not be saved just now; try again in a moment."),
         "no_title_match": i18n.gettext("No thread title contains “%(words)s”.", words="{words}"),
         "mention_one": i18n.gettext(
             "%(num)s member to mention: arrow keys to choose, Enter to insert.", num="{count}"),
