@@ -8,7 +8,7 @@ from forum.services import threads as thread_service
 
 from tests.discussion_fixtures import PREFIX
 
-TITLE = re.compile(r'<h2 class="thread-item-title"><a href="[^"]+" dir="auto">([^<]+)</a>')
+TITLE = re.compile(r'class="thread-item-title"><a href="[^"]+" dir="auto">([^<]+)</a>')
 NEXT = re.compile(r'<a rel="next" href="([^"]+)">')
 
 

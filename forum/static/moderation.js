@@ -9,32 +9,24 @@ document.addEventListener("submit", function (event) {
   }
 });
 
-// Flag links: each card's "Flag" link leads to the flag page (which works without scripts);
-// here it becomes a "Flag" box which, opened, gets the page's one flag form's fields
-// (#forum-flag-fields), sent to that link's address.
-window.forum.ready(function () {
-  document.querySelectorAll("a[data-flag-link]").forEach(function (link) {
-    var details = document.createElement("details");
-    details.className = "flag-box";
-    details.setAttribute("data-flag-box", link.getAttribute("href"));
-    var summary = document.createElement("summary");
-    summary.textContent = "Flag";
-    details.appendChild(summary);
-    link.replaceWith(details);
-  });
-});
-
+// Flag boxes: each card's "Flag" box links to the flag page (which works without scripts);
+// opened, it gets the page's one flag form's fields (#forum-flag-fields), sent to that page.
 document.addEventListener("toggle", function (event) {
   var details = event.target;
-  if (!(details instanceof HTMLDetailsElement) || !details.hasAttribute("data-flag-box") ||
-      !details.open) return;
+  if (!(details instanceof HTMLDetailsElement) || !details.hasAttribute("data-flag-box")) return;
   var fields = document.getElementById("forum-flag-fields");
   var form = document.getElementById("forum-flag");
+  var link = details.querySelector("a[href]");
   if (!fields || !form) return;
+  if (!details.open) {
+    if (link) link.hidden = false;
+    return;
+  }
   document.querySelectorAll("details[data-flag-box][open]").forEach(function (other) {
     if (other !== details) other.open = false;
   });
   form.setAttribute("action", details.getAttribute("data-flag-box"));
+  if (link) link.hidden = true;
   fields.hidden = false;
   details.appendChild(fields);
 }, true);
