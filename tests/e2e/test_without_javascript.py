@@ -16,9 +16,8 @@ def test_log_in_and_contribute_with_javascript_disabled(open_page, live_site, de
     expect(card.get_by_role("link", name="answers prompt 3: Shrink the next step")).to_be_visible()
 
 
-def test_rate_and_flag_a_contribution_through_the_pages_one_forms(open_page, live_site,
-                                                                   fresh_thread):
-    """Each card's stars submit the page's one rating form; its "Flag" link opens the flag page."""
+def test_rate_and_flag_a_contribution_without_javascript(open_page, live_site, fresh_thread):
+    """A card's stars are plain submit buttons; its "Flag" box links to the flag page."""
     reply_id = fresh_thread["reply_ids"][0]
     page = open_page(java_script_enabled=False)
     log_in(page, live_site.create_account())
@@ -33,7 +32,9 @@ def test_rate_and_flag_a_contribution_through_the_pages_one_forms(open_page, liv
     expect(page.locator(".flashes")).to_contain_text("Your rating of this contribution was removed.")
     expect(page.locator(f"#reply-{reply_id} [data-rating-figures]")).not_to_contain_text("Your rating")
 
-    page.locator(f"#reply-{reply_id}").get_by_role("link", name="Flag").click()
+    card = page.locator(f"#reply-{reply_id}")
+    card.locator("summary", has_text="Flag").click()
+    card.get_by_role("link", name="Flag this contribution").click()
     page.get_by_label("Spam", exact=True).check()
     page.get_by_role("button", name="Send flag").click()
     expect(page.locator(".flashes")).to_contain_text("a moderator will review your flag")
