@@ -69,6 +69,8 @@ def _request_key():
     config = current_app.config
     if config["FORUM_PAGE_CACHE_BYTES"] <= 0 or request.method not in ("GET", "HEAD"):
         return None
+    if (request.endpoint or "").endswith(".healthz"):  # live state, and no query before it
+        return None
     cookies = (config["SESSION_COOKIE_NAME"], config.get("REMEMBER_COOKIE_NAME", "remember_token"))
     if request.authorization or any(name in request.cookies for name in cookies):
         return None
