@@ -55,31 +55,39 @@ def versions(url):
     return found
 
 
-def add_ratios(rows, reference="render-only"):
-    """Give every row its requests/s as a fraction of the render-only endpoint's."""
-    base = next((row["rps"] for row in rows if row["name"] == reference and row.get("rps")), None)
-    for row in rows:
-        row["ratio_to_render_only"] = (round(row["rps"] / base, 3)
-                                       if base and row.get("rps") is not None else None)
+def add_ratios(rows, references=(("render-only", "ratio_to_render_only", 3),
+                                  ("hello", "share_of_hello", 4))):
+    """Give every row its requests/s as a fraction of each reference endpoint's (same run):
+    render-only (the template alone) and hello (bare Flask, the issue's yardstick: 2.9%)."""
+    for reference, key, digits in references:
+        base = next((row["rps"] for row in rows if row["name"] == reference and row.get("rps")),
+                    None)
+        for row in rows:
+            row[key] = (round(row["rps"] / base, digits)
+                        if base and row.get("rps") is not None else None)
     return rows
 
 
 def table(rows):
     """A plain-text table of the figures, one line per endpoint."""
     header = (f"{'endpoint':<24} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'queries':>7} "
-              f"{'vs render':>9} {'errors':>6}  note")
+              f"{'vs render':>9} {'vs hello':>8} {'KB':>6} {'errors':>6}  note")
     lines = [header, "-" * len(header)]
     for row in rows:
         if row.get("rps") is None:
             lines.append(f"{row['name']:<24} {'-':>8} {'-':>8} {'-':>8} {'-':>7} {'-':>9} "
-                         f"{'-':>6}  {row.get('note', '')}")
+                         f"{'-':>8} {'-':>6} {'-':>6}  {row.get('note', '')}")
             continue
         ratio = row.get("ratio_to_render_only")
+        hello = row.get("share_of_hello")
         queries = row.get("queries")
+        size = row.get("bytes")
         lines.append(
             f"{row['name']:<24} {row['rps']:>8.1f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} "
             f"{'?' if queries is None else queries:>7} "
-            f"{'' if ratio is None else f'{ratio:.0%}':>9} {row['errors']:>6}  "
+            f"{'' if ratio is None else f'{ratio:.0%}':>9} "
+            f"{'' if hello is None else f'{hello:.2%}':>8} "
+            f"{'' if size is None else f'{size / 1024:.0f}':>6} {row['errors']:>6}  "
             f"{row.get('note', '')}")
     return "\n".join(lines)
 
@@ -91,3 +99,13 @@ def write(report, db_name):
     path = RESULTS_DIR / f"{stamp}-{db_name}.json"
     path.write_text(json.dumps(report, indent=2, default=str) + "\n")
     return path
+
+
+def memory_lines(memory):
+    """Per server: each worker's unique (USS), proportional (PSS) and resident memory in MB."""
+    lines = []
+    for server, workers in memory.items():
+        figures = ", ".join(f"USS {w.get('uss_mb')} / PSS {w.get('pss_mb')} / RSS {w['rss_mb']}"
+                            for w in workers)
+        lines.append(f"  {server:<18} {figures}")
+    return lines

@@ -80,7 +80,8 @@ def uncached(endpoint):
 def endpoints(generated):
     """Everything measured, in report order (references, pages, the same pages uncached, calls)."""
     pages, calls = _endpoints(generated)
-    return pages + [uncached(e) for e in pages if not e.name.startswith(("hello", "render"))] \
+    return pages + [uncached(e) for e in pages
+                    if not e.name.startswith(("hello", "render")) and e.auth is None] \
         + calls
 
 
@@ -96,6 +97,8 @@ def _endpoints(generated):
                  note="reference: thread template, 200 contributions, no database"),
         Endpoint("thread-one-page", thread, server="one-page",
                  note="200 contributions on one page"),
+        Endpoint("thread-one-page-member", thread, server="one-page", auth="session",
+                 note="200 contributions, logged in (never page-cached)"),
         Endpoint("thread-default", thread, note="default page size"),
         Endpoint("thread-list", "/", note="latest activity, page 1"),
         Endpoint("thread-list-deep", "/?page=200", note="page 200 (OFFSET 3980)"),
@@ -217,6 +220,8 @@ def main(argv=None):
     print(results.table(rows))
     print(f"\nworker RSS after the run: {after} MB (high-water mark {peak} MB)   "
           f"results: {path.relative_to(ROOT)}")
+    print("worker memory after the run, MB (USS: what one more worker costs; goal <= 30):")
+    print("\n".join(results.memory_lines(memory)))
     failed = explain.failures(plans, args.db)
     if failed:
         print(f"EXPLAIN: full scans of big tables on {', '.join(failed)}", file=sys.stderr)

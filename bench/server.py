@@ -19,6 +19,9 @@ def free_port():
         return sock.getsockname()[1]
 
 
+MEMORY_FIELDS = ("VmRSS", "VmHWM", "Pss", "Private_Clean", "Private_Dirty")
+
+
 class Gunicorn:
     """Starts `gunicorn bench.app:create_app()` and stops it again (a context manager)."""
 
@@ -35,7 +38,8 @@ class Gunicorn:
         return [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
                 "--workers", str(self.workers), "--worker-class", self.worker_class,
                 "--threads", str(self.threads), "--backlog", "256", "--timeout", "60",
-                "--log-level", "warning", "--chdir", str(ROOT), "bench.app:create_app()"]
+                "--log-level", "warning", "--chdir", str(ROOT),
+                "--config", str(ROOT / "gunicorn.conf.py"), "bench.app:create_app()"]
 
     def __enter__(self):
         env = {key: value for key, value in os.environ.items()
@@ -77,19 +81,25 @@ class Gunicorn:
             return []
 
     def worker_memory(self):
-        """Current and peak resident set size (MB) of each worker, from /proc/<pid>/status."""
+        """Each worker's memory in MB: resident (RSS, and its peak), proportional (PSS: shared
+        pages split between the processes sharing them) and unique (USS: pages no other process
+        has, what one more worker costs), from /proc/<pid>/status and smaps_rollup."""
         result = []
         for pid in self.worker_pids():
             fields = {}
             try:
-                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                    key, _, value = line.partition(":")
-                    if key in ("VmRSS", "VmHWM"):
-                        fields[key] = int(value.split()[0]) / 1024
+                for name in ("status", "smaps_rollup"):
+                    for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+                        key, _, value = line.partition(":")
+                        if key in MEMORY_FIELDS and value.strip().endswith("kB"):
+                            fields[key] = int(value.split()[0]) / 1024
             except OSError:
                 continue
+            unique = fields.get("Private_Clean", 0) + fields.get("Private_Dirty", 0)
             result.append({"pid": pid, "rss_mb": round(fields.get("VmRSS", 0), 1),
-                           "peak_rss_mb": round(fields.get("VmHWM", 0), 1)})
+                           "peak_rss_mb": round(fields.get("VmHWM", 0), 1),
+                           "pss_mb": round(fields.get("Pss", 0), 1),
+                           "uss_mb": round(unique, 1)})
         return result
 
     def __exit__(self, *exc):

@@ -42,6 +42,18 @@ SETTINGS = {
         "served from it until any content changes (every write moves a version kept by database "
         "triggers). 0 turns it off; the standalone site uses 8 MB.",
     ),
+    "FORUM_FRAGMENT_CACHE_BYTES": (
+        4 * 1024 * 1024,
+        "Bytes of rendered contribution cards each worker keeps, for members and visitors alike "
+        "(the viewer's own stars and controls are added per request); a card is keyed by "
+        "everything it shows, so any edit, rating, moderation or tag change makes a new one. "
+        "0 turns it off.",
+    ),
+    "FORUM_CACHE_URL": (
+        None,
+        "A Redis URL (`redis://host:6379/0`) where every instance of the site shares rendered "
+        "contribution cards, on top of each worker's own; unset, each worker keeps its own only.",
+    ),
     "FORUM_MAX_TAGS": (5, "Most tags on one thread or one contribution."),
     "FORUM_RATING_MIN_COUNT": (
         3,

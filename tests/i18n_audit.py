@@ -76,10 +76,16 @@ def unmarked(path):
     return finder.found + literals
 
 
+# The outage page is drawn while the database is down: choosing a language would read the
+# member's stored preference from that database, so it stays in English on purpose.
+ENGLISH_ONLY = {"unavailable.html"}
+
+
 def unmarked_everywhere():
     """{template name: [unmarked text]} for every forum template with some."""
     return {str(path.relative_to(TEMPLATES.parent)): found
-            for path in sorted(TEMPLATES.rglob("*.html")) if (found := unmarked(path))}
+            for path in sorted(TEMPLATES.rglob("*.html"))
+            if path.name not in ENGLISH_ONLY and (found := unmarked(path))}
 
 
 if __name__ == "__main__":

@@ -198,3 +198,15 @@ def test_writing_to_a_member_uses_their_language_and_time_zone(app, german_membe
             assert format_when(moment) == "05.03.2026, 10:30"
         with speaking_to(None, None):
             assert format_when(moment) == "Mar 5, 2026, 9:30\u202fAM"  # CLDR narrow space
+
+
+def test_cached_pages_and_cards_follow_the_readers_language(app, german_thread):
+    """The visitors' page cache and the card cache keep one copy per language: a German
+    reader never gets an English card, nor the other way round."""
+    visitor, url = app.test_client(), f"/community/threads/{german_thread.id}"
+    pages = [visitor.get(url, headers={"Accept-Language": language}, follow_redirects=True).text
+             for language in ("en", "de", "en", "de")]
+    for english in pages[0::2]:
+        assert 'aria-label="Contribution by Ana"' in english and "Beitrag von" not in english
+    for german in pages[1::2]:
+        assert 'aria-label="Beitrag von Ana"' in german and "Contribution by" not in german

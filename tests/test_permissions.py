@@ -211,6 +211,8 @@ MATRIX = [
      dict(MODS_ONLY, moderator=OK, admin=OK)),
     ("rate thread", "POST", "/threads/{thread}/rating", {"stars": "4"}, None, RATERS),
     ("rate reply", "POST", "/replies/{reply}/rating", {"stars": "4"}, None, RATERS),
+    ("rate reply (page form)", "POST", "/ratings", {"reply-{reply}": "4"}, None, RATERS),
+    ("rate thread (page form)", "POST", "/ratings", {"thread-{thread}": "4"}, None, RATERS),
     ("api rate thread", "PUT", "/api/threads/{thread}/rating", {"json": {"stars": 4}}, None,
      API_RATERS),
     ("api rate reply", "PUT", "/api/replies/{reply}/rating", {"json": {"stars": 4}}, None,
@@ -296,8 +298,8 @@ def send(client, method, path, data):
 
 
 def fill(data, ids):
-    """The request data with {placeholders} filled from the scenario's ids."""
-    return {key: value.format(**ids) if isinstance(value, str) else value
+    """The request data with {placeholders} filled from the scenario's ids (names and values)."""
+    return {key.format(**ids): value.format(**ids) if isinstance(value, str) else value
             for key, value in data.items()}
 
 

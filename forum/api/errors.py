@@ -6,6 +6,7 @@ from werkzeug.routing import RequestRedirect
 
 from forum.errors import HTTP_MESSAGES, ForumError
 from forum.security import is_under
+from forum.services import health
 
 from forum.api.spec import api_bp
 from forum.i18n import gettext as _
@@ -76,7 +77,13 @@ def answer_unmatched(api_prefix):
 
 @api_bp.errorhandler(Exception)
 def unexpected_error(error):
-    """Anything else: log it and answer a JSON 500 rather than an HTML page."""
+    """Anything else: log it and answer a JSON 500 rather than an HTML page (a JSON 503 while
+    the database does not answer)."""
+    if health.database_unreachable(error):
+        health.forget_failed_transaction()
+        return error_response(503, "unavailable", "The database is not answering; nothing was "
+                              "saved. Try again shortly.",
+                              headers={"Retry-After": str(health.OUTAGE_RETRY_AFTER)})
     current_app.logger.exception("API error on %s %s", request.method, request.path)
     current_app.extensions["forum"].db.session.rollback()
     return error_response(500, "server_error", _('Something went wrong on our side.'))

@@ -79,6 +79,13 @@ def _flag(actor, reason, text, thread_id=None, reply_id=None):
     return flag
 
 
+def flag_target(actor, kind, target_id):
+    """The thread or reply a member may flag (the flag page shows it), else NotFound."""
+    if kind == "reply":
+        return _visible_target(actor, reply_id=target_id)
+    return _visible_target(actor, thread_id=target_id)
+
+
 def flag_thread(actor, thread_id, reason, text=""):
     """A member flags a thread (spam, off-topic, inappropriate, client-info, other + text)."""
     return _flag(actor, reason, text, thread_id=thread_id)

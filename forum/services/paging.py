@@ -1,7 +1,7 @@
 """Pagination for list pages: one query returns a page of rows and the total together."""
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, tuple_
 
 from forum.database import session
 
@@ -15,6 +15,7 @@ class Page:
     per_page: int
     total: int | None  # None: not counted (lists over a big table, see paginate)
     more: bool = False  # when not counted: whether a row exists after this page
+    next_after: str | None = None  # keyset cursor of the next page (keyset_page), else None
 
     @property
     def pages(self):
@@ -93,6 +94,20 @@ def slice_before(query, key, before, per_page):
     rows = session().execute(page_query.limit(per_page + 1)).unique().scalars().all()
     return Slice(items=rows[:per_page], before=before,
                  next_before=rows[per_page - 1].id if len(rows) > per_page else None)
+
+
+def keyset_page(query, key_columns, cursor, page, per_page, make_cursor):
+    """The page after `cursor` (a tuple of key_columns' values, None for the first page): rows
+    whose key sorts after it, walking the ORDER BY's index from there (no OFFSET, so page 200
+    costs what page 1 does); `page` is only the number the pager shows. One query."""
+    if cursor is not None:
+        bound = tuple_(*(literal(value, column.type)
+                         for value, column in zip(cursor, key_columns)))
+        query = query.where(tuple_(*key_columns) < bound)
+    rows = session().execute(query.limit(per_page + 1)).unique().scalars().all()
+    more = len(rows) > per_page
+    return Page(items=rows[:per_page], page=page, per_page=per_page, total=None, more=more,
+                next_after=make_cursor(rows[per_page - 1]) if more else None)
 
 
 def _count(query):

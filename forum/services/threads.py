@@ -1,5 +1,6 @@
 """Threads: starting one in the discussion format, listing, and loading a thread page."""
 import re
+from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -15,7 +16,7 @@ from forum.services import confidentiality, notifications, ratings
 from forum.services.audit import log_action
 from forum.services.drafts import discard_draft
 from forum.services.languages import detect_thread_language
-from forum.services.paging import Page, paginate
+from forum.services.paging import Page, keyset_page, paginate
 from forum.services.permissions import can_edit_tags, is_author
 from forum.services.tags import (  # tag_for_listing: re-exported for the pages
     get_or_create_tags, parse_tag_names, replace_tags, tag_for_listing,
@@ -148,11 +149,13 @@ def start_thread(actor, title, lead="", prompts=(), call_to_action="", tags=(),
     return thread
 
 
-def list_threads(actor, sort="latest", tag=None, page=1, counted=True):
+def list_threads(actor, sort="latest", tag=None, page=1, counted=True, after=None):
     """A page of threads with authors and tags loaded: three queries whatever the page size.
 
     sort is one of THREAD_SORTS; tag (a Tag from tag_for_listing/find_tag) filters the list.
     counted=False leaves out the total (and its COUNT query): pages say "Page N" only.
+    after: for the "latest" sort uncounted, the next page's cursor (Page.next_after) from the
+    pager's link: keyset paging, as cheap at page 200 as at page 1.
     """
     if sort not in THREAD_SORTS:
         raise ValidationError(_('Sort by one of %(join)s.', join=', '.join(THREAD_SORTS)), field="sort")
@@ -173,6 +176,9 @@ def list_threads(actor, sort="latest", tag=None, page=1, counted=True):
     }.get(sort) or ratings.best_first(Thread)  # "top": Bayesian score, computed in SQL
     query = query.options(joinedload(Thread.author), selectinload(Thread.tags)).order_by(
         *order, Thread.id.desc())
+    if sort == "latest" and not counted and (after or page == 1):
+        return keyset_page(query, LATEST_KEY, parse_cursor(after), max(1, int(page or 1)),
+                           per_page, thread_cursor)
     return paginate(query, page, per_page, count_apart=True, counted=counted)
 
 
@@ -189,6 +195,27 @@ def last_contributors(threads):
         select(latest.c.thread_id, Member).join(Reply, Reply.id == latest.c.reply_id)
         .join(Member, Member.id == Reply.author_id)).all()
     return dict(rows)
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+LATEST_KEY = (Thread.is_pinned, Thread.last_activity_at, Thread.id)  # the "latest" ORDER BY
+
+
+def thread_cursor(thread):
+    """The "latest" keyset cursor after this thread: pinned-microseconds-id (a URL value)."""
+    stamp = thread.last_activity_at.replace(tzinfo=timezone.utc) - EPOCH
+    return f"{int(thread.is_pinned)}-{stamp // timedelta(microseconds=1)}-{thread.id}"
+
+
+def parse_cursor(text):
+    """(is_pinned, last_activity_at, id) from a cursor, or None (the first page) if malformed."""
+    parts = (text or "").split("-")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        return None
+    pinned, micros, thread_id = (int(part) for part in parts)
+    try:
+        stamp = EPOCH + timedelta(microseconds=micros)
+    except OverflowError:
+        return None
+    return bool(pinned), stamp, thread_id
 
 
 def get_thread(actor, thread_id):

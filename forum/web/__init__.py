@@ -2,11 +2,13 @@
 from forum.security import headers_for_unmatched
 from forum.settings import url_prefix
 from forum.web import (
+    card_cache,
     community_page,
     confidentiality,
     context,
     email_pages,
     feeds,
+    health,
     importing,
     language_pages,
     log_sentences,
@@ -29,10 +31,10 @@ from forum.web import (
 )
 from forum.web.blueprint import bp
 
-PAGES = (context, page_cache, login_pages, feeds, importing, language_pages, log_sentences,
-         moderation, notification_pages, email_pages, member_pages, profile, profile_pages,
-         outcome_widgets, thread_page, ratings, outcomes, related, search, reply_pages,
-         tag_pages, threads, confidentiality, community_page)
+PAGES = (context, health, page_cache, login_pages, feeds, importing, language_pages,
+         log_sentences, moderation, notification_pages, email_pages, member_pages, profile,
+         profile_pages, outcome_widgets, thread_page, card_cache, ratings, outcomes, related,
+         search, reply_pages, tag_pages, threads, confidentiality, community_page)
 
 for _module in PAGES:
     _module.routes.register(bp)

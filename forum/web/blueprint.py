@@ -3,6 +3,7 @@ import math
 import time
 
 from flask import Blueprint, current_app, render_template, request, send_from_directory
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from forum import security
@@ -10,6 +11,7 @@ from forum.errors import HTTP_MESSAGES, ForumError
 from forum.request_actor import forget_actor
 from forum.resources import PACKAGE_DIR, resource_dir
 from forum.route_clashes import check_routes_once
+from forum.services import health
 from forum.urls import url_for
 from forum.web.pages import refuse_impossible_ids
 from forum.i18n import gettext as _
@@ -40,9 +42,14 @@ def send_static(filename):
 
 
 def render_error(status, message, **details):
-    """The forum-styled error page."""
-    return render_template("forum/error.html", status=status, message=message,
-                           **details), status
+    """The forum-styled error page (the outage page if the database fails while making it)."""
+    try:
+        return render_template("forum/error.html", status=status, message=message,
+                               **details), status
+    except DBAPIError as error:
+        if not health.database_unreachable(error):
+            raise
+        return outage_page(error)
 
 
 # Text fields a refused form gives back (never passwords or tokens), with their labels.
@@ -75,6 +82,26 @@ def too_many_requests():
 def forum_error(error):
     """Service errors that no view caught become a styled page with their status."""
     return render_error(error.status, error.message)
+
+
+@bp.errorhandler(DBAPIError)
+def database_error(error):
+    """While the database is away, a friendly 503; other database errors stay 500s."""
+    if not health.database_unreachable(error):
+        raise error
+    return outage_page(error)
+
+
+def outage_page(error):
+    """The 503 page, rendered without touching the database; the pool's pre-ping reconnects
+    by itself once the database is back."""
+    current_app.logger.warning("forum: database unreachable: %s", str(error).splitlines()[0])
+    health.forget_failed_transaction()
+    page = current_app.jinja_env.get_template("forum/unavailable.html")  # no context
+    response = current_app.response_class(  # processors: they would ask who is logged in
+        page.render(retry_after=health.OUTAGE_RETRY_AFTER), status=503)
+    response.headers["Retry-After"] = str(health.OUTAGE_RETRY_AFTER)
+    return response
 
 
 @bp.errorhandler(HTTPException)

@@ -10,7 +10,7 @@ from forum.services import moderation as moderation_service
 from forum.services.replies import get_reply
 from forum.urls import url_for
 from forum.web.context import current_actor
-from forum.web.discussion_common import thread_url
+from forum.web.discussion_common import login_required, thread_url
 from forum.web.pages import page_arg
 from forum.web.routes import Routes
 from forum.i18n import gettext as _
@@ -115,6 +115,26 @@ def _flag(kind, target_id):
         return redirect(thread_url(target_id))
     reply = get_reply(target_id)
     return redirect(thread_url(reply.thread_id, f"reply-{reply.id}"))
+
+
+def _flag_form(kind, target_id):
+    """The flag page: where a card's "Flag" link leads (the flag form without JavaScript)."""
+    flag_service.flag_target(current_actor(), kind, target_id)
+    return _flag_page(kind, target_id, {})
+
+
+@routes.get("/threads/<int:thread_id>/flag")
+@login_required
+def flag_thread_form(thread_id):
+    """The form to flag a thread."""
+    return _flag_form("thread", thread_id)
+
+
+@routes.get("/replies/<int:reply_id>/flag")
+@login_required
+def flag_reply_form(reply_id):
+    """The form to flag a contribution."""
+    return _flag_form("reply", reply_id)
 
 
 @routes.post("/threads/<int:thread_id>/flag")

@@ -11,6 +11,7 @@ import threading
 
 from cachetools import LRUCache
 from flask import current_app, g, request, session
+from flask_babel import get_locale
 
 from forum.services.content_version import content_version
 from forum.web.context import current_actor
@@ -69,12 +70,14 @@ def _request_key():
     config = current_app.config
     if config["FORUM_PAGE_CACHE_BYTES"] <= 0 or request.method not in ("GET", "HEAD"):
         return None
+    if (request.endpoint or "").endswith(".healthz"):  # live state, and no query before it
+        return None
     cookies = (config["SESSION_COOKIE_NAME"], config.get("REMEMBER_COOKIE_NAME", "remember_token"))
     if request.authorization or any(name in request.cookies for name in cookies):
         return None
     if current_actor().is_authenticated:
         return None
-    return request.host + request.full_path
+    return request.host + request.full_path, str(get_locale())  # a page per language (#22)
 
 
 @routes.hook("before_request")

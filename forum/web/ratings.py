@@ -1,5 +1,7 @@
 """Pages and form posts for rating threads and contributions (JSON for scripts that ask for it)."""
-from flask import flash, jsonify, redirect, request
+import re
+
+from flask import abort, flash, g, jsonify, redirect, request
 
 from forum.errors import ForumError, NotFound
 from forum.i18n import gettext as _
@@ -13,6 +15,7 @@ from forum.web.routes import Routes
 from forum.web.thread_page import rating_text, render_thread, stars_text
 
 routes = Routes()
+TARGET_FIELD = re.compile(r"(thread|reply)-([0-9]{1,18})")
 
 
 def wants_json():
@@ -23,6 +26,8 @@ def wants_json():
 
 def _submitted():
     """(remove, stars) from a form post or a JSON body."""
+    if "forum_rating_choice" in g:  # the page's one rating form: the button said it
+        return g.forum_rating_choice
     if request.is_json:
         data = request.get_json(silent=True)
         data = data if isinstance(data, dict) else {}
@@ -81,3 +86,21 @@ def rate_reply(reply_id):
     except NotFound:
         thread_id = None
     return _respond("reply", reply_id, thread_id, f"reply-{reply_id}")
+
+
+@routes.post("/ratings")
+@limit("rating")
+def rate():
+    """The page's one rating form: the pressed button is named after the item it rates
+    (`reply-123` or `thread-9`) and its value is the stars, or `remove`."""
+    for name, value in request.form.items():
+        target = TARGET_FIELD.fullmatch(name)
+        if target:
+            break
+    else:
+        abort(400)
+    kind, target_id = target.group(1), int(target.group(2))
+    g.forum_rating_choice = (value == "remove", value)
+    if kind == "thread":
+        return rate_thread(target_id)
+    return rate_reply(target_id)

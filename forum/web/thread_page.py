@@ -145,6 +145,7 @@ def render_thread(thread, form=None, status=200):
     sort = reply_service.reply_sort(thread, request.args.get("sort"))
     replies = reply_service.list_replies(actor, thread, page=page_arg(), sort=sort,
                                          by_prompt=view == "prompts", include_deleted=True)
+    g.forum_card_thread = thread  # what the cards' viewer parts read (card_cache)
     page_ratings().preload(thread)  # the viewer's ratings on the whole page: one query
     page_outcomes().preload(replies.items)  # members: their own outcomes, and notes
     groups = [(group[0].prompt, group) for group in (

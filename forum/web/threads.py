@@ -29,7 +29,7 @@ def index():
     if request.args.get("tag"):
         tag = thread_service.tag_for_listing(current_actor(), request.args["tag"])
     threads = thread_service.list_threads(current_actor(), sort=sort, tag=tag, page=page_arg(),
-                                          counted=False)
+                                          counted=False, after=request.args.get("after"))
     return render_template("forum/index.html", threads=threads, sort=sort, tag=tag,
                            sorts=thread_service.THREAD_SORTS,
                            last_by=thread_service.last_contributors(threads.items))

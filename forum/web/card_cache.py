@@ -1,0 +1,341 @@
+"""Contribution cards rendered once and reused for every viewer, members and visitors alike.
+
+A card has a shared part (author, date, prompt, body, tags, rating figures), rendered from a
+CardData by forum/_reply_shared.html, and viewer parts (the viewer's own stars, rating buttons,
+edit/hide/flag controls), rendered per request by forum/_reply_viewer.html into the shared
+part's slots. The shared part is kept in a byte-bounded LRU per worker
+(FORUM_FRAGMENT_CACHE_BYTES) and, when FORUM_CACHE_URL names a Redis, shared by every worker
+and instance.
+
+The rule that keeps cards fresh: the shared template sees nothing but its CardData, and the
+CardData is the cache key. An edit, a rating, hiding, a tag change or a new display name changes
+some field, so the next page view renders a new card; nothing needs to be invalidated. Anything
+new shown to everyone goes into CardData (card_data below); anything that depends on the viewer
+goes into a slot.
+"""
+import hashlib
+import re
+import threading
+from types import SimpleNamespace
+from typing import NamedTuple
+
+from cachetools import LRUCache
+from flask import current_app, g, request
+from flask_babel import get_locale, get_timezone
+from markupsafe import Markup
+
+from forum.redis_store import redis_store
+from forum.services import outcomes as outcome_service
+from forum.services import ratings as rating_service
+from forum.services import replies as reply_service
+from forum.web.context import current_actor
+from forum.web.outcome_widgets import page_outcomes
+from forum.web.routes import Routes
+from forum.web.thread_page import chips, page_ratings, rating_text, stars_text
+
+routes = Routes()
+
+SHARED_TEMPLATE = "forum/_reply_shared.html"
+VIEWER_TEMPLATE = "forum/_reply_viewer.html"
+SLOT = re.compile(r"<!--forum-slot:(\w+)-->")
+ENTRY_OVERHEAD = 512  # bytes counted per card beyond its text (key tuple, strings' headers)
+REDIS_PREFIX = "forum:card:"
+REDIS_TTL = 24 * 3600  # seconds a shared card outlives its last render (old versions expire)
+
+
+class TagData(NamedTuple):
+    """A tag as the card links it."""
+
+    slug: str
+    name: str
+
+
+class CardData(NamedTuple):
+    """Everything the shared card shows, and its cache key (so any change makes a new card)."""
+
+    id: int
+    show_prompt: bool
+    show_thread: bool
+    is_hidden: bool
+    is_deleted: bool
+    deleted_at: object
+    created_at: object
+    edited_at: object
+    author_id: int | None
+    author_name: str
+    author_badges: tuple  # the author's verified credentials (profiles, #17)
+    prompt: tuple | None  # (position, label)
+    thread: tuple | None  # (id, slug, title) when the card names its thread
+    reply_to: tuple | None  # (id or None when removed, author name): "in reply to" (#17)
+    answers: tuple  # ids of the visible contributions answering this one (#17)
+    star_counts: tuple  # ((5, n), (4, n), ...): the star distribution (#17)
+    html: str
+    tags: tuple
+    rating: tuple  # (count, sum of stars): the figures line without the viewer's own stars
+    outcomes: object  # services.outcomes.OutcomeFigures: "tried by N, worked for M"
+    script_root: str  # where the site is mounted: every link starts there
+    locale: str  # the viewer's language: the card's words and date formats (#22)
+    time_zone: str  # the viewer's time zone: the card's times (#22)
+
+
+def card_data(reply, show_prompt=True, show_thread=False, script_root=None):
+    """The CardData of a reply row (its author, prompt, tags and, if shown, thread loaded)."""
+    script_root = request.script_root if script_root is None else script_root
+    deleted = reply.is_deleted
+    prompt = reply.prompt if (show_prompt or show_thread) else None
+    author = reply.author
+    thread = reply.thread if show_thread else None
+    return CardData(
+        id=reply.id, show_prompt=show_prompt, show_thread=show_thread,
+        is_hidden=reply.is_hidden, is_deleted=deleted, deleted_at=reply.deleted_at,
+        created_at=reply.created_at, edited_at=reply.edited_at,
+        author_id=author.id if author else None,
+        author_name=author.display_name if author else "a former member",
+        author_badges=tuple(author.badges) if author and author.verified_credentials else (),
+        prompt=(prompt.position, prompt.label) if prompt else None,
+        thread=(thread.id, thread.slug, thread.title) if thread else None,
+        reply_to=_reply_to(reply) if reply.reply_to_id and not show_thread else None,
+        answers=() if show_thread else tuple(reply_service.answers(reply)),
+        star_counts=tuple(reply.star_counts) if reply.rating_count else (),
+        html="" if deleted else reply.html,
+        tags=() if deleted else tuple(TagData(tag.slug, tag.name) for tag in chips(reply)),
+        rating=(reply.rating_count or 0, reply.rating_sum or 0),
+        outcomes=None if deleted else outcome_service.figures(reply),
+        script_root=script_root,
+        locale=str(get_locale()), time_zone=str(get_timezone()),
+    )
+
+
+def _reply_to(reply):
+    """(id, author name) of the contribution this one answers, (None, None) if it is gone."""
+    parent = reply.reply_to
+    if parent is None or parent.is_deleted or parent.is_hidden:
+        return (None, None)
+    return (parent.id, parent.author.display_name if parent.author else "a former member")
+
+
+def _size(parts):
+    """Bytes a kept card is counted for."""
+    return sum(len(part) for part in parts) + ENTRY_OVERHEAD
+
+
+class CardCache:
+    """Shared card parts by CardData, at most max_bytes (least recently used go first)."""
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self._entries = LRUCache(maxsize=max_bytes, getsizeof=_size)
+        self._lock = threading.Lock()  # gthread workers share one cache between threads
+
+    def get(self, data):
+        """The parts kept for this CardData, or None."""
+        with self._lock:
+            return self._entries.get(data)
+
+    def put(self, data, parts):
+        """Keep a card's parts (a card bigger than the whole cache is not kept)."""
+        if _size(parts) + len(data.html) > self.max_bytes:
+            return
+        with self._lock:
+            self._entries[data] = parts
+
+
+def _cache():
+    """This app's CardCache, or None when FORUM_FRAGMENT_CACHE_BYTES is 0."""
+    state = current_app.extensions["forum"]
+    size = current_app.config["FORUM_FRAGMENT_CACHE_BYTES"]
+    if size <= 0:
+        return None
+    if state.card_cache is None or state.card_cache.max_bytes != size:
+        state.card_cache = CardCache(size)
+    return state.card_cache
+
+
+def redis_key(data):
+    """The card's key in the shared Redis: a digest of its CardData (stable across processes)."""
+    return REDIS_PREFIX + hashlib.blake2b(repr(data).encode(), digest_size=20).hexdigest()
+
+
+def split(html):
+    """A rendered shared card as (text, slot name, text, ..., text)."""
+    return tuple(SLOT.split(html))
+
+
+def _render_shared(data):
+    """The shared card's parts, rendered from its CardData only."""
+    macro = current_app.jinja_env.get_template(SHARED_TEMPLATE).module.shared_card
+    return split(str(macro(data)))
+
+
+@routes.template_global("forum_prefetch_cards")
+def prefetch(replies, show_prompt=True, show_thread=False):
+    """Fetch this page's cards missing from the worker's cache from Redis in one round trip
+    (pages call it before their list of cards; without it each card would be one trip)."""
+    store, cache = redis_store(), _cache()
+    if store is None or cache is None:
+        return ""
+    root = request.script_root
+    wanted = [card_data(reply, show_prompt, show_thread, root) for reply in replies]
+    wanted = [data for data in wanted if cache.get(data) is None]
+    g.setdefault("forum_cards_asked", set()).update(wanted)
+    found = (store.call("mget", [redis_key(data) for data in wanted]) or []) if wanted else []
+    for data, html in zip(wanted, found):
+        if html is not None:
+            cache.put(data, split(html.decode()))
+    return ""
+
+
+def _from_redis(data, cache):
+    """One card from Redis (when no prefetch asked for it already), kept in the worker too."""
+    store = redis_store()
+    if store is None or data in g.get("forum_cards_asked", ()):
+        return None
+    html = store.call("get", redis_key(data))
+    if html is None:
+        return None
+    parts = split(html.decode())
+    cache.put(data, parts)
+    return parts
+
+
+def _shared_parts(data):
+    """The shared card from this worker, else Redis, else a fresh render (then kept in both)."""
+    cache = _cache()
+    if cache is None:
+        return _render_shared(data)
+    parts = cache.get(data) or _from_redis(data, cache)
+    if parts is not None:
+        return parts
+    parts = _render_shared(data)
+    cache.put(data, parts)
+    if redis_store() is not None:
+        g.setdefault("forum_cards_to_share", []).append((data, parts))
+    return parts
+
+
+@routes.hook("after_request")
+def share_new_cards(response):
+    """Put the cards this request rendered into Redis (one round trip), for other workers."""
+    pending = g.pop("forum_cards_to_share", None)
+    store = redis_store() if pending else None
+    if store is not None:
+        store.set_many({redis_key(data): "".join(_joined(parts)) for data, parts in pending},
+                       REDIS_TTL)
+    return response
+
+
+def _joined(parts):
+    """The parts back as the rendered text, slot markers included (for Redis)."""
+    for index, part in enumerate(parts):
+        yield part if index % 2 == 0 else f"<!--forum-slot:{part}-->"
+
+
+@routes.hook("before_request")
+def forget_viewer_parts():
+    """Never reuse viewer parts made for an earlier request's viewer."""
+    g.pop("forum_card_viewer", None)
+    g.pop("forum_card_plain", None)
+    g.pop("forum_script_root", None)
+    g.pop("forum_cards_asked", None)
+    g.pop("forum_card_thread", None)
+
+
+def _viewer():
+    """The viewer template's macros, bound to this request's template context (once a request)."""
+    if "forum_card_viewer" not in g:
+        context = {}
+        if "forum_card_thread" in g:  # the page's thread, as the page's own templates see it
+            context["thread"] = g.forum_card_thread
+        current_app.update_template_context(context)
+        template = current_app.jinja_env.get_template(VIEWER_TEMPLATE)
+        g.forum_card_viewer = template.make_module(context)
+    return g.forum_card_viewer
+
+
+PLACEHOLDER_ID = 987654321987654321  # stands for the card's id in a plain viewer part
+
+
+def _plain(macro, *values):
+    """A plain viewer part rendered once per request for these values, with a placeholder id."""
+    memo = g.setdefault("forum_card_plain", {})
+    key = (macro, *values)
+    if key not in memo:
+        memo[key] = str(getattr(_viewer(), macro)(PLACEHOLDER_ID, *values))
+    return memo[key]
+
+
+def _outcome_slot(actor, reply):
+    """Members' notes and the viewer's try/report widget (the common widget rendered once)."""
+    page = page_outcomes()
+    if not actor.is_authenticated:
+        return ""
+    if page.is_author(reply) or page.refusal(reply) or page.mine(reply) or page.draft(reply):
+        return str(_viewer().outcomes_slot(reply))
+    notes = str(_viewer().notes_slot(reply)) if page.notes(reply) else ""
+    return notes + _plain("outcome_widget_slot", None, None)
+
+
+def viewer_slots(reply, show_thread=False):
+    """This viewer's parts of the card: {slot name: html}.
+
+    The rating form and the outcome widget are the same on every card with the same stars
+    and answers: those are rendered once per page and only the id differs.
+    """
+    actor = current_actor()
+    if not actor.is_authenticated and not reply.is_deleted:
+        # A visitor may do nothing to a card but follow "Log in to rate": the same parts on
+        # every card (no id in them), made once per page.
+        refusal = page_ratings().refusal("reply", reply)
+        rate = _plain("rate_slot", None, refusal).replace(str(PLACEHOLDER_ID), str(reply.id))
+        return {"tools": "", "mine": "", "outcomes": "", "rate": rate}
+    slots = {"tools": str(_viewer().tools_slot(reply))}  # reply, edit, hide, flag: per card
+    if not reply.is_deleted:
+        ratings = page_ratings()
+        mine = ratings.mine("reply", reply)
+        slots["mine"] = f" Your rating: {stars_text(mine)}." if mine else ""
+        slots["rate"] = _plain("rate_slot", mine, ratings.refusal("reply", reply))
+        if not show_thread:  # lists across threads show the figures only
+            slots["outcomes"] = _outcome_slot(actor, reply)
+    placeholder = str(PLACEHOLDER_ID)
+    return {name: html.replace(placeholder, str(reply.id)) for name, html in slots.items()}
+
+
+@routes.template_global("forum_card")
+def card(reply, show_prompt=True, show_thread=False):
+    """A contribution's whole card: its shared part with this viewer's parts in the slots."""
+    if "forum_script_root" not in g:
+        g.forum_script_root = request.script_root
+    parts = _shared_parts(card_data(reply, show_prompt, show_thread, g.forum_script_root))
+    slots = viewer_slots(reply, show_thread)
+    out = [parts[0]]
+    for index in range(1, len(parts), 2):
+        out.append(str(slots.get(parts[index], "")))
+        out.append(parts[index + 1])
+    return Markup("".join(out))
+
+
+@routes.template_global("forum_card_figures")
+def figures(rating):
+    """The shared figures line of a card's (count, sum of stars)."""
+    return rating_text(rating_service.summary_of(*rating))
+
+
+@routes.template_global("forum_card_star_item")
+def star_item(data):
+    """What the star-distribution macro reads of an item, from a CardData."""
+    return SimpleNamespace(id=data.id, rating_count=data.rating[0], star_counts=data.star_counts,
+                           __tablename__="forum_reply")
+
+
+@routes.template_global("forum_card_badges")
+def badge_member(data):
+    """What the credential-badges template reads of a member, from a CardData."""
+    return SimpleNamespace(verified_credentials=bool(data.author_badges),
+                           badges=data.author_badges)
+
+
+@routes.template_global("forum_slot")
+def slot(name):
+    """The marker where a viewer part goes in the shared card (an HTML comment: user text,
+    sanitized without comments or escaped, can never contain one)."""
+    return Markup(f"<!--forum-slot:{name}-->")

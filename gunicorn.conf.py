@@ -1,0 +1,35 @@
+"""gunicorn settings for the standalone site (`gunicorn wsgi:app` reads this file from the
+working directory; docs/operations.md shows the full command and the systemd unit).
+
+The app is loaded once in the master before the workers fork (preload_app), so the workers share
+its imported code and templates instead of each holding its own copy; gc.freeze() keeps the
+collector from touching (and so copying) those shared objects. Database connections must never
+be shared across a fork, so each worker drops the pool it inherited and opens its own.
+"""
+import gc
+import os
+
+preload_app = True
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))  # 2 sync workers on 2 cores: performance.md
+worker_class = "sync"
+timeout = 60
+graceful_timeout = 20
+max_requests = 5000  # a worker is replaced now and then: memory stays where the bench saw it
+max_requests_jitter = 500
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")  # nginx on this machine
+
+
+def when_ready(server):
+    """The app is loaded: freeze what exists now, so workers share it unchanged."""
+    gc.freeze()
+
+
+def post_fork(server, worker):
+    """In the new worker: forget the database connections inherited from the master."""
+    app = server.app.wsgi()
+    sqlalchemy = app.extensions.get("sqlalchemy")
+    if sqlalchemy is None:
+        return
+    with app.app_context():
+        for engine in sqlalchemy.engines.values():
+            engine.dispose(close=False)  # the master's connections stay the master's
