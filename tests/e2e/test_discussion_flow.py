@@ -9,7 +9,7 @@ from tests.e2e.conftest import PASSWORD, log_in, unique
 def register(page, name):
     """Create an account through the register form (CSRF on) and land logged in."""
     page.goto("/")
-    page.get_by_role("link", name="Register").click()
+    page.get_by_role("navigation", name="Forum").get_by_role("link", name="Register").click()
     page.get_by_label("Name").fill(name)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat the password").fill(PASSWORD)
