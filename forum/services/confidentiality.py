@@ -6,10 +6,9 @@ from sqlalchemy import select
 from forum import confidentiality
 from forum.errors import ValidationError
 from forum.models import Flag
-from forum.i18n import lazy_gettext as _lazy
 
 MODES = ("warn", "block", "off")
-CONSENT = _lazy("I have the client's consent or this is not a real person")
+CONSENT = "I have the client's consent or this is not a real person"
 
 
 class ConfidentialError(ValidationError):

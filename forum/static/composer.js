@@ -42,13 +42,11 @@
         return response.json();
       })
       .then(function (draft) {
-        draftStatus(form, draft.updated_at
-          ? forumText("draft_saved_at", "Draft saved at {time}.").replace("{time}", clock())
-          : forumText("draft_empty", "The form is empty, so no draft is kept."));
+        draftStatus(form, draft.updated_at ? "Draft saved at " + clock() + "."
+                                           : "The form is empty, so no draft is kept.");
       })
       .catch(function () {
-        draftStatus(form, forumText("draft_failed",
-          "The draft could not be saved just now; try again in a moment."));
+        draftStatus(form, "The draft could not be saved just now; use Save draft to try again.");
       });
   }
 
@@ -68,12 +66,12 @@
       if (title && titleInput) title.textContent = titleInput.value;
       panel.hidden = false;
       if (!result.ok) {
-        body.textContent = result.data.error ? result.data.error.message : forumText("no_preview", "No preview.");
+        body.textContent = result.data.error ? result.data.error.message : "No preview.";
       } else if (result.data.html) {
         body.innerHTML = result.data.html;  // sanitized by the server (forum/markup.py)
       } else {
         body.innerHTML = '<p class="empty"></p>';
-        body.firstChild.textContent = forumText("preview_empty", "Nothing to preview yet.");
+        body.firstChild.textContent = "Nothing to preview yet.";
       }
       body.focus();
       window.forum.announce("Preview updated.");
@@ -133,18 +131,16 @@
       note.setAttribute("data-replying-to", "");
       form.insertBefore(note, form.querySelector(".field"));
     }
-    var parts = forumText("in_reply_to", "In reply to {contribution}.").split("{contribution}");
-    note.textContent = parts[0];
+    note.textContent = "In reply to ";
     var back = document.createElement("a");
     back.href = "#reply-" + replyId;
-    back.textContent = forumText("someones_contribution", "{name}’s contribution")
-      .replace("{name}", link.getAttribute("data-reply-author"));
+    back.textContent = link.getAttribute("data-reply-author") + "’s contribution";
     note.appendChild(back);
-    note.appendChild(document.createTextNode((parts[1] || "") + " "));
+    note.appendChild(document.createTextNode(". "));
     var cancel = document.createElement("button");
     cancel.type = "button";
     cancel.className = "link-button";
-    cancel.textContent = forumText("dont_reply", "Don’t reply to it");
+    cancel.textContent = "Don’t reply to it";
     cancel.addEventListener("click", function () {
       form.elements.namedItem("reply_to").value = "";
       note.remove();

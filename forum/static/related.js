@@ -44,8 +44,7 @@
             if (!list.children.length) {
               var none = document.createElement("li");
               none.className = "empty";
-              none.textContent = forumText("no_title_match", "No thread title contains “{words}”.")
-                .replace("{words}", text);
+              none.textContent = "No thread title contains “" + text + "”.";
               list.appendChild(none);
             }
           });

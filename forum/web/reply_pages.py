@@ -13,7 +13,6 @@ from forum.web.discussion_common import login_required, prompt_choices, reply_ur
 from forum.web.discussion_forms import EditReplyForm, ReasonForm, TagsForm
 from forum.web.forms import attach_error, form_status
 from forum.web.routes import Routes
-from forum.i18n import gettext as _
 
 routes = Routes()
 
@@ -41,7 +40,7 @@ def edit_reply(reply_id):
         except ForumError as error:
             status = attach_error(form, error)
         else:
-            flash(_('Your changes are saved.'), "success")
+            flash("Your changes are saved.", "success")
             return redirect(reply_url(actor, reply))
     return render_template("forum/edit_reply.html", form=form, reply=reply), status
 
@@ -61,7 +60,7 @@ def delete_reply(reply_id):
     form = ReasonForm()
     if request.method == "POST":
         reply = reply_service.delete_reply(actor, reply_id, reason=form.reason.data)
-        flash(_('The contribution is deleted.'), "info")
+        flash("The contribution is deleted.", "info")
         thread = thread_service.get_thread(actor, reply.thread_id)
         return redirect(thread_url(thread.id, slug=thread.slug))
     reply = reply_service.reply_for_editing(actor, reply_id)
@@ -75,7 +74,7 @@ def restore_reply(reply_id):
     actor = current_actor()
     form = ReasonForm()
     reply = reply_service.restore_reply(actor, reply_id, reason=form.reason.data)
-    flash(_('The contribution is restored.'), "success")
+    flash("The contribution is restored.", "success")
     return redirect(reply_url(actor, reply))
 
 
@@ -102,7 +101,7 @@ def _tags_page(title, load, save, back):
         except ForumError as error:
             status = attach_error(form, error)
         else:
-            flash(_('Tags saved.'), "success")
+            flash("Tags saved.", "success")
             return redirect(back(actor, current))
     return render_template("forum/edit_tags.html", form=form, title=title, item=current), status
 
