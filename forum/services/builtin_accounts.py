@@ -53,7 +53,7 @@ def validate_password(password, confirm=None):
 def create_account(name, password, role="member", confirm=None):
     """Create an account; refuses taken names, short passwords and unknown roles (a bad name
     and a bad password are reported together)."""
-    name, _ = collect(lambda: validate_name(name), lambda: validate_password(password, confirm))
+    name, _password = collect(lambda: validate_name(name), lambda: validate_password(password, confirm))
     if role not in ROLES:
         raise ValidationError(f"Role must be one of {', '.join(ROLES)}.", field="role")
     with atomic() as db_session:

@@ -4,12 +4,12 @@ from playwright.sync_api import expect
 
 def test_search_then_follow_a_tag_page(page, demo_thread):
     page.goto("/")
-    page.get_by_role("link", name="Search").click()
+    page.get_by_role("link", name="Search", exact=True).click()
     page.get_by_label('Words or "an exact phrase"').fill("intake notes")
     page.get_by_role("button", name="Search").click()
     hit = page.locator(".search-hit", has=page.get_by_role("link", name=demo_thread["title"])).first
     expect(hit.locator("mark").first).to_have_text("intake", ignore_case=True)
-    hit.get_by_role("link").click()
+    hit.get_by_role("link", name=demo_thread["title"]).click()  # the hit also links its author
     expect(page.get_by_role("heading", level=1)).to_have_text(demo_thread["title"])
 
     page.locator(".reply").nth(1).get_by_role("link", name="#goal setting").click()
