@@ -53,6 +53,7 @@ NOT_CONTENT = {
     "forum.import_articles", "forum.members", "forum.flag_queue", "forum.broken_links",
     "forum.moderation_log", "forum.reply_history", "forum.static", "static",
     "forum.confidential_scan", "forum.community", "forum.member_suggestions", "forum.email_settings",
+    "forum.healthz", "forum.flag_reply_form", "forum.flag_thread_form",
     "forum.unsubscribe", "forum.verify_email", "forum_api.get_notification_settings",
     "forum_api.me", "forum_api.list_flags", "forum_api.moderation_log",
     "forum_api.openapi_document", "forum_api.unknown", "forum_api.get_member_follow",
