@@ -14,10 +14,25 @@ from forum.redis_store import redis_store
 OUTAGE_RETRY_AFTER = 30  # seconds a client is asked to wait while the database is away
 
 
+# SQLSTATEs of a lost or refused link: class 08 (connection exception), and the server
+# shutting down or starting up (57P01 admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now)
+_OUTAGE_STATES = ("08", "57P01", "57P02", "57P03")
+
+
 def database_unreachable(error):
-    """True for errors that mean the database did not answer (down, restarting, link lost)."""
-    return isinstance(error, OperationalError) or (
-        isinstance(error, DBAPIError) and error.connection_invalidated)
+    """True for errors that mean the database did not answer (down, restarting, link lost).
+
+    Other operational errors (a full or broken disk, a lock timeout) are not an outage: they
+    stay 500s, so they are logged as faults and never hidden behind "try again shortly"."""
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    state = getattr(error.orig, "sqlstate", None)
+    if state:
+        return state.startswith(_OUTAGE_STATES)
+    # psycopg raises OperationalError without a SQLSTATE when it cannot connect at all
+    return isinstance(error, OperationalError) and type(error.orig).__module__.startswith("psycopg")
 
 
 def forget_failed_transaction():
