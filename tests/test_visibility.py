@@ -31,6 +31,8 @@ CONTENT = {
     "forum.reply_tags": ["/replies/{r}/tags"],
     "forum.delete_reply": ["/replies/{r}/delete"],
     "forum.goto_reply": ["/replies/{r}"],
+    "forum.flag_reply_form": ["/replies/{other_r}/flag"],
+    "forum.flag_thread_form": ["/threads/{other_t}/flag"],
     "forum_api.list_threads": ["/api/threads", "/api/threads?tag=listening"],
     "forum_api.get_thread": ["/api/threads/{t}"],
     "forum_api.list_replies": ["/api/threads/{t}/replies"],
@@ -53,7 +55,7 @@ NOT_CONTENT = {
     "forum.import_articles", "forum.members", "forum.flag_queue", "forum.broken_links",
     "forum.moderation_log", "forum.reply_history", "forum.static", "static",
     "forum.confidential_scan", "forum.community", "forum.member_suggestions", "forum.email_settings",
-    "forum.healthz", "forum.flag_reply_form", "forum.flag_thread_form",
+    "forum.healthz",
     "forum.unsubscribe", "forum.verify_email", "forum_api.get_notification_settings",
     "forum_api.me", "forum_api.list_flags", "forum_api.moderation_log",
     "forum_api.openapi_document", "forum_api.unknown", "forum_api.get_member_follow",
@@ -73,6 +75,9 @@ def board(make_user, actor_for):
     thread = threads.start_thread(actor_for(ben), "What opens up a resistant client?",
                                   prompts="Trust: Build rapport first", tags="listening")
     mine = replies.add_reply(actor_for(ben), thread.id, "Mirror their words.", tags="listening")
+    theirs = replies.add_reply(actor_for(ana), thread.id, "Ask what they want.", tags="listening")
+    open_thread = threads.start_thread(actor_for(ana), "How do you close a session warmly?",
+                                       tags="listening")
     hidden = replies.add_reply(actor_for(ana), thread.id, "Name the client zanzibarhidden.",
                                tags="listening")
     moderation.hide_reply(moderator, hidden.id, reason="Client named")
@@ -83,6 +88,7 @@ def board(make_user, actor_for):
                                 tags="listening")
     moderation.hide_thread(moderator, gone.id, reason="Client named")
     return {"ben": ben, "t": thread.id, "slug": thread.slug, "r": mine.id,
+            "other_r": theirs.id, "other_t": open_thread.id,
             "ana": actor_for(ana).require_member().id, "a": actor_for(ana).member_id}
 
 
