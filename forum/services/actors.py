@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from forum.database import session
 from forum.errors import Forbidden, Unauthorized
 from forum.models import Member
+from forum.i18n import gettext as _
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Actor:
     def require_member(self):
         """The Member row for a signed-in user, created on first use; 401 for anonymous."""
         if self.user_key is None:
-            raise Unauthorized("Please log in first.")
+            raise Unauthorized(_('Please log in first.'))
         member = self.existing_member()
         if member is None:
             member = create_member(self.user_key, self.display_name)
@@ -59,15 +60,14 @@ class Actor:
         elif self.display_name and not member.name_chosen:
             rename_member(member, self.display_name)
         if member.is_banned:
-            raise Forbidden("You are banned from the forum: you can read, but not post, rate "
-                            "or flag.")
+            raise Forbidden(_('You are banned from the forum: you can read, but not post, rate or flag.'))
         return member
 
     def require_moderator(self):
         """The Member row of a moderator; 401 for anonymous users, 403 for members."""
         member = self.require_member()
         if not self.can_moderate:
-            raise Forbidden("Only moderators can do this.")
+            raise Forbidden(_('Only moderators can do this.'))
         return member
 
 

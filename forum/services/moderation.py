@@ -10,6 +10,7 @@ from forum.services import notification_kinds
 from forum.services.audit import log_action
 from forum.services.replies import adjust_thread_counters
 from forum.services.threads import Page
+from forum.i18n import gettext as _
 
 REASON_MAX = 500
 LOG_PER_PAGE = 50
@@ -30,22 +31,22 @@ def clean_reason(reason, required=False):
     """The trimmed reason text, or a ValidationError when it is required and empty or too long."""
     reason = markup.clean_line(reason)
     if required and not reason:
-        raise ValidationError("Give a reason: other moderators will read it.", field="reason")
+        raise ValidationError(_('Give a reason: other moderators will read it.'), field="reason")
     if len(reason) > REASON_MAX:
-        raise ValidationError(f"A reason has at most {REASON_MAX} characters.", field="reason")
+        raise ValidationError(_('A reason has at most %(reason_max)s characters.', reason_max=REASON_MAX), field="reason")
     return reason
 
 
 def _thread_for_update(thread_id):
     """The thread row, or NotFound."""
-    return get_or_not_found(Thread, thread_id, "That thread does not exist.")
+    return get_or_not_found(Thread, thread_id, _("That thread does not exist."))
 
 
 def _reply_for_update(reply_id):
     """The reply row, or NotFound."""
     reply = session().get(Reply, reply_id)
     if reply is None or reply.is_deleted:
-        raise NotFound("That contribution does not exist.")
+        raise NotFound(_('That contribution does not exist.'))
     return reply
 
 

@@ -10,8 +10,9 @@ from forum.database import atomic, session
 from forum.errors import Conflict, NotFound, ValidationError
 from forum.models import Member, Rating, RatingTotal, Reply, Thread, utcnow
 from forum.services import notification_kinds
-from forum.services.permissions import NOUN, rating_refusal, unrating_refusal
+from forum.services.permissions import GONE, rating_refusal, unrating_refusal
 from forum.services.visibility import live_reply
+from forum.i18n import gettext as _
 
 TARGET_KINDS = ("thread", "reply")
 STARS_MIN, STARS_MAX = 1, 5
@@ -156,14 +157,14 @@ def summary_of(count, total, mine=None, mean=None):
 def _check_kind(target_kind):
     """Refuse target kinds other than "thread" and "reply"."""
     if target_kind not in TARGET_KINDS:
-        raise ValidationError("Only threads and contributions can be rated.", field="target")
+        raise ValidationError(_('Only threads and contributions can be rated.'), field="target")
 
 
 def _load_target(db_session, actor, target_kind, target_id, check=rating_refusal):
     """The Thread or Reply that passes `check` (a permissions refusal), or its ForumError."""
     item = db_session.get(_MODELS[target_kind], target_id)
     if item is None:
-        raise NotFound(f"That {NOUN[target_kind]} does not exist.")
+        raise NotFound(GONE[target_kind])
     thread = item if target_kind == "thread" else db_session.get(Thread, item.thread_id)
     refusal = check(actor, target_kind, item, thread)
     if refusal is not None:
@@ -246,7 +247,7 @@ def rate(actor, target_kind, target_id, stars):
                     item.id if target_kind == "reply" else None, rating_id, member.id)
                 break
         else:
-            raise Conflict("Your rating is being changed by another request; try again.")
+            raise Conflict(_('Your rating is being changed by another request; try again.'))
         result = summary_of(*figures, mine=stars)
     return result
 

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from cachetools import LRUCache
 from flask import current_app, g, request
+from flask_babel import get_locale, get_timezone
 from markupsafe import Markup
 
 from forum.redis_store import redis_store
@@ -73,6 +74,8 @@ class CardData(NamedTuple):
     rating: tuple  # (count, sum of stars): the figures line without the viewer's own stars
     outcomes: object  # services.outcomes.OutcomeFigures: "tried by N, worked for M"
     script_root: str  # where the site is mounted: every link starts there
+    locale: str  # the viewer's language: the card's words and date formats (#22)
+    time_zone: str  # the viewer's time zone: the card's times (#22)
 
 
 def card_data(reply, show_prompt=True, show_thread=False, script_root=None):
@@ -99,6 +102,7 @@ def card_data(reply, show_prompt=True, show_thread=False, script_root=None):
         rating=(reply.rating_count or 0, reply.rating_sum or 0),
         outcomes=None if deleted else outcome_service.figures(reply),
         script_root=script_root,
+        locale=str(get_locale()), time_zone=str(get_timezone()),
     )
 
 

@@ -11,6 +11,7 @@ from forum.services.replies import BODY_MAX
 from forum.urls import url_for
 from forum.web.context import current_actor
 from forum.web.routes import Routes
+from forum.i18n import gettext as _
 
 TEXT_FIELDS = ("title", "lead", "prompts", "call_to_action", "body")
 REPLACE = "confidential_replace"
@@ -99,5 +100,6 @@ def confidential_flag(kind, item_id):
         abort(404)
     flag = confidentiality_scan.send_to_queue(current_actor(), kind, item_id,
                                               request.form.get("reason", ""))
-    flash("Sent to the flag queue." if flag else "It is in the flag queue already.", "success")
+    flash(_("Sent to the flag queue.") if flag else _("It is in the flag queue already."),
+          "success")
     return redirect(url_for("forum.confidential_scan", before=request.form.get("before") or None))

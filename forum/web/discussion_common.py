@@ -8,6 +8,7 @@ from forum.services import replies as reply_service
 from forum.urls import url_for
 from forum.web.blueprint import render_error
 from forum.web.context import current_actor, forum_login_url
+from forum.i18n import gettext as _
 
 
 def login_needed(next_url, message="Please log in first."):
@@ -42,7 +43,7 @@ def thread_url(thread_id, anchor="", slug=None):
 
 def prompt_choices(form, prompts):
     """Offer a thread's prompts in a form's "Answers prompt" select."""
-    form.prompt.choices = [SelectChoice("", "No particular prompt")] + [
+    form.prompt.choices = [SelectChoice("", _("No particular prompt"))] + [
         SelectChoice(str(p.position), f"{p.position + 1}. {p.label}") for p in prompts]
     return form
 
