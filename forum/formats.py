@@ -12,7 +12,6 @@ from forum.errors import ValidationError
 from forum.i18n import translations_everywhere
 from forum.i18n import format_number
 from forum.i18n import gettext as _
-from forum.i18n import gettext as _
 
 MAX_BYTES = 5 * 1024 * 1024
 # Planning an import validates every contribution: 20,000 lines take about a second at most.

@@ -15,7 +15,6 @@ from forum.services.threads import Page
 from forum.services.visibility import can_see, visible_thread
 from forum.i18n import gettext as _
 from forum.i18n import lazy_gettext as _lazy
-from forum.i18n import gettext as _
 
 REASON_LABELS = {
     "spam": _lazy("Spam"),

@@ -101,7 +101,7 @@ def flags_resolved(flags, action, resolver, thread_id, reply_id):
 
 def moderation_parts(notice):
     """(what the moderator did, the reason) from a moderation notice's detail."""
-    action, _, reason = (notice.detail or "").partition("|")
+    action, _sep, reason = (notice.detail or "").partition("|")
     return str(MODERATION_TEXT.get(action, MODERATION_OTHER)), reason
 
 

@@ -13,7 +13,6 @@ from forum.services import notification_kinds
 from forum.services.audit import log_action
 from forum.services.visibility import can_see, live_reply, live_thread
 from forum.i18n import gettext as _
-from forum.i18n import gettext as _
 
 CATEGORY_MAX, TITLE_MAX, URL_MAX = 80, 200, 2000
 SUGGESTIONS = 5

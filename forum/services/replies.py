@@ -23,7 +23,6 @@ from forum.services.visibility import (
 from forum.i18n import format_number
 from forum.i18n import gettext as _
 from forum.i18n import lazy_gettext as _lazy
-from forum.i18n import gettext as _
 
 BODY_MAX = 20_000
 # Markdown parsing costs ~20 us a line: 20,000 one-character lines would take 0.3 s to render.
