@@ -10,12 +10,11 @@ from forum.services import threads as thread_service
 
 THREAD_PAGE_MAX = 6  # the issue's target, for visitors and for members who rated
 # members: one query more, for the watch control, the unread count, marking notices read and
-# the last visit (it also finds their Member row; services.notifications.visit_thread), one
+# the last visit (it also finds their Member row; services.notifications.visit_thread), and one
 # for their own "I'll try this" and reports with members' outcome notes
-# (services.outcomes.page_outcomes), one for their kept draft of a contribution
-# (services.drafts), and one for their language and time zone (services.preferences, once per
-# request); "N replies" on the cards cost none
-MEMBER_THREAD_PAGE_MAX = THREAD_PAGE_MAX + 4
+# (services.outcomes.page_outcomes), and one for their kept draft of a contribution
+# (services.drafts); "N replies" on the cards cost none
+MEMBER_THREAD_PAGE_MAX = THREAD_PAGE_MAX + 3
 BODY = ("When a client stalls I go back to their own words.\n\n- Reflect the exact phrase\n"
         "- Ask what changed since the goal was set\n- Agree one small step\n\nIt works. #{n}")
 

@@ -187,9 +187,8 @@ def test_thread_page_query_count_does_not_grow_with_replies(ana, actor_for, clie
         assert page.count('class="reply') >= n
         counts.append(queries[0])
     assert counts[0] == counts[1]
-    assert counts[1] <= 6 + 3 + 3, counts  # + ratings: viewer's stars, site mean, top contributors;
-    # + the member's own outcomes (services.outcomes), kept draft (services.drafts) and language
-    # and time zone (services.preferences)
+    assert counts[1] <= 6 + 3 + 2, counts  # + ratings: viewer's stars, site mean, top contributors;
+    # + the member's own outcomes (services.outcomes) and kept draft (services.drafts)
 
 
 def test_thread_list_and_tag_page_query_counts_are_fixed(ana, actor_for, client, app, db,

@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 
 from forum.database import session
 from forum.errors import Forbidden, Unauthorized
-from forum.models import Member
+from forum.models import Member, MemberPreference
 from forum.i18n import gettext as _
 
 
@@ -21,6 +21,8 @@ class Actor:
     host_profile: dict | None = None  # what the host's member_profile hook supplies
     _member: Member | None = field(default=None, repr=False)
     _looked_up: bool = field(default=False, repr=False)
+    _preference: MemberPreference | None = field(default=None, repr=False)
+    _preference_known: bool = field(default=False, repr=False)
 
     @property
     def is_authenticated(self):
@@ -33,15 +35,35 @@ class Actor:
         return self.is_moderator or self.is_admin
 
     def existing_member(self):
-        """The Member row if it exists already (one query per request at most), else None."""
+        """The Member row if it exists already (one query per request at most, which also
+        brings their language and time zone), else None."""
         if not self._looked_up and self.user_key is not None:
-            self._member = session().scalar(select(Member).where(Member.user_key == self.user_key))
-            self._looked_up = True
+            self._look_up()
         return self._member
 
-    def remember_member(self, member):
-        """Keep the Member row (or None) that a query fetched along with other data."""
+    def preference(self):
+        """The member's MemberPreference row (language, time zone), or None: from the query
+        that found their Member row, so choosing the page's language costs no query of its own."""
+        if not self._preference_known and self.user_key is not None:
+            self._look_up()
+        return self._preference
+
+    def _look_up(self):
+        """Member row and preference row in one query."""
+        row = session().execute(with_preference().where(Member.user_key == self.user_key)).first()
+        self.remember_member(*(row if row is not None else (None, None)))
+
+    def remember_member(self, member, preference=...):
+        """Keep the Member row (or None) that a query fetched along with other data, and the
+        preference row when that query brought it (see with_preference)."""
         self._member, self._looked_up = member, True
+        if member is None or preference is not ...:
+            self._preference = preference if member is not None else None
+            self._preference_known = True
+
+    def remember_preference(self, preference):
+        """Keep the member's preference row after they changed it."""
+        self._preference, self._preference_known = preference, True
 
     @property
     def member_id(self):
@@ -72,6 +94,13 @@ class Actor:
 
 
 ANONYMOUS = Actor()
+
+
+def with_preference(*columns):
+    """select(Member, MemberPreference, *columns): a query on Member that also brings the
+    member's preference row (None when they never chose); give both to Actor.remember_member."""
+    return (select(Member, MemberPreference, *columns).select_from(Member)
+            .outerjoin(MemberPreference, MemberPreference.member_id == Member.id))
 
 
 def create_member(user_key, display_name):

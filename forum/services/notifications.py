@@ -23,6 +23,7 @@ from forum.models import (
     ThreadWatch, Timestamp, utcnow,
 )
 from forum.services import notification_kinds, thread_visits
+from forum.services.actors import with_preference
 from forum.services.following import DEFAULT_LEVEL, watch_by_default, watch_level_query
 from forum.services.paging import slice_before
 from forum.services.visibility import mark_shown_content, visible_notices
@@ -190,15 +191,17 @@ def visit_thread(actor, thread_id, last_activity_at=None):
     unread = Notification.read_at.is_(None)
     total = _shown(actor, select(func.count(Notification.id)), Member.id).where(unread)
     here = total.where(Notification.thread_id == thread_id)
-    row = session().execute(select(
-        Member, total.scalar_subquery(), here.scalar_subquery(),
+    row = session().execute(with_preference(
+        total.scalar_subquery(), here.scalar_subquery(),
         watch_level_query(Member.id, thread_id), thread_visits.seen_at_query(Member.id, thread_id))
         .where(Member.user_key == actor.user_key)).first()
-    actor.remember_member(row[0] if row else None)
+    actor.remember_member(*(row[:2] if row else (None, None)))  # and the page's language
     if row is None:  # a member who never acted has no notices yet
         return ThreadVisit(thread_id, DEFAULT_LEVEL, 0, 0)
-    moved = row[4] is None or (last_activity_at is not None and last_activity_at > row[4])
-    return ThreadVisit(thread_id, row[3] or DEFAULT_LEVEL, row[2], row[1] - row[2], moved)
+    _member, _preference, total_unread, here_unread, level, seen_at = row
+    moved = seen_at is None or (last_activity_at is not None and last_activity_at > seen_at)
+    return ThreadVisit(thread_id, level or DEFAULT_LEVEL, here_unread, total_unread - here_unread,
+                       moved)
 
 
 def finish_visit(actor, visit):

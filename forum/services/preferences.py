@@ -13,11 +13,11 @@ TIME_ZONES = pytz.common_timezones  # the ones worth offering; any IANA name is 
 
 
 def preference_of(actor):
-    """The actor's MemberPreference row, or None (visitors, members who never chose)."""
+    """The actor's MemberPreference row, or None (visitors, members who never chose); found by
+    the query that finds their Member row (Actor.preference), so no query of its own."""
     if not actor.is_authenticated:
         return None
-    return session().scalar(select(MemberPreference).join(
-        Member, Member.id == MemberPreference.member_id).where(Member.user_key == actor.user_key))
+    return actor.preference()
 
 
 def preference_for(member_id):
@@ -59,4 +59,5 @@ def save_preferences(actor, language, time_zone):
             row = MemberPreference(member_id=member.id)
             db_session.add(row)
         row.language, row.time_zone, row.updated_at = language, time_zone, utcnow()
+    actor.remember_preference(row)
     return row

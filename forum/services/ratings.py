@@ -10,6 +10,7 @@ from forum.database import atomic, session
 from forum.errors import Conflict, NotFound, ValidationError
 from forum.models import Member, Rating, RatingTotal, Reply, Thread, utcnow
 from forum.services import notification_kinds
+from forum.services.actors import with_preference
 from forum.services.permissions import GONE, rating_refusal, unrating_refusal
 from forum.services.visibility import live_reply
 from forum.i18n import gettext as _
@@ -282,13 +283,13 @@ def viewer_ratings(actor, thread_id=None, reply_ids=None):
         wanted = or_(Rating.thread_id == thread_id,
                      Rating.reply_id.in_(select(Reply.id).where(Reply.thread_id == thread_id)))
     rows = session().execute(
-        select(Member, Rating.thread_id, Rating.reply_id, Rating.stars)
+        with_preference(Rating.thread_id, Rating.reply_id, Rating.stars)
         .outerjoin(Rating, and_(Rating.member_id == Member.id, wanted))
         .where(Member.user_key == actor.user_key)
     ).all()
-    actor.remember_member(rows[0][0] if rows else None)
+    actor.remember_member(*(rows[0][:2] if rows else (None, None)))
     return {("thread", t) if t is not None else ("reply", r): stars
-            for _member, t, r, stars in rows if stars is not None}
+            for _member, _preference, t, r, stars in rows if stars is not None}
 
 
 def top_contributors(thread_id, limit=5):
