@@ -125,10 +125,29 @@ def locale_tag(locale=None):
     return str(locale).replace("_", "-")
 
 
+# English (the source language, no region) keeps the forum's own formats from before it was
+# translated: day first and a 24-hour clock ("5 Mar 2026, 14:03"), which also read well
+# in English outside the United States. A region ("en_US") gets Babel's formats for it.
+ENGLISH_PATTERNS = {"when": "d MMM y, HH:mm", "date": "d MMM y", "day": "d MMM"}
+
+
+def _reader_locale():
+    """The locale dates and numbers are written in: the request's, else English."""
+    return get_locale() or Locale(SOURCE_LANGUAGE)
+
+
+def _english(locale):
+    """Whether the forum's own English formats apply (English without a region)."""
+    return locale.language == SOURCE_LANGUAGE and not locale.territory
+
+
 def format_when(moment):
     """A moment as the reader reads dates, in their time zone ("5. März 2026, 14:03")."""
-    locale = get_locale() or Locale(SOURCE_LANGUAGE)
+    locale = _reader_locale()
     moment = to_user_timezone(moment)
+    if _english(locale):
+        return dates.format_datetime(moment, ENGLISH_PATTERNS["when"], tzinfo=moment.tzinfo,
+                                     locale=locale)
     return dates.get_datetime_format("medium", locale).format(
         dates.format_time(moment, "short", locale=locale),
         dates.format_date(moment, "medium", locale=locale))
@@ -136,12 +155,17 @@ def format_when(moment):
 
 def format_date(day):
     """A calendar date as the reader writes it (no time, no time zone)."""
-    return dates.format_date(day, "medium", locale=get_locale() or SOURCE_LANGUAGE)
+    locale = _reader_locale()
+    return dates.format_date(day, ENGLISH_PATTERNS["date"] if _english(locale) else "medium",
+                             locale=locale)
 
 
 def format_skeleton_day(day):
     """Day and short month as the reader writes them ("5 Mar", "5. März"), for chart labels."""
-    return dates.format_skeleton("MMMd", day, locale=get_locale() or SOURCE_LANGUAGE)
+    locale = _reader_locale()
+    if _english(locale):
+        return dates.format_date(day, ENGLISH_PATTERNS["day"], locale=locale)
+    return dates.format_skeleton("MMMd", day, locale=locale)
 
 
 def format_number(number, digits=None):

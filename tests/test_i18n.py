@@ -183,7 +183,7 @@ def test_english_stays_the_default_with_its_own_plurals(client, make_user, actor
     reply_service.add_reply(actor, thread.id, "With one question about the next step.")
     page = client.get("/community/").text
     assert '<html lang="en" dir="ltr"' in page and "1 contribution" in page
-    assert re.search(r"[A-Z][a-z]{2} \d{1,2}, \d{4}", page)  # "Mar 5, 2026, 9:30 AM"
+    assert re.search(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}", page)  # "5 Mar 2026, 09:30"
 
 
 def test_writing_to_a_member_uses_their_language_and_time_zone(app, german_member, german_thread):
@@ -197,7 +197,7 @@ def test_writing_to_a_member_uses_their_language_and_time_zone(app, german_membe
             assert gettext("Share your experience") == "Teile deine Erfahrung"
             assert format_when(moment) == "05.03.2026, 10:30"
         with speaking_to(None, None):
-            assert format_when(moment) == "Mar 5, 2026, 9:30\u202fAM"  # CLDR narrow space
+            assert format_when(moment) == "5 Mar 2026, 09:30"  # English as before Babel
 
 
 def test_cached_pages_and_cards_follow_the_readers_language(app, german_thread):
