@@ -51,8 +51,8 @@ translations: $(STAMP)
 	mkdir -p build
 	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k lazy_ngettext:1,2 -k _lazy \
 		--no-location --sort-output --project=coaching-forum -o build/forum.pot .
-	$(BIN)/pybabel update -q -i build/forum.pot -d forum/translations -D forum \
-		--no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel -q update -i build/forum.pot -d forum/translations -D forum \
+		--no-fuzzy-matching --ignore-obsolete --width 100
 	for po in forum/translations/*/LC_MESSAGES/forum.po; do \
 		$(BIN)/pybabel compile --statistics -D forum -i $$po -o build/forum.mo || exit 1; done
 
