@@ -112,5 +112,5 @@ def unknown(anything):
     allowed = _real_methods()
     if allowed:
         raise MethodNotAllowed(valid_methods=allowed,
-                               description="That address does not accept this method.")
-    raise HTTPNotFound("No such API endpoint.")
+                               description=_("That address does not accept this method."))
+    raise HTTPNotFound(_("No such API endpoint."))

@@ -92,7 +92,7 @@ def set_verified(actor, credential_id, verified, reason="", member_id=None):
         raise Forbidden(_('Only moderators can verify credentials.'))
     reason = clean_reason(reason)
     with atomic():
-        credential = get_or_not_found(Credential, credential_id, "That credential does not exist.")
+        credential = get_or_not_found(Credential, credential_id, _("That credential does not exist."))
         if member_id is not None and credential.member_id != member_id:
             raise NotFound(_('That credential does not exist.'))
         if credential.member_id == moderator.id:

@@ -8,6 +8,7 @@ from sqlalchemy import String, case, func, literal, select
 
 from forum.database import atomic, session
 from forum.errors import ValidationError
+from forum.i18n import gettext as _
 from forum.i18n import lazy_gettext as _lazy
 from forum.models import DIGEST_EVERY, EMAIL_MODES, EmailPreference, EmailSetting, Member
 
@@ -66,11 +67,13 @@ def settings_for(actor):
 
 def _check(kinds, digest):
     """Raise one ValidationError naming every bad kind or mode, and a bad digest choice."""
-    problems = [f"{kind!r} is not a notification kind" for kind in kinds if kind not in KINDS]
-    problems += [f"{kind}: choose {', '.join(EMAIL_MODES)}" for kind, mode in kinds.items()
-                 if kind in KINDS and mode not in EMAIL_MODES]
+    problems = [_("%(kind)s is not a notification kind", kind=repr(kind))
+                for kind in kinds if kind not in KINDS]
+    problems += [_("%(kind)s: choose %(choices)s", kind=kind, choices=", ".join(EMAIL_MODES))
+                 for kind, mode in kinds.items() if kind in KINDS and mode not in EMAIL_MODES]
     if digest is not None and digest not in DIGEST_EVERY:
-        problems.append(f"digest: choose {', '.join(DIGEST_EVERY)}")
+        problems.append(_("%(kind)s: choose %(choices)s", kind="digest",
+                          choices=", ".join(DIGEST_EVERY)))
     if problems:
         raise ValidationError("; ".join(problems) + ".",
                               field="digest" if problems[-1].startswith("digest") else "kinds")

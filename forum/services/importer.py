@@ -79,9 +79,9 @@ class ConfidentialImport(ForumError):
     code = "confidential"
 
     def __init__(self, lines, blocked):
-        advice = ("This site refuses such text (FORUM_CONFIDENTIALITY=block)." if blocked else
-                  "Replace them with stand-ins, or allow confidential details to import anyway "
-                  "(the threads then go to the moderators' queue).")
+        advice = (_("This site refuses such text (FORUM_CONFIDENTIALITY=block).") if blocked else
+                  _("Replace them with stand-ins, or allow confidential details to import anyway "
+                    "(the threads then go to the moderators' queue)."))
         super().__init__("\n".join(lines + [advice]), field="text")
         self.lines, self.blocked = lines, blocked
 

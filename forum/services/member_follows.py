@@ -6,15 +6,16 @@ from forum.errors import Unauthorized, ValidationError
 from forum.models import Member, MemberFollow, Thread, utcnow
 from forum.services.visibility import visible_threads
 from forum.i18n import gettext as _
+from forum.i18n import lazy_gettext as _lazy
 
 FOLLOWED_MAX = 500  # members listed on the Following page
 RECENT_THREADS = 20  # a member's newest threads on their page
-MEMBER_GONE = "That member does not exist."
+MEMBER_GONE = _lazy("That member does not exist.")
 
 
 def get_member(member_id):
     """The member with this id, or NotFound."""
-    return get_or_not_found(Member, member_id, MEMBER_GONE)
+    return get_or_not_found(Member, member_id, str(MEMBER_GONE))
 
 
 def follows_member(actor, member):

@@ -11,18 +11,19 @@ from forum.services.audit import log_action
 from forum.services.replies import adjust_thread_counters
 from forum.services.threads import Page
 from forum.i18n import gettext as _
+from forum.i18n import lazy_gettext as _lazy
 
 REASON_MAX = 500
 LOG_PER_PAGE = 50
 
 # action name -> (column, new value, message when it already has that value)
 THREAD_SWITCHES = {
-    "pin": ("is_pinned", True, "This thread is already pinned."),
-    "unpin": ("is_pinned", False, "This thread is not pinned."),
-    "lock": ("is_locked", True, "This thread is already locked."),
-    "unlock": ("is_locked", False, "This thread is not locked."),
-    "hide": ("is_hidden", True, "This thread is already hidden."),
-    "restore": ("is_hidden", False, "This thread is not hidden."),
+    "pin": ("is_pinned", True, _lazy("This thread is already pinned.")),
+    "unpin": ("is_pinned", False, _lazy("This thread is not pinned.")),
+    "lock": ("is_locked", True, _lazy("This thread is already locked.")),
+    "unlock": ("is_locked", False, _lazy("This thread is not locked.")),
+    "hide": ("is_hidden", True, _lazy("This thread is already hidden.")),
+    "restore": ("is_hidden", False, _lazy("This thread is not hidden.")),
 }
 REASON_REQUIRED = ("hide",)
 
@@ -56,7 +57,7 @@ def apply_thread_switch(member, thread_id, action, reason=""):
     reason = clean_reason(reason, required=action in REASON_REQUIRED)
     thread = _thread_for_update(thread_id)
     if getattr(thread, column) == value:
-        raise Conflict(unchanged)
+        raise Conflict(str(unchanged))
     setattr(thread, column, value)
     if column == "is_hidden":
         thread.hidden_reason = reason if value else None
@@ -91,8 +92,8 @@ def apply_reply_visibility(member, reply_id, hidden, reason=""):
     reason = clean_reason(reason, required=hidden)
     reply = _reply_for_update(reply_id)
     if reply.is_hidden == hidden:
-        raise Conflict("This contribution is already hidden." if hidden
-                       else "This contribution is not hidden.")
+        raise Conflict(_("This contribution is already hidden.") if hidden
+                       else _("This contribution is not hidden."))
     before = {"is_hidden": reply.is_hidden, "hidden_reason": reply.hidden_reason}
     reply.is_hidden = hidden
     reply.hidden_reason = reason if hidden else None

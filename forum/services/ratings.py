@@ -18,8 +18,14 @@ from forum.i18n import gettext as _
 TARGET_KINDS = ("thread", "reply")
 STARS_MIN, STARS_MAX = 1, 5
 NEUTRAL_MEAN = (STARS_MIN + STARS_MAX) / 2
-STARS_MESSAGE = f"Choose a whole number of stars from {STARS_MIN} to {STARS_MAX}."
 _MODELS = {"thread": Thread, "reply": Reply}
+
+
+def stars_message():
+    """The refusal of a number of stars out of range, in the reader's language."""
+    return _("Choose a whole number of stars from %(min)s to %(max)s.", min=STARS_MIN,
+             max=STARS_MAX)
+
 _COLUMNS = {"thread": Rating.thread_id, "reply": Rating.reply_id}
 # Each failed attempt means another request of the same member inserted and then removed its
 # rating in between; 3 attempts lost that race once in a loaded PostgreSQL run of four clients.
@@ -64,16 +70,16 @@ class Contributor:
 def parse_stars(value):
     """Whole stars from 1 to 5 from a form or JSON value, or a ValidationError on "stars"."""
     if isinstance(value, bool) or value is None:
-        raise ValidationError(STARS_MESSAGE, field="stars")
+        raise ValidationError(stars_message(), field="stars")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str):
         value = value.strip()
         if not value.isdecimal() or not value.isascii():
-            raise ValidationError(STARS_MESSAGE, field="stars")
+            raise ValidationError(stars_message(), field="stars")
         value = int(value)
     if not isinstance(value, int) or not STARS_MIN <= value <= STARS_MAX:
-        raise ValidationError(STARS_MESSAGE, field="stars")
+        raise ValidationError(stars_message(), field="stars")
     return value
 
 

@@ -103,7 +103,7 @@ def _check_position(position, size):
         raise ValidationError(_('A position is a whole number.'), field="position")
     if position < 0 or position >= size:
         raise ValidationError(
-            f"Choose a position from 1 to {size}." if size else "The list is empty.",
+            _("Choose a position from 1 to %(size)s.", size=size) if size else _("The list is empty."),
             field="position")
     return position
 
@@ -173,8 +173,8 @@ def move_link_by(actor, link_id, offset):
     actor.require_moderator()
     link = get_link(link_id)
     if not 0 <= link.position + offset < _count(link.thread_id):
-        raise ValidationError("This entry is already at the " +
-                              ("top." if offset < 0 else "bottom."), field="position")
+        raise ValidationError(_("This entry is already at the top.") if offset < 0
+                              else _("This entry is already at the bottom."), field="position")
     return move_link(actor, link_id, link.position + offset)
 
 

@@ -16,6 +16,7 @@ from forum.urls import url_for
 from forum.web.pages import refuse_impossible_ids
 from forum.i18n import gettext as _
 from forum.i18n import lazy_gettext as _lazy
+from forum.i18n import ngettext
 
 bp = Blueprint("forum", __name__, template_folder=str(resource_dir("templates")))
 STATIC_DIR = PACKAGE_DIR / "static"
@@ -66,8 +67,8 @@ def _wait_text():
         return None
     seconds = max(1, int(breached.reset_at - time.time()))  # as its Retry-After header
     if seconds < 90:
-        return f"{seconds} second{'' if seconds == 1 else 's'}"
-    return f"{math.ceil(seconds / 60)} minutes"
+        return ngettext("%(num)s second", "%(num)s seconds", seconds)
+    return ngettext("%(num)s minute", "%(num)s minutes", math.ceil(seconds / 60))
 
 
 def too_many_requests():

@@ -72,7 +72,7 @@ def replace_step(form):
 def confidentiality_check():
     """What may identify a client in a text being typed, as JSON (the server is the only judge)."""
     if not current_actor().is_authenticated:
-        return jsonify(error={"code": "unauthorized", "message": "Log in first."}), 401
+        return jsonify(error={"code": "unauthorized", "message": _("Log in first.")}), 401
     text = (request.get_json(silent=True) or {}).get("text")
     if not isinstance(text, str) or len(text) > BODY_MAX:
         return jsonify(error={"code": "invalid", "message":

@@ -84,7 +84,7 @@ def login():
             _start_session(account, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
         note_failed_login()
-        form.form_errors.append("That name and password do not match an account.")
+        form.form_errors.append(_("That name and password do not match an account."))
         status = 422
     return render_template("forum/login.html", form=form), status
 

@@ -113,7 +113,7 @@ def _tags_page(title, load, save, back):
 def reply_tags(reply_id):
     """Change a contribution's tags: its author or a moderator (logged)."""
     return _tags_page(
-        "Tags of a contribution",
+        _("Tags of a contribution"),
         lambda actor: reply_service.reply_for_editing(actor, reply_id),
         lambda actor, tags, reason: reply_service.set_reply_tags(actor, reply_id, tags, reason),
         reply_url)
@@ -125,7 +125,7 @@ def reply_tags(reply_id):
 def thread_tags(thread_id):
     """Change a thread's tags: its author or a moderator (logged)."""
     return _tags_page(
-        "Tags of the question",
+        _("Tags of the question"),
         lambda actor: thread_service.thread_for_tagging(actor, thread_id),
         lambda actor, tags, reason: thread_service.set_thread_tags(actor, thread_id, tags,
                                                                    reason),
