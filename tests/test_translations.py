@@ -1,5 +1,6 @@
 """The catalogues are complete: every marked string is translated in every shipped locale, and
 no text a person reads in a template is left unmarked."""
+import ast
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,36 @@ def test_the_audit_catches_unmarked_text(tmp_path):
                         "{% trans %}Marked too{% endtrans %}{{ pager(label='Some pages') }}"
                         "<button>{{ n }}</button>")
     assert unmarked(template) == ['title="Unmarked hint"', "Plain words", "'Some pages'"]
+
+
+def _binds_underscore(function):
+    """Lines where a function (not its nested functions or comprehensions) assigns to `_`."""
+    nested = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp,
+              ast.SetComp, ast.DictComp, ast.GeneratorExp)
+    found, todo = [], list(ast.iter_child_nodes(function))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, nested):
+            continue
+        if isinstance(node, ast.Name) and node.id == "_" and isinstance(node.ctx, ast.Store) or \
+                isinstance(node, ast.ExceptHandler) and node.name == "_":
+            found.append(node.lineno)
+        todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def test_no_function_shadows_the_gettext_underscore():
+    """`name, _ = ...` in a module that imports gettext as `_` makes every `_()` in that
+    function an UnboundLocalError: such throwaway names are spelled `_name` instead."""
+    shadowing = []
+    for path in sorted((ROOT / "forum").rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        if not any(isinstance(node, ast.ImportFrom) and any((a.asname or a.name) == "_"
+                                                            for a in node.names)
+                   for node in ast.walk(tree)):
+            continue
+        shadowing += [f"{path.relative_to(ROOT)}:{line} in {node.name}"
+                      for node in ast.walk(tree)
+                      if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+                      for line in _binds_underscore(node)]
+    assert shadowing == []
