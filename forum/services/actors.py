@@ -1,5 +1,6 @@
 """Who is acting: a host user seen through the forum's hooks, mapped to a Member row."""
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -8,6 +9,13 @@ from forum.database import session
 from forum.errors import Forbidden, Unauthorized
 from forum.models import Member, MemberPreference
 from forum.i18n import gettext as _
+
+
+class Preference(NamedTuple):
+    """A member's chosen language and time zone (None: not chosen), kept for one request."""
+
+    language: str | None
+    time_zone: str | None
 
 
 @dataclass
@@ -21,7 +29,7 @@ class Actor:
     host_profile: dict | None = None  # what the host's member_profile hook supplies
     _member: Member | None = field(default=None, repr=False)
     _looked_up: bool = field(default=False, repr=False)
-    _preference: MemberPreference | None = field(default=None, repr=False)
+    _preference: Preference | None = field(default=None, repr=False)
     _preference_known: bool = field(default=False, repr=False)
 
     @property
@@ -35,15 +43,13 @@ class Actor:
         return self.is_moderator or self.is_admin
 
     def existing_member(self):
-        """The Member row if it exists already (one query per request at most, which also
-        brings their language and time zone), else None."""
+        """The Member row if it exists already (one query per request at most), else None."""
         if not self._looked_up and self.user_key is not None:
             self._look_up()
         return self._member
 
     def preference(self):
-        """The member's MemberPreference row (language, time zone), or None: from the query
-        that found their Member row, so choosing the page's language costs no query of its own."""
+        """The member's Preference, or None: read by the query that finds their Member row."""
         if not self._preference_known and self.user_key is not None:
             self._look_up()
         return self._preference
@@ -54,16 +60,15 @@ class Actor:
         self.remember_member(*(row if row is not None else (None, None)))
 
     def remember_member(self, member, preference=...):
-        """Keep the Member row (or None) that a query fetched along with other data, and the
-        preference row when that query brought it (see with_preference)."""
+        """Keep the Member row (or None), and its MemberPreference row if the query brought it."""
         self._member, self._looked_up = member, True
         if member is None or preference is not ...:
-            self._preference = preference if member is not None else None
-            self._preference_known = True
+            self.remember_preference(preference if member is not None else None)
 
-    def remember_preference(self, preference):
-        """Keep the member's preference row after they changed it."""
-        self._preference, self._preference_known = preference, True
+    def remember_preference(self, row):
+        """Keep the language and time zone of a MemberPreference row (None: never chose)."""
+        self._preference = Preference(row.language, row.time_zone) if row is not None else None
+        self._preference_known = True
 
     @property
     def member_id(self):

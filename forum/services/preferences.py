@@ -13,8 +13,7 @@ TIME_ZONES = pytz.common_timezones  # the ones worth offering; any IANA name is 
 
 
 def preference_of(actor):
-    """The actor's MemberPreference row, or None (visitors, members who never chose); found by
-    the query that finds their Member row (Actor.preference), so no query of its own."""
+    """The actor's language and time zone, or None (visitors, members who never chose)."""
     if not actor.is_authenticated:
         return None
     return actor.preference()
