@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test e2e install bench bench-large docs clean
+.PHONY: run test e2e install bench bench-large docs translations clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -43,6 +43,18 @@ bench-large: $(STAMP)
 # Rewrite the settings table in docs/operations.md from forum/settings.py.
 docs: $(STAMP)
 	$(BIN)/python -m forum.settings_doc
+
+# Extract every marked string into build/forum.pot, merge it into each catalogue
+# (forum/translations/<locale>/LC_MESSAGES/forum.po), then compile each one to check it (the
+# forum itself reads the .po files, so no compiled file is kept).
+translations: $(STAMP)
+	mkdir -p build
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k lazy_ngettext:1,2 -k _lazy \
+		--no-location --sort-output --project=coaching-forum -o build/forum.pot .
+	$(BIN)/pybabel -q update -i build/forum.pot -d forum/translations -D forum \
+		--no-fuzzy-matching --ignore-obsolete --width 100
+	for po in forum/translations/*/LC_MESSAGES/forum.po; do \
+		$(BIN)/pybabel compile --statistics -D forum -i $$po -o build/forum.mo || exit 1; done
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

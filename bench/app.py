@@ -60,13 +60,16 @@ class Replay:
     render-only reference those calls must answer from memory like everything else. Jinja keeps
     the functions it resolved in cached template modules, so the wrappers go in before the first
     render and stay: calls about any other object (every real page) reach the original function.
+    Functions that take Jinja's context (the translation globals) are left alone: they answer
+    from the context, not from the data, and a plain wrapper would lose their context argument.
     """
 
     def __init__(self, app):
         self.values = {}
         self.recording = False
         originals = {name: fn for name, fn in app.jinja_env.globals.items()
-                     if callable(fn) and getattr(fn, "__module__", "").startswith("forum.")}
+                     if callable(fn) and getattr(fn, "__module__", "").startswith("forum.")
+                     and not hasattr(fn, "jinja_pass_arg")}
         app.jinja_env.globals.update(
             {name: self._wrap(name, fn) for name, fn in originals.items()})
 

@@ -1,4 +1,18 @@
 """Errors that services raise and views translate into messages and status codes."""
+from forum.i18n import lazy_gettext as _lazy
+
+# What a person reads for an HTTP error that no service explained (pages and the API alike).
+HTTP_MESSAGES = {
+    400: _lazy("The request could not be understood. If you sent a form, reload the page and "
+               "try again."),
+    401: _lazy("Please log in first."),
+    403: _lazy("You do not have permission to do that."),
+    404: _lazy("That page does not exist, or it was removed."),
+    405: _lazy("That address does not accept this kind of request."),
+    413: _lazy("That was too large to accept."),
+    429: _lazy("Too many requests in a short time. Nothing was saved."),
+    500: _lazy("Something went wrong on our side, and nothing was saved. Please try again."),
+}
 
 
 class ForumError(Exception):
@@ -8,6 +22,7 @@ class ForumError(Exception):
     code = "bad_request"
 
     def __init__(self, message, field=None, status=None, code=None):
+        message = str(message)  # a lazy translation, in the language of the request
         super().__init__(message)
         self.message = message
         self.field = field

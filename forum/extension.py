@@ -117,7 +117,7 @@ class Forum:
             is_admin=self.is_admin or (builtin_login.is_admin if builtin else (lambda user: False)),
         )
 
-        from forum import database, late_fit, limits, mail
+        from forum import database, late_fit, limits, locale_choice, mail
         from forum.api import register_api
         from forum.cli import forum_cli
         from forum.route_clashes import check_route_clashes
@@ -126,6 +126,7 @@ class Forum:
 
         register_pages(app, self.name)
         register_api(app, app.extensions.get("csrf"), f"{self.name}_api")
+        locale_choice.register(app, app.extensions["forum"].blueprint_names)
         limits.init_app(app)
         mail.init_app(app)
         app.cli.add_command(forum_cli)

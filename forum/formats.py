@@ -6,8 +6,12 @@ once, LF line ends, no trailing spaces, final newline).
 """
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from forum.errors import ValidationError
+from forum.i18n import translations_everywhere
+from forum.i18n import format_number
+from forum.i18n import gettext as _
 
 MAX_BYTES = 5 * 1024 * 1024
 # Planning an import validates every contribution: 20,000 lines take about a second at most.
@@ -15,7 +19,25 @@ MAX_LINES = 20_000
 SEPARATOR = "-"
 RATE_MARKER = "Rate this article"
 RELATED_MARKER = "More relevant reading"
-MARKERS = (RATE_MARKER, RELATED_MARKER)
+HEADER_CONTEXT = "import header"  # msgctxt of the headers' translations in each locale
+
+
+@cache
+def rate_markers():
+    """"Rate this article" in every shipped locale ("Artikel bewerten")."""
+    return frozenset(translations_everywhere(HEADER_CONTEXT, RATE_MARKER))
+
+
+@cache
+def related_markers():
+    """"More relevant reading" in every shipped locale ("Weitere relevante Lektüre")."""
+    return frozenset(translations_everywhere(HEADER_CONTEXT, RELATED_MARKER))
+
+
+def markers():
+    """Every header line that ends the contributions, in any shipped locale."""
+    return rate_markers() | related_markers()
+
 PROMPT_RE = re.compile(r"^-[ \t]+([^:\s][^:]*):[ \t]*(.*)$")
 
 
@@ -92,28 +114,25 @@ def read_stream(stream, filename, max_bytes=MAX_BYTES):
     """At most max_bytes from a binary stream; a larger stream is refused, never read whole."""
     data = stream.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise ParseError(filename, 1, f"the file is larger than {max_bytes // (1024 * 1024)} MB; "
-                                      "expected one article of at most that size")
+        raise ParseError(filename, 1, _('the file is larger than %(value)s MB; expected one article of at most that size', value=max_bytes // (1024 * 1024)))
     return data
 
 
 def decode(data, filename):
     """UTF-8 text from bytes (BOMs dropped, as markup does); binary or non-UTF-8 input is refused."""
     if len(data) > MAX_BYTES:
-        raise ParseError(filename, 1, f"the text is larger than {MAX_BYTES // (1024 * 1024)} MB; "
-                                      "expected one article of at most that size")
+        raise ParseError(filename, 1, _('the text is larger than %(value)s MB; expected one article of at most that size', value=MAX_BYTES // (1024 * 1024)))
     nul = "\x00" if isinstance(data, str) else b"\x00"
     if nul in data:
         line = data[:data.index(nul)].count("\n" if isinstance(data, str) else b"\n") + 1
-        raise ParseError(filename, line, "this is a binary file; expected UTF-8 text")
+        raise ParseError(filename, line, _('this is a binary file; expected UTF-8 text'))
     if isinstance(data, str):
         return data.replace("\ufeff", "")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[:error.start].count(b"\n") + 1
-        raise ParseError(filename, line, f"byte 0x{data[error.start]:02x} is not UTF-8; expected "
-                                         "UTF-8 text (save the file as UTF-8)") from None
+        raise ParseError(filename, line, _('byte 0x%(value)s is not UTF-8; expected UTF-8 text (save the file as UTF-8)', value=format(data[error.start], '02x'))) from None
     return text.replace("\ufeff", "")
 
 
@@ -129,8 +148,7 @@ def split_related(line, filename, number):
             category, title = line[:index + 1].strip(), line[index + 1:].strip()
             if category and title:
                 return RelatedEntry(category=category, title=title, line=number)
-    raise ParseError(filename, number, "cannot split this related-reading line; expected "
-                                       "<Category><Title> like \"Life CoachingHow do you ...?\"")
+    raise ParseError(filename, number, _('cannot split this related-reading line; expected <Category><Title> like "Life CoachingHow do you ...?"'))
 
 
 def _trim_blank(lines):
@@ -149,16 +167,13 @@ def _single_header(header, filename):
     for index in range(1, len(header)):
         if header[index][1] == title:
             first, second = _trim_blank(header[:index]), _trim_blank(header[index:])
-            for (_, expected), (number, got) in zip(first, second):
+            for (_line, expected), (number, got) in zip(first, second):
                 if expected != got:
-                    raise ParseError(filename, number, "the repeated header differs from the "
-                                                       f"first one; expected {expected!r}")
+                    raise ParseError(filename, number, _('the repeated header differs from the first one; expected %(expected)s', expected=repr(expected)))
             if len(second) > len(first):
-                raise ParseError(filename, second[len(first)][0], "the repeated header is longer "
-                                 "than the first one; expected a line holding only \"-\"")
+                raise ParseError(filename, second[len(first)][0], _('the repeated header is longer than the first one; expected a line holding only "-"'))
             if len(second) < len(first):
-                raise ParseError(filename, second[-1][0] + 1, "the repeated header stops early; "
-                                 f"expected {first[len(second)][1]!r}")
+                raise ParseError(filename, second[-1][0] + 1, _('the repeated header stops early; expected %(value)s', value=repr(first[len(second)][1])))
             return first
     return header
 
@@ -173,8 +188,7 @@ def _parse_header(header, filename, article):
         first, last = prompt_indexes[0], prompt_indexes[-1]
         for expected, i in zip(range(first, last + 1), prompt_indexes):
             if i != expected:  # a gap: line `expected` is not a prompt
-                raise ParseError(filename, rest[expected][0], "expected a prompt \"- Label: "
-                                 "text\" (prompts are consecutive lines)")
+                raise ParseError(filename, rest[expected][0], _('expected a prompt "- Label: text" (prompts are consecutive lines)'))
         lead, after = rest[:first], rest[last + 1:]
         for i in prompt_indexes:
             match = PROMPT_RE.match(rest[i][1])
@@ -184,8 +198,7 @@ def _parse_header(header, filename, article):
         lead, after = (rest[:-1], rest[-1:]) if len(rest) >= 2 else (rest, [])
     after = _trim_blank(after)
     if len(after) > 1:
-        raise ParseError(filename, after[1][0], "expected one call-to-action line after the "
-                                                "prompts, then a line holding only \"-\"")
+        raise ParseError(filename, after[1][0], _('expected one call-to-action line after the prompts, then a line holding only "-"'))
     lead = _trim_blank(lead)
     if lead:
         article.lead_line = lead[0][0]
@@ -213,20 +226,17 @@ def parse(data, filename="<text>"):
     numbered = list(enumerate(split_lines(text), 1))
     if len(numbered) > MAX_LINES:
         raise ParseError(filename, MAX_LINES + 1,
-                         f"the text has {len(numbered):,} lines; expected one article of at "
-                         f"most {MAX_LINES:,} lines (split it into several files)")
+                         _('the text has %(count)s lines; expected one article of at most %(max_lines)s lines (split it into several files)', count=format_number(len(numbered)), max_lines=format_number(MAX_LINES)))
     if not any(line for _, line in numbered):
-        raise ParseError(filename, 1, "the file is empty; expected a question title on the "
-                                      "first line")
-    markers = {line: number for number, line in reversed(numbered) if line in MARKERS}
-    body_end = min(markers.values(), default=len(numbered) + 1)
+        raise ParseError(filename, 1, _('the file is empty; expected a question title on the first line'))
+    found = {line: number for number, line in reversed(numbered) if line in markers()}
+    body_end = min(found.values(), default=len(numbered) + 1)
     body = numbered[:body_end - 1]
     separators = [i for i, (_, line) in enumerate(body) if line == SEPARATOR]
     header = _trim_blank(body[:separators[0]] if separators else body)
     if not header:
         number = body[separators[0]][0] if separators else body_end
-        raise ParseError(filename, number, "no title; expected the question title on the "
-                                           "first line")
+        raise ParseError(filename, number, _('no title; expected the question title on the first line'))
     article = Article(title="")
     errors = []
     try:
@@ -240,8 +250,7 @@ def parse(data, filename="<text>"):
         for number, block in blocks:
             block = _trim_blank(block)
             if not block:
-                errors.append(ParseError(filename, number, "empty contribution; expected text "
-                                                           "between two lines holding only \"-\""))
+                errors.append(ParseError(filename, number, _('empty contribution; expected text between two lines holding only "-"')))
                 continue
             article.contributions.append(Contribution(
                 text="\n".join(line for _, line in block), line=block[0][0]))
@@ -261,14 +270,13 @@ def _parse_tail(tail, filename, article, errors):
     one entry a line, with or without "-" lines between them (copies from the web drop them);
     each unreadable entry is added to errors."""
     tail = _trim_blank(tail)
-    if tail and tail[0][1] == RATE_MARKER:
+    if tail and tail[0][1] in rate_markers():
         tail = _trim_blank(tail[1:])
     if not tail:
         return
     number, line = tail[0]
-    if line != RELATED_MARKER:
-        raise ParseError(filename, number, f"expected \"{RELATED_MARKER}\" after "
-                                           f"\"{RATE_MARKER}\"")
+    if line not in related_markers():
+        raise ParseError(filename, number, _('expected "%(related_marker)s" after "%(rate_marker)s"', related_marker=RELATED_MARKER, rate_marker=RATE_MARKER))
     for number, line in tail[1:]:
         if not line.strip() or line == SEPARATOR:
             continue
@@ -281,7 +289,7 @@ def _parse_tail(tail, filename, article, errors):
 def _escape_line(line, prompts=False):
     """Indent a line that would read as a separator, marker or prompt (Markdown ignores it)."""
     line = line.rstrip()
-    if line in (SEPARATOR, *MARKERS) or (prompts and PROMPT_RE.match(line)):
+    if line == SEPARATOR or line in markers() or (prompts and PROMPT_RE.match(line)):
         return " " + line
     return line
 

@@ -142,6 +142,7 @@ class Thread(Base):
         Index("ix_forum_thread_reply_count", "reply_count"),
         Index("ix_forum_thread_title_key", "title_key"),
         Index("ix_forum_thread_field_tested", "field_tested_best"),
+        Index("ix_forum_thread_language", "language"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -176,6 +177,9 @@ class Thread(Base):
         return [(n, getattr(self, f"stars_{n}") or 0) for n in range(5, 0, -1)]
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    # ISO 639-1 code (detected on posting, changeable), None when unknown: picks the search
+    # configuration of the thread and its replies (services/languages.py).
+    language: Mapped[str | None] = mapped_column(String(16))
 
     author: Mapped[Member | None] = relationship(lazy="raise")
     prompts: Mapped[list["Prompt"]] = relationship(
@@ -711,4 +715,17 @@ class Draft(Base):
         ForeignKey("forum_thread.id", ondelete="CASCADE"), index=True
     )
     fields: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+
+class MemberPreference(Base):
+    """A member's language and time zone for the forum's pages and emails (None: not chosen)."""
+
+    __tablename__ = "forum_member_preference"
+
+    member_id: Mapped[int] = mapped_column(
+        ForeignKey("forum_member.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str | None] = mapped_column(String(16))
+    time_zone: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)

@@ -28,6 +28,12 @@ SETTINGS = {
         "Enable the forum's own register/log in/log out pages and Account table "
         "(for sites without users of their own).",
     ),
+    "FORUM_DEFAULT_LANGUAGE": (
+        "en",
+        "Language (ISO 639-1 code) assumed for a thread too short for its language to be "
+        "detected; it picks the thread's search stemming on PostgreSQL. Empty: such threads are "
+        "searched word for word (the 'simple' configuration).",
+    ),
     "FORUM_THREADS_PER_PAGE": (20, "Threads per page on the thread list, tag and search pages."),
     "FORUM_REPLIES_PER_PAGE": (50, "Contributions per page on a thread page."),
     "FORUM_PAGE_CACHE_BYTES": (

@@ -50,8 +50,10 @@ def create_host_app(database_url, url_prefix="/community", config=None, root_pat
 
 
 # The forum's template globals are all named forum_* (inert for host pages; the forum's templates
-# and a host's overrides call them); the host's page lists every other name it can see.
+# and a host's overrides call them); the host's page lists every other name it can see. The
+# gettext callables are Flask-Babel's, which the forum sets up when the host has not.
 FORUM_GLOBAL_PREFIX = "forum_"
+BABEL_GLOBALS = {"_", "gettext", "ngettext", "pgettext", "npgettext"}
 
 
 def create_docs_host(database_url, *, forum=True, forum_first=True, csrf=False,
@@ -99,7 +101,8 @@ def create_docs_host(database_url, *, forum=True, forum_first=True, csrf=False,
         who = current_user.name if current_user.is_authenticated else "guest"
         return render_template_string("<p>{{ who }}</p>{{ names|join(',') }}", who=who,
                                       names=sorted(name for name in globals_seen()
-                                                   if not name.startswith(FORUM_GLOBAL_PREFIX)))
+                                                   if not name.startswith(FORUM_GLOBAL_PREFIX)
+                                                   and name not in BABEL_GLOBALS))
 
     def globals_seen():
         """Names a host template sees: Jinja globals and context processors' values."""

@@ -279,3 +279,20 @@ def test_one_click_unsubscribe_passes_a_hosts_csrf_protection(database_url):
         assert email_settings.settings_of(member.id)["kinds"]["mention"] == "off"
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_member_who_prefers_german_is_emailed_in_german(people, smtp):
+    """The email speaks the recipient's language whoever's request triggered it (#22)."""
+    from forum.services import preferences
+
+    _, a = people
+    preferences.save_preferences(a["Ana"], "de", "Europe/Berlin")
+    thread = _ask(a["Ana"])
+    replies.add_reply(a["Ben"], thread.id, "Eine Absage-Regel vorab vereinbaren.")
+    [message] = smtp.inbox.to("ana@example.org")
+    assert message["Subject"] == f"Ben hat zu deiner Frage beigetragen: {thread.title}"
+    text, html = smtp.inbox.text(message), smtp.inbox.html(message)
+    assert "Du bekommst das wegen deiner E-Mail-Einstellungen bei" in text
+    assert "Alle E-Mail-Einstellungen" in html and "All email settings" not in html
+    replies.add_reply(a["Ana"], thread.id, "Danke!")  # Ben (no setting) still gets English
+    assert all("contributed" in m["Subject"] for m in smtp.inbox.to("ben@example.org"))

@@ -22,7 +22,9 @@ def test_wheel_contains_templates_migrations_and_static(tmp_path):
                      "forum/migrations/env.py", "forum/migrations/script.py.mako",
                      "forum/migrations/versions/0001_initial_schema.py",
                      "forum/static/forum.css", "forum/static/forum.js", "forum/extension.py",
-                     "forum/demo/resistant-clients.txt"):
+                     "forum/demo/resistant-clients.txt",
+                     "forum/translations/de/LC_MESSAGES/forum.po",
+                     "forum/translations/es/LC_MESSAGES/forum.po"):
         assert expected in names, expected
     assert not any(name.startswith("tests/") for name in names)
     assert any(re.search(r"\.dist-info/(licenses/)?LICENSE$", name) for name in names)

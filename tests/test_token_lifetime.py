@@ -72,7 +72,7 @@ def test_the_profile_lists_tokens_with_their_last_use(site, login_site):
     raw = new_token(coach)
     new_token(coach, name="never used")
     assert me(site, raw).status_code == 200
-    rows = re.findall(r"<tr>\s*<td>([^<]+)</td>\s*<td>.*?</td>\s*<td>(.*?)</td>",
+    rows = re.findall(r"<tr>\s*<td[^>]*>([^<]+)</td>\s*<td>.*?</td>\s*<td>(.*?)</td>",
                       coach.get("/profile").text, re.S)
     used = dict(rows)
     assert used["never used"] == "never"

@@ -10,6 +10,7 @@ from forum.services import tokens as token_service
 from forum.services.builtin_accounts import get_account
 
 from forum.api.spec import api_bp
+from forum.i18n import gettext as _
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 MAX_BODY = 256 * 1024
@@ -40,13 +41,13 @@ def _body_size():
 def authenticate():
     """Pick the actor for this API call and apply the CSRF rule to session-based mutations."""
     if _body_size() > MAX_BODY:
-        raise ForumError("The request body is too large.", status=413, code="too_large")
+        raise ForumError(_('The request body is too large.'), status=413, code="too_large")
     if bearer() is not None:
         token = bearer_token()
         member = token_service.note_use(token) if token is not None else None
         user = _host_user(member.user_key) if member is not None else None
         if user is None or not getattr(user, "is_active", True):
-            raise Unauthorized("The bearer token is invalid or revoked.")
+            raise Unauthorized(_('The bearer token is invalid or revoked.'))
         use_actor(actor_for_user(user))
         g.forum_api_token = True
         return
@@ -56,5 +57,5 @@ def authenticate():
         try:
             validate_csrf(request.headers.get("X-CSRFToken") or request.headers.get("X-CSRF-Token"))
         except (CSRFError, WTFormsValidationError) as error:
-            raise ForumError(f"Send the page's CSRF token in the X-CSRFToken header ({error}).",
+            raise ForumError(_("Send the page's CSRF token in the X-CSRFToken header (%(error)s).", error=error),
                              status=400, code="csrf_failed") from None

@@ -4,11 +4,12 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound as HTT
 from werkzeug.exceptions import default_exceptions
 from werkzeug.routing import RequestRedirect
 
-from forum.errors import ForumError
+from forum.errors import HTTP_MESSAGES, ForumError
 from forum.security import is_under
 from forum.services import health
 
 from forum.api.spec import api_bp
+from forum.i18n import gettext as _
 
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "bad_request",
@@ -46,8 +47,11 @@ def http_error(error):
         error.response.headers.get("Retry-After") if getattr(error, "response", None) else None)
     if error.code == 429 and retry:
         headers["Retry-After"] = str(retry)
-    return error_response(error.code or 500, HTTP_CODES.get(error.code, "error"),
-                          error.description or "", headers=headers)
+    message = error.description or ""
+    if message == type(error).description and error.code in HTTP_MESSAGES:
+        message = str(HTTP_MESSAGES[error.code])  # werkzeug's stock English, in the reader's
+    return error_response(error.code or 500, HTTP_CODES.get(error.code, "error"), message,
+                          headers=headers)
 
 
 # By status code too: a host's (or the standalone site's) handler for a code, say its HTML
@@ -82,7 +86,7 @@ def unexpected_error(error):
                               headers={"Retry-After": str(health.OUTAGE_RETRY_AFTER)})
     current_app.logger.exception("API error on %s %s", request.method, request.path)
     current_app.extensions["forum"].db.session.rollback()
-    return error_response(500, "server_error", "Something went wrong on our side.")
+    return error_response(500, "server_error", _('Something went wrong on our side.'))
 
 
 API_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -94,7 +98,7 @@ def _real_methods():
     allowed = []
     for method in API_METHODS:
         try:
-            endpoint, _ = adapter.match(method=method)
+            endpoint, _args = adapter.match(method=method)
         except HTTPException:
             continue
         if endpoint != f"{api_bp.name}.unknown":
@@ -108,5 +112,5 @@ def unknown(anything):
     allowed = _real_methods()
     if allowed:
         raise MethodNotAllowed(valid_methods=allowed,
-                               description="That address does not accept this method.")
-    raise HTTPNotFound("No such API endpoint.")
+                               description=_("That address does not accept this method."))
+    raise HTTPNotFound(_("No such API endpoint."))

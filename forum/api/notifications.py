@@ -12,6 +12,7 @@ from forum.services import following as following_service
 from forum.services import member_follows
 from forum.services import notifications as notification_service
 from forum.services.tags import tag_for_listing
+from forum.i18n import gettext as _
 
 NOTIFICATION = schema("Notification", {
     "type": "object",
@@ -107,7 +108,7 @@ def mark_notifications_read(body):
     elif "ids" in body:
         marked = notification_service.mark_read(actor, body["ids"])
     else:
-        raise ValidationError("Send ids, or all: true.", field="ids")
+        raise ValidationError(_('Send ids, or all: true.'), field="ids")
     return jsonify({"marked": marked, "unread": notification_service.unread_count(actor)})
 
 

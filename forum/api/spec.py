@@ -11,6 +11,7 @@ from forum.limits import limit
 from forum.models import ID_MAX
 from forum.request_actor import current_actor, forget_actor
 from forum.route_clashes import check_routes_once
+from forum.i18n import gettext as _
 
 api_bp = Blueprint("forum_api", __name__)
 api_bp.before_request(check_routes_once)
@@ -81,11 +82,11 @@ def read_body(body_schema):
     try:
         data = request.get_json(silent=True) if request.content_length or request.data else None
     except RecursionError:  # the decoder gives up on very deep nesting: not a body we take
-        raise ValidationError("The body is nested too deeply.", status=400,
+        raise ValidationError(_('The body is nested too deeply.'), status=400,
                               code="bad_request") from None
     if data is None:
         if request.data:
-            raise ValidationError("The body is not valid JSON.", status=400, code="bad_request")
+            raise ValidationError(_('The body is not valid JSON.'), status=400, code="bad_request")
         data = {}
     for error in Draft202012Validator(_resolve(body_schema)).iter_errors(data):
         message, field = _validation_message(error)
@@ -130,20 +131,20 @@ def _query_args(params):
         raw = request.args.get(name)
         if raw is None:
             if param.get("required"):
-                raise ValidationError(f"The query parameter {name!r} is required.", field=name)
+                raise ValidationError(_('The query parameter %(name)s is required.', name=repr(name)), field=name)
             continue
         value = markup.clean_text(raw)
         if spec.get("type") == "integer":
             try:
                 value = int(raw)
             except ValueError:
-                raise ValidationError(f"{name} must be a whole number.", field=name) from None
+                raise ValidationError(_('%(name)s must be a whole number.', name=name), field=name) from None
         elif spec.get("type") == "boolean":
             if raw not in ("true", "false"):
-                raise ValidationError(f"{name} must be true or false.", field=name)
+                raise ValidationError(_('%(name)s must be true or false.', name=name), field=name)
             value = raw == "true"
         for error in Draft202012Validator(spec).iter_errors(value):
-            raise ValidationError(f"{name}: {error.message}", field=name)
+            raise ValidationError(f'{name}: {error.message}', field=name)
         values[name] = value
     return values
 
@@ -182,9 +183,9 @@ def endpoint(rule, method, *, summary, tag, response=None, status=200, body=None
         def wrapper(**path):
             for name, value in path.items():
                 if isinstance(value, int) and not 1 <= value <= ID_MAX:
-                    raise NotFound("No such item.")
+                    raise NotFound(_('No such item.'))
             if auth and not current_actor().is_authenticated:
-                raise Unauthorized("Send a bearer token or log in.")
+                raise Unauthorized(_('Send a bearer token or log in.'))
             kwargs = dict(path)
             if params:
                 kwargs["args"] = _query_args(params)

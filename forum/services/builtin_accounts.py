@@ -11,6 +11,7 @@ from forum.models import ROLES, Account
 from forum.services.audit import log_action
 from forum.services.confusables import skeleton
 from forum.services.tokens import revoke_member_tokens
+from forum.i18n import gettext as _
 
 # OWASP Password Storage Cheat Sheet: argon2id, m=19 MiB, t=2, p=1 (werkzeug's scrypt default,
 # N=2**15, is below OWASP's N=2**17 for scrypt).
@@ -29,12 +30,12 @@ def validate_name(name):
     """Return the cleaned account name or raise a ValidationError on the name field."""
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationError("Choose a name.", field="name")
+        raise ValidationError(_('Choose a name.'), field="name")
     if len(name) < NAME_MIN or len(name) > NAME_MAX:
-        raise ValidationError(f"A name has {NAME_MIN} to {NAME_MAX} characters.", field="name")
+        raise ValidationError(_('A name has %(name_min)s to %(name_max)s characters.', name_min=NAME_MIN, name_max=NAME_MAX), field="name")
     if not NAME_RE.match(name):
         raise ValidationError(
-            "Use letters, digits, spaces, dots, apostrophes and hyphens.", field="name")
+            _('Use letters, digits, spaces, dots, apostrophes and hyphens.'), field="name")
     return name
 
 
@@ -42,12 +43,12 @@ def validate_password(password, confirm=None):
     """Raise a ValidationError unless the password is long enough (and matches its confirmation)."""
     if len(password or "") < PASSWORD_MIN:
         raise ValidationError(
-            f"A password has at least {PASSWORD_MIN} characters.", field="password")
+            _('A password has at least %(password_min)s characters.', password_min=PASSWORD_MIN), field="password")
     if len(password) > PASSWORD_MAX:
         raise ValidationError(
-            f"A password has at most {PASSWORD_MAX} characters.", field="password")
+            _('A password has at most %(password_max)s characters.', password_max=PASSWORD_MAX), field="password")
     if confirm is not None and confirm != password:
-        raise ValidationError("The two passwords differ.", field="confirm")
+        raise ValidationError(_('The two passwords differ.'), field="confirm")
 
 
 def create_account(name, password, role="member", confirm=None):
@@ -55,15 +56,14 @@ def create_account(name, password, role="member", confirm=None):
     and a bad password are reported together)."""
     name, _password = collect(lambda: validate_name(name), lambda: validate_password(password, confirm))
     if role not in ROLES:
-        raise ValidationError(f"Role must be one of {', '.join(ROLES)}.", field="role")
+        raise ValidationError(_('Role must be one of %(join)s.', join=', '.join(ROLES)), field="role")
     with atomic() as db_session:
         if db_session.scalar(select(Account.id).where(Account.name_key == name_key(name))):
-            raise Conflict("That name is taken.", field="name")
+            raise Conflict(_('That name is taken.'), field="name")
         lookalike = db_session.scalar(select(Account.name).where(
             Account.name_skeleton == skeleton(name)).limit(1))
         if lookalike is not None:
-            raise Conflict(f"That name looks like {lookalike!r}, a member's name: choose one "
-                           "that cannot be mistaken for it.", field="name")
+            raise Conflict(_("That name looks like %(lookalike)s, a member's name: choose one that cannot be mistaken for it.", lookalike=repr(lookalike)), field="name")
         account = Account(name=name, name_key=name_key(name), name_skeleton=skeleton(name),
                           password_hash=HASHER.hash(password), role=role)
         db_session.add(account)
@@ -94,7 +94,7 @@ def find_account(name):
     """The account with this name (any case), or NotFound."""
     account = session().scalar(select(Account).where(Account.name_key == name_key(name or "")))
     if account is None:
-        raise NotFound(f"No account is named {name!r}.")
+        raise NotFound(_('No account is named %(name)s.', name=repr(name)))
     return account
 
 
@@ -118,11 +118,11 @@ def check_password(account_id, password, field="password"):
     """Raise a ValidationError on `field` unless password is the account's current one."""
     account = get_account(account_id)
     if account is None:
-        raise NotFound("That account does not exist.")
+        raise NotFound(_('That account does not exist.'))
     try:
         HASHER.verify(account.password_hash, password or "")
     except (VerificationError, InvalidHashError):
-        raise ValidationError("That is not your current password.", field=field) from None
+        raise ValidationError(_('That is not your current password.'), field=field) from None
     return account
 
 
@@ -132,7 +132,7 @@ def change_password(account_id, current, new, confirm):
     account = check_password(account_id, current, field="current")
     validate_password(new, confirm)
     if new == current:
-        raise ValidationError("Choose a password different from the current one.",
+        raise ValidationError(_('Choose a password different from the current one.'),
                               field="password")
     with atomic() as db_session:
         db_session.execute(

@@ -11,6 +11,8 @@ from forum.errors import Forbidden
 from forum.models import Flag, Member, Reply, Thread, utcnow
 from forum.services.permissions import can_see_community
 from forum.services.visibility import live_reply, live_thread
+from forum.i18n import gettext as _
+from forum.i18n import ngettext
 
 WEEKS = 26  # six months
 UNANSWERED_SHOWN = 20
@@ -71,7 +73,7 @@ def _first_answer_times(db_session, since):
 def overview(actor):
     """The Community figures for a moderator (Forbidden for anyone else)."""
     if not can_see_community(actor):
-        raise Forbidden("Only moderators can see the community overview.")
+        raise Forbidden(_("Only moderators can see the community overview."))
     db_session = session()
     now = utcnow()
     start = (now - timedelta(weeks=WEEKS - 1)).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -105,6 +107,8 @@ def duration_text(delta):
     minutes = int(delta.total_seconds() // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
-    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
-    shown = [f"{n} {unit}{'' if n == 1 else 's'}" for n, unit in parts if n][:2]
-    return " ".join(shown) or "under a minute"
+    parts = [(days, ngettext("%(num)s day", "%(num)s days", days)),
+             (hours, ngettext("%(num)s hour", "%(num)s hours", hours)),
+             (minutes, ngettext("%(num)s minute", "%(num)s minutes", minutes))]
+    shown = [text for n, text in parts if n][:2]
+    return " ".join(shown) or _("under a minute")

@@ -6,9 +6,10 @@ from sqlalchemy import select
 from forum import confidentiality
 from forum.errors import ValidationError
 from forum.models import Flag
+from forum.i18n import lazy_gettext as _lazy
 
 MODES = ("warn", "block", "off")
-CONSENT = "I have the client's consent or this is not a real person"
+CONSENT = _lazy("I have the client's consent or this is not a real person")
 
 
 class ConfidentialError(ValidationError):

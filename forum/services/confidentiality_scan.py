@@ -13,6 +13,7 @@ from forum.services.actors import Actor
 from forum.services.audit import log_action
 from forum.services.threads import thread_fields
 from forum.services.visibility import visible_replies, visible_threads
+from forum.i18n import gettext as _
 
 PAGE_SIZE = 100
 OPERATOR = Actor(display_name="command line", is_moderator=True)
@@ -86,7 +87,7 @@ def send_to_queue(actor, kind, item_id, reason=""):
     with atomic() as db_session:
         item = db_session.get(model, item_id)
         if item is None:
-            raise NotFound("That item does not exist.")
+            raise NotFound(_('That item does not exist.'))
         texts = ({"body": item.body} if kind == "reply" else
                  {"title": item.title, "lead": item.lead})
         found = confidentiality.review(texts) or {"scan": []}

@@ -11,6 +11,7 @@ from forum.models import Credential, Member, utcnow
 from forum.services.audit import log_action
 from forum.services.moderation import clean_reason
 from forum.services.permissions import can_verify_credentials
+from forum.i18n import gettext as _
 
 NAME_MIN, NAME_MAX, URL_MAX, PER_MEMBER_MAX = 2, 80, 500, 10
 
@@ -29,10 +30,9 @@ def clean_url(url):
         return None
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise ValidationError("A verification link starts with http:// or https:// and names "
-                              "a site, like https://coachingfederation.org/...", field="url")
+        raise ValidationError(_('A verification link starts with http:// or https:// and names a site, like https://coachingfederation.org/...'), field="url")
     if len(url) > URL_MAX:
-        raise ValidationError(f"A verification link has at most {URL_MAX} characters.",
+        raise ValidationError(_('A verification link has at most %(url_max)s characters.', url_max=URL_MAX),
                               field="url")
     return url
 
@@ -41,8 +41,7 @@ def clean_name(name):
     """The credential's name, cleaned, or a ValidationError on "credential"."""
     name = markup.clean_line(name or "")
     if not NAME_MIN <= len(name) <= NAME_MAX:
-        raise ValidationError(f"A credential's name has {NAME_MIN} to {NAME_MAX} characters, "
-                              "like \"ICF PCC\".", field="credential")
+        raise ValidationError(_('A credential\'s name has %(name_min)s to %(name_max)s characters, like "ICF PCC".', name_min=NAME_MIN, name_max=NAME_MAX), field="credential")
     return name
 
 
@@ -64,9 +63,9 @@ def declare(actor, name, url=""):
         mine = db_session.scalars(select(Credential.name_key).where(
             Credential.member_id == member.id)).all()
         if key in mine:
-            raise Conflict("You have declared this credential already.", field="credential")
+            raise Conflict(_('You have declared this credential already.'), field="credential")
         if len(mine) >= PER_MEMBER_MAX:
-            raise Conflict(f"Declare at most {PER_MEMBER_MAX} credentials.", field="credential")
+            raise Conflict(_('Declare at most %(per_member_max)s credentials.', per_member_max=PER_MEMBER_MAX), field="credential")
         credential = Credential(member_id=member.id, name=cleaned["credential"], name_key=key,
                                 url=cleaned["url"])
         db_session.add(credential)
@@ -79,7 +78,7 @@ def withdraw(actor, credential_id):
     with atomic() as db_session:
         credential = db_session.get(Credential, credential_id)
         if credential is None or credential.member_id != member.id:
-            raise NotFound("That credential is not on your profile.")
+            raise NotFound(_('That credential is not on your profile.'))
         db_session.delete(credential)
         db_session.flush()
         refresh_badges(member)
@@ -90,16 +89,16 @@ def set_verified(actor, credential_id, verified, reason="", member_id=None):
     member_id, when given, must be the credential's member (a page's URL names both)."""
     moderator = actor.require_member()
     if not can_verify_credentials(actor):
-        raise Forbidden("Only moderators can verify credentials.")
+        raise Forbidden(_('Only moderators can verify credentials.'))
     reason = clean_reason(reason)
     with atomic():
-        credential = get_or_not_found(Credential, credential_id, "That credential does not exist.")
+        credential = get_or_not_found(Credential, credential_id, _("That credential does not exist."))
         if member_id is not None and credential.member_id != member_id:
-            raise NotFound("That credential does not exist.")
+            raise NotFound(_('That credential does not exist.'))
         if credential.member_id == moderator.id:
-            raise Conflict("You cannot verify your own credential; ask another moderator.")
+            raise Conflict(_('You cannot verify your own credential; ask another moderator.'))
         if (credential.verified_at is not None) == verified:
-            raise Conflict(f"This credential is {'already' if verified else 'not'} verified.")
+            raise Conflict(_('This credential is already verified.') if verified else _('This credential is not verified.'))
         credential.verified_at = utcnow() if verified else None
         credential.verified_by_id = moderator.id if verified else None
         log_action(moderator, "credential.verify" if verified else "credential.unverify",

@@ -25,6 +25,9 @@ from forum.services.notifications import describe, excerpt, reply_excerpt
 from forum.services.visibility import (
     live_reply, live_thread, mark_shown_content, visible_notices,
 )
+from forum.i18n import gettext as _
+from forum.i18n import speaking_to
+from forum.services.preferences import preference_for
 
 PERIOD = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
 NOTICES_MAX = 30
@@ -122,7 +125,14 @@ def _set_sent(member, preference, when):
 
 
 def send_digest(member, preference, now):
-    """Send one member's digest if it has anything; True when an email went out."""
+    """Send one member's digest if it has anything, in their language and time zone; True
+    when an email went out."""
+    with speaking_to(*preference_for(member.id)):
+        return _send_digest(member, preference, now)
+
+
+def _send_digest(member, preference, now):
+    """send_digest's work, in the language in force."""
     every = PERIOD[preference.digest if preference else DEFAULT_DIGEST]
     since = max(now - every, (preference.digest_sent_at if preference and
                               preference.digest_sent_at else member.created_at))
@@ -136,7 +146,10 @@ def send_digest(member, preference, now):
     period = "week" if every.days == 7 else "day"
 
     def send():
-        mailer.send(address, f"Your {period} on {current_app.config['FORUM_TITLE']}", "digest",
+        site = current_app.config["FORUM_TITLE"]
+        subject = _("Your week on %(site)s", site=site) if period == "week" else \
+            _("Your day on %(site)s", site=site)
+        mailer.send(address, subject, "digest",
                     headers=email_delivery.unsubscribe_headers(links), member=member,
                     contributions=contributions, items=items, period=period, **links)
 

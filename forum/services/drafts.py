@@ -9,6 +9,8 @@ from forum.database import atomic, session
 from forum.errors import ValidationError
 from forum.models import Draft, Thread, utcnow
 from forum.services.visibility import visible_thread
+from forum.i18n import format_number
+from forum.i18n import gettext as _
 
 THREAD_FIELDS = ("title", "lead", "prompts", "call_to_action", "tags")
 REPLY_FIELDS = ("body", "prompt", "tags", "reply_to")
@@ -24,18 +26,18 @@ def _clean(thread_id, fields):
     """The draft's fields: known names only, text values, each within FIELD_MAX characters."""
     names = THREAD_FIELDS if thread_id is None else REPLY_FIELDS
     if not isinstance(fields, dict):
-        raise ValidationError("A draft is an object of field names and texts.", field="fields")
+        raise ValidationError(_('A draft is an object of field names and texts.'), field="fields")
     cleaned = {}
     for name, value in fields.items():
         if name not in names:
-            raise ValidationError(f"A draft has no field {name[:40]!r} (use {', '.join(names)}).",
+            raise ValidationError(_('A draft has no field %(value)s (use %(join)s).', value=repr(name[:40]), join=', '.join(names)),
                                   field="fields")
         value = "" if value is None else value
         if not isinstance(value, (str, int)):
-            raise ValidationError(f"The draft's {name} must be text.", field="fields")
+            raise ValidationError(_("The draft's %(name)s must be text.", name=name), field="fields")
         value = str(value)
         if len(value) > FIELD_MAX:
-            raise ValidationError(f"The draft's {name} has at most {FIELD_MAX:,} characters.",
+            raise ValidationError(_("The draft's %(name)s has at most %(field_max)s characters.", name=name, field_max=format_number(FIELD_MAX)),
                                   field="fields")
         if value.strip():
             cleaned[name] = value

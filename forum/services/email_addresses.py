@@ -16,6 +16,9 @@ from forum.database import atomic, on_commit, session
 from forum.errors import ValidationError
 from forum.models import Account, utcnow
 from forum.services import email_links, mailer
+from forum.i18n import gettext as _
+from forum.i18n import speaking_to
+from forum.services.preferences import preference_of_key
 
 log = logging.getLogger("forum.email")
 ACCOUNT_PREFIX = "account:"
@@ -61,8 +64,7 @@ def validate_email(value):
     """The cleaned address ('' to remove it), or a ValidationError on the email field."""
     value = (value or "").strip()
     if value and (len(value) > EMAIL_MAX or not EMAIL_RE.match(value)):
-        raise ValidationError("Enter an email address like name@example.org, or leave it "
-                              "empty.", field="email")
+        raise ValidationError(_('Enter an email address like name@example.org, or leave it empty.'), field="email")
     return value
 
 
@@ -95,9 +97,11 @@ def send_verification(account_id):
     if account is None or not account.email or account.email_verified_at is not None:
         return
     token = email_links.sign(email_links.VERIFY, {"a": account.id, "e": account.email})
-    mailer.send(account.email, f"Confirm your email address for {current_app.config['FORUM_TITLE']}",
-                "verify", name=account.name,
-                link=email_links.absolute_url("forum.verify_email", token=token))
+    with speaking_to(*preference_of_key(f"account:{account.id}")):
+        mailer.send(account.email, _("Confirm your email address for %(site)s",
+                                     site=current_app.config["FORUM_TITLE"]),
+                    "verify", name=account.name,
+                    link=email_links.absolute_url("forum.verify_email", token=token))
 
 
 def verify(token):

@@ -27,10 +27,14 @@ from forum.services.email_addresses import address_of
 from forum.services.email_settings import LINK_LABELS, mode_sql
 from forum.services.notifications import NOTICES_WRITTEN, describe, excerpt
 from forum.services.visibility import mark_shown_content, visible_notices
+from forum.i18n import gettext as _
+from forum.i18n import lazy_gettext as _lazy
+from forum.i18n import ngettext, speaking_to
+from forum.services.preferences import preference_for
 
 log = logging.getLogger("forum.email")
 CHUNK = 500
-HIDDEN_TITLE = "a thread no longer shown"
+HIDDEN_TITLE = _lazy("a thread no longer shown")
 MEMBER_VIEW = Actor(user_key="")  # a member who does not moderate: what every member may see
 
 
@@ -123,13 +127,13 @@ def footer_links(member_id, kind):
         "unsubscribe_url": email_links.absolute_url(
             "forum.unsubscribe", token=email_links.unsubscribe_token(member_id, kind)),
         "settings_url": email_links.absolute_url("forum.email_settings"),
-        "kind_label": LINK_LABELS.get(kind, kind),
+        "kind_label": str(LINK_LABELS.get(kind, kind)),
     }
 
 
 def shown_title(notice):
     """The notice's thread title, unless members may no longer see that thread."""
-    return notice.thread.title if notice.shows_thread else HIDDEN_TITLE
+    return notice.thread.title if notice.shows_thread else str(HIDDEN_TITLE)
 
 
 def unsubscribe_headers(links):
@@ -139,7 +143,14 @@ def unsubscribe_headers(links):
 
 
 def _email_group(member, address, notices):
-    """Send one email about one thread's notices to the member (claimed first)."""
+    """Send one email about one thread's notices to the member (claimed first), in their
+    language and time zone."""
+    with speaking_to(*preference_for(member.id)):
+        return _send_group(member, address, notices)
+
+
+def _send_group(member, address, notices):
+    """_email_group's email, written in the language in force."""
     thread = notices[0].thread
     links = footer_links(member.id, notices[0].kind)
     items = [{"text": describe(notice), "excerpt": excerpt(notice),
@@ -149,8 +160,10 @@ def _email_group(member, address, notices):
                                               if notice.reply_id else None)}
              for notice in notices]
     title = shown_title(notices[0])
-    subject = (f"{items[0]['text']}: {title}" if len(items) == 1
-               else f"{len(items)} new in \u201c{title}\u201d")
+    subject = (_("%(notice)s: %(title)s", notice=items[0]["text"], title=title)
+               if len(items) == 1 else
+               ngettext("%(num)s new in “%(title)s”", "%(num)s new in “%(title)s”",
+                        len(items), title=title))
     return send_claimed(notices, "email", lambda: mailer.send(
         address, subject, "notice", headers=unsubscribe_headers(links), member=member,
         thread=thread, title=title, items=items, **links))

@@ -8,25 +8,27 @@ from sqlalchemy import String, case, func, literal, select
 
 from forum.database import atomic, session
 from forum.errors import ValidationError
+from forum.i18n import gettext as _
+from forum.i18n import lazy_gettext as _lazy
 from forum.models import DIGEST_EVERY, EMAIL_MODES, EmailPreference, EmailSetting, Member
 
 # Every notification kind (the names are shared with the features that create them).
 KIND_LABELS = {
-    "mention": "Someone mentions you",
-    "question_reply": "A contribution to your question",
-    "watched_thread": "A contribution in a thread you watch",
-    "tag_reply": "A contribution with a tag you follow",
-    "tag_thread": "A new question with a tag you follow",
-    "member_thread": "A new question by a member you follow",
-    "rating": "Ratings of your contributions",
-    "moderation": "A moderator acted on your post",
-    "related_added": "Related reading added to your question",
-    "flag_resolved": "A flag you raised was resolved",
-    "outcome_reminder": "A reminder to report how a suggestion worked",
+    "mention": _lazy("Someone mentions you"),
+    "question_reply": _lazy("A contribution to your question"),
+    "watched_thread": _lazy("A contribution in a thread you watch"),
+    "tag_reply": _lazy("A contribution with a tag you follow"),
+    "tag_thread": _lazy("A new question with a tag you follow"),
+    "member_thread": _lazy("A new question by a member you follow"),
+    "rating": _lazy("Ratings of your contributions"),
+    "moderation": _lazy("A moderator acted on your post"),
+    "related_added": _lazy("Related reading added to your question"),
+    "flag_resolved": _lazy("A flag you raised was resolved"),
+    "outcome_reminder": _lazy("A reminder to report how a suggestion worked"),
 }
 KINDS = tuple(KIND_LABELS)
 DIGEST = "digest"  # what an unsubscribe link in a digest turns off: the digest itself
-LINK_LABELS = dict(KIND_LABELS, digest="The daily or weekly digest")
+LINK_LABELS = dict(KIND_LABELS, digest=_lazy("The daily or weekly digest"))
 IMMEDIATE_BY_DEFAULT = ("mention", "question_reply", "outcome_reminder")
 DEFAULT_DIGEST = "weekly"
 
@@ -65,11 +67,13 @@ def settings_for(actor):
 
 def _check(kinds, digest):
     """Raise one ValidationError naming every bad kind or mode, and a bad digest choice."""
-    problems = [f"{kind!r} is not a notification kind" for kind in kinds if kind not in KINDS]
-    problems += [f"{kind}: choose {', '.join(EMAIL_MODES)}" for kind, mode in kinds.items()
-                 if kind in KINDS and mode not in EMAIL_MODES]
+    problems = [_("%(kind)s is not a notification kind", kind=repr(kind))
+                for kind in kinds if kind not in KINDS]
+    problems += [_("%(kind)s: choose %(choices)s", kind=kind, choices=", ".join(EMAIL_MODES))
+                 for kind, mode in kinds.items() if kind in KINDS and mode not in EMAIL_MODES]
     if digest is not None and digest not in DIGEST_EVERY:
-        problems.append(f"digest: choose {', '.join(DIGEST_EVERY)}")
+        problems.append(_("%(kind)s: choose %(choices)s", kind="digest",
+                          choices=", ".join(DIGEST_EVERY)))
     if problems:
         raise ValidationError("; ".join(problems) + ".",
                               field="digest" if problems[-1].startswith("digest") else "kinds")

@@ -13,29 +13,31 @@ from forum.services.moderation import apply_reply_visibility, apply_thread_switc
 from forum.services.permissions import can_flag
 from forum.services.threads import Page
 from forum.services.visibility import can_see, visible_thread
+from forum.i18n import gettext as _
+from forum.i18n import lazy_gettext as _lazy
 
 REASON_LABELS = {
-    "spam": "Spam",
-    "off-topic": "Off-topic",
-    "inappropriate": "Inappropriate",
-    "client-info": "Identifiable client information",
-    "other": "Other (explain)",
+    "spam": _lazy("Spam"),
+    "off-topic": _lazy("Off-topic"),
+    "inappropriate": _lazy("Inappropriate"),
+    "client-info": _lazy("Identifiable client information"),
+    "other": _lazy("Other (explain)"),
 }
 RESOLUTIONS = ("dismiss", "hide", "lock")
 TEXT_MAX = 1000
 QUEUE_PER_PAGE = 50
-DUPLICATE = "You already flagged this; a moderator will look at it."
+DUPLICATE = _lazy("You already flagged this; a moderator will look at it.")
 
 
 def _validate(reason, text):
     """The (reason, text) pair, or a ValidationError: a known reason, and text for "other"."""
     if reason not in FLAG_REASONS:
-        raise ValidationError("Choose why you are flagging this.", field="reason")
+        raise ValidationError(_('Choose why you are flagging this.'), field="reason")
     text = markup.clean_text(text or "").strip()
     if reason == "other" and not text:
-        raise ValidationError("Say what is wrong when you choose \"other\".", field="text")
+        raise ValidationError(_('Say what is wrong when you choose "other".'), field="text")
     if len(text) > TEXT_MAX:
-        raise ValidationError(f"An explanation has at most {TEXT_MAX} characters.",
+        raise ValidationError(_('An explanation has at most %(text_max)s characters.', text_max=TEXT_MAX),
                               field="text")
     return reason, text
 
@@ -46,13 +48,13 @@ def _visible_target(actor, thread_id=None, reply_id=None):
     if reply_id is not None:
         reply = session().get(Reply, reply_id)
         if reply is None or reply.is_deleted or not can_see(actor, reply):
-            raise NotFound("That contribution does not exist.")
+            raise NotFound(_('That contribution does not exist.'))
         thread = visible_thread(actor, session().get(Thread, reply.thread_id))
         item = reply
     else:
         thread = item = visible_thread(actor, session().get(Thread, thread_id))
     if not can_flag(actor, item):
-        raise Forbidden("This is your own: edit or delete it instead of flagging it.")
+        raise Forbidden(_('This is your own: edit or delete it instead of flagging it.'))
     return thread
 
 
@@ -134,15 +136,15 @@ def resolve_flag(actor, flag_id, action, reason=""):
     """
     member = actor.require_moderator()
     if action not in RESOLUTIONS:
-        raise ValidationError(f"Resolve a flag with one of {', '.join(RESOLUTIONS)}.",
+        raise ValidationError(_('Resolve a flag with one of %(join)s.', join=', '.join(RESOLUTIONS)),
                               field="action")
     reason = clean_reason(reason)
     with atomic() as db_session:
         flag = db_session.get(Flag, flag_id)
         if flag is None:
-            raise NotFound("That flag does not exist.")
+            raise NotFound(_('That flag does not exist.'))
         if flag.status != "open":
-            raise Conflict("That flag was already handled.")
+            raise Conflict(_('That flag was already handled.'))
         why = reason or f"Flag #{flag.id}: {REASON_LABELS[flag.reason]}"
         if action == "hide" and flag.reply_id:
             reply = session().get(Reply, flag.reply_id)

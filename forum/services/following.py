@@ -6,6 +6,7 @@ from forum.errors import Unauthorized, ValidationError
 from forum.models import WATCH_LEVELS, Tag, TagFollow, Thread, ThreadWatch, utcnow
 from forum.services.tags import tag_for_listing
 from forum.services.visibility import visible_thread, visible_threads
+from forum.i18n import gettext as _
 
 DEFAULT_LEVEL = "normal"
 FOLLOWING_MAX = 500  # threads listed on the Following page, most recently active first
@@ -14,7 +15,7 @@ FOLLOWING_MAX = 500  # threads listed on the Following page, most recently activ
 def _signed_in(actor):
     """401 for visitors; a member row is not created (reads never write)."""
     if not actor.is_authenticated:
-        raise Unauthorized("Please log in first.")
+        raise Unauthorized(_('Please log in first.'))
 
 
 def get_thread(actor, thread_id):
@@ -50,7 +51,7 @@ def set_watch_level(actor, thread_id, level):
     """Set the member's watch level on a thread they can see; returns the level."""
     member = actor.require_member()
     if level not in WATCH_LEVELS:
-        raise ValidationError(f"Choose one of {', '.join(WATCH_LEVELS)}.", field="level")
+        raise ValidationError(_('Choose one of %(join)s.', join=', '.join(WATCH_LEVELS)), field="level")
     with atomic() as db_session:
         get_thread(actor, thread_id)
         db_session.execute(dialect_insert(ThreadWatch).values(

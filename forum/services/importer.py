@@ -16,8 +16,10 @@ from forum.services import related as related_service
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 from forum.services.audit import log_action
+from forum.services.languages import detect_thread_language
 from forum.services.tags import with_hashtags
 from forum.services.visibility import live_reply, live_thread
+from forum.i18n import gettext as _
 
 IMPORT_AUTHOR_KEY = "forum:import-author"
 MODES = ("refuse", "replace", "skip")
@@ -77,9 +79,9 @@ class ConfidentialImport(ForumError):
     code = "confidential"
 
     def __init__(self, lines, blocked):
-        advice = ("This site refuses such text (FORUM_CONFIDENTIALITY=block)." if blocked else
-                  "Replace them with stand-ins, or allow confidential details to import anyway "
-                  "(the threads then go to the moderators' queue).")
+        advice = (_("This site refuses such text (FORUM_CONFIDENTIALITY=block).") if blocked else
+                  _("Replace them with stand-ins, or allow confidential details to import anyway "
+                    "(the threads then go to the moderators' queue)."))
         super().__init__("\n".join(lines + [advice]), field="text")
         self.lines, self.blocked = lines, blocked
 
@@ -202,6 +204,8 @@ def _create_thread(plan, author, contributors):
         call_to_action=plan.call_to_action, author_id=author.id, created_at=now,
         last_activity_at=now,
         prompts=thread_service.parse_prompts(plan.prompts),
+        language=detect_thread_language(plan.title, plan.lead, plan.call_to_action,
+                                        *(reply["body"] for reply in plan.replies[:3])),
     )
     db_session.add(thread)
     db_session.flush()
@@ -268,7 +272,7 @@ def import_plans(plans, mode="refuse", actor_member=None, contributors=None,
     `contributors` (members, used in turn) are given.
     """
     if mode not in MODES:
-        raise ValidationError(f"mode must be one of {', '.join(MODES)}", field="mode")
+        raise ValidationError(_('mode must be one of %(join)s', join=', '.join(MODES)), field="mode")
     confidential = {plan.filename: confidential_findings(plan) for plan in plans}
     lines = [line for plan in plans for line in confidential_lines(
         plan, confidential[plan.filename])]
@@ -286,7 +290,7 @@ def import_plans(plans, mode="refuse", actor_member=None, contributors=None,
                 if mode == "skip":
                     continue
                 raise ParseError(plan.filename, plan.article.title_line,
-                                 f"the same title is in {seen[plan.title_key]} too")
+                                 _("the same title is in %(file)s too", file=seen[plan.title_key]))
             seen[plan.title_key] = plan.filename
             old_id = existing.get(plan.title_key)
             if old_id is not None and mode == "skip":
@@ -331,7 +335,7 @@ def export_article(thread_id):
     thread = db_session.scalar(select(Thread).where(Thread.id == thread_id).options(
         selectinload(Thread.prompts)))
     if thread is None:
-        raise NotFound(f"No thread {thread_id}.")
+        raise NotFound(_('No thread %(thread_id)s.', thread_id=thread_id))
     bodies = db_session.scalars(select(Reply.body).where(
         Reply.thread_id == thread_id, live_reply())
         .order_by(Reply.created_at, Reply.id)).all()

@@ -5,21 +5,23 @@ from forum.database import atomic, get_or_not_found, dialect_insert, session
 from forum.errors import Unauthorized, ValidationError
 from forum.models import Member, MemberFollow, Thread, utcnow
 from forum.services.visibility import visible_threads
+from forum.i18n import gettext as _
+from forum.i18n import lazy_gettext as _lazy
 
 FOLLOWED_MAX = 500  # members listed on the Following page
 RECENT_THREADS = 20  # a member's newest threads on their page
-MEMBER_GONE = "That member does not exist."
+MEMBER_GONE = _lazy("That member does not exist.")
 
 
 def get_member(member_id):
     """The member with this id, or NotFound."""
-    return get_or_not_found(Member, member_id, MEMBER_GONE)
+    return get_or_not_found(Member, member_id, str(MEMBER_GONE))
 
 
 def follows_member(actor, member):
     """Whether the signed-in actor follows this member (False for members who never acted)."""
     if not actor.is_authenticated:
-        raise Unauthorized("Please log in first.")
+        raise Unauthorized(_('Please log in first.'))
     follower_id = actor.member_id
     return follower_id is not None and session().get(
         MemberFollow, (follower_id, member.id)) is not None
@@ -31,7 +33,7 @@ def follow_member(actor, member_id, follow=True):
     with atomic() as db_session:
         member = get_member(member_id)
         if follow and member.id == follower.id:
-            raise ValidationError("You cannot follow yourself.", field="member")
+            raise ValidationError(_('You cannot follow yourself.'), field="member")
         if follow:
             db_session.execute(dialect_insert(MemberFollow).values(
                 follower_id=follower.id, member_id=member.id, created_at=utcnow())
@@ -46,7 +48,7 @@ def follow_member(actor, member_id, follow=True):
 def followed_members(actor):
     """The members the actor follows, by name (one query; none for a member who never acted)."""
     if not actor.is_authenticated:
-        raise Unauthorized("Please log in first.")
+        raise Unauthorized(_('Please log in first.'))
     follower_id = actor.member_id
     if follower_id is None:
         return []

@@ -11,13 +11,15 @@ from forum.services.builtin_accounts import end_sessions
 from forum.services.audit import log_action
 from forum.services.moderation import clean_reason
 from forum.services.profiles import apply_host_profile, host_profile_changes
+from forum.i18n import gettext as _
+from forum.i18n import lazy_gettext as _lazy
 
 
 def require_admin(actor):
     """The admin's Member row; 401 for anonymous users, 403 for everyone else."""
     member = actor.require_member()
     if not actor.is_admin:
-        raise Forbidden("Only administrators can manage members.")
+        raise Forbidden(_('Only administrators can manage members.'))
     return member
 
 
@@ -27,11 +29,18 @@ def list_accounts(actor):
     return session().scalars(select(Account).order_by(Account.name_key)).all()
 
 
+OWN_ACCOUNT = {
+    "role": _lazy("You cannot change the role of your own account; ask another administrator."),
+    "ban": _lazy("You cannot ban your own account; ask another administrator."),
+    "unban": _lazy("You cannot unban your own account; ask another administrator."),
+}
+
+
 def _other_account(actor, account_id, doing):
     """The account to change, refusing a missing one and the admin's own account."""
-    account = get_or_not_found(Account, account_id, "That account does not exist.")
+    account = get_or_not_found(Account, account_id, _("That account does not exist."))
     if actor.user_key == f"account:{account.id}":
-        raise Conflict(f"You cannot {doing} your own account; ask another administrator.")
+        raise Conflict(OWN_ACCOUNT[doing])
     return account
 
 
@@ -39,12 +48,12 @@ def change_role(actor, account_id, role, reason=""):
     """Make an account a member, moderator or admin; returns the account. Logged."""
     member = require_admin(actor)
     if role not in ROLES:
-        raise ValidationError(f"Role must be one of {', '.join(ROLES)}.", field="role")
+        raise ValidationError(_('Role must be one of %(join)s.', join=', '.join(ROLES)), field="role")
     reason = clean_reason(reason)
     with atomic():
-        account = _other_account(actor, account_id, "change the role of")
+        account = _other_account(actor, account_id, "role")
         if account.role == role:
-            raise Conflict(f"{account.name} is already a {role}.", field="role")
+            raise Conflict(_('%(name)s is already a %(role)s.', name=account.name, role=role), field="role")
         before = account.role
         account.role = role
         log_action(member, "account.role", "account", account.id, reason,
@@ -59,7 +68,7 @@ def set_banned(actor, account_id, banned, reason=""):
     with atomic():
         account = _other_account(actor, account_id, "ban" if banned else "unban")
         if account.is_banned == banned:
-            raise Conflict(f"{account.name} is {'already' if banned else 'not'} banned.")
+            raise Conflict((_('%(name)s is already banned.', name=account.name) if banned else _('%(name)s is not banned.', name=account.name)))
         account.is_banned = banned
         log_action(member, "account.ban" if banned else "account.unban", "account", account.id,
                    reason, before={"is_banned": not banned}, after={"is_banned": banned})
@@ -96,13 +105,14 @@ def set_member_banned(actor, member_id, banned, reason=""):
     admin = require_admin(actor) if actor is not None else None  # None: the operator (CLI)
     reason = clean_reason(reason, required=banned)
     with atomic():
-        member = get_or_not_found(Member, member_id, "That member does not exist.")
+        member = get_or_not_found(Member, member_id, _("That member does not exist."))
         if member.user_key.startswith(ACCOUNT_KEY_PREFIX):
-            raise Conflict("Ban built-in accounts on the members page's account list.")
+            raise Conflict(_("Ban built-in accounts on the members page's account list."))
         if admin is not None and member.id == admin.id:
-            raise Conflict("You cannot ban yourself; ask another administrator.")
+            raise Conflict(_('You cannot ban yourself; ask another administrator.'))
         if member.is_banned == banned:
-            raise Conflict(f"{member.display_name} is {'already' if banned else 'not'} banned.")
+            raise Conflict((_('%(name)s is already banned.', name=member.display_name) if banned
+                           else _('%(name)s is not banned.', name=member.display_name)))
         member.is_banned = banned
         log_action(admin, "member.ban" if banned else "member.unban", "member", member.id,
                    reason, before={"is_banned": not banned}, after={"is_banned": banned})

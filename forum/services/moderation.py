@@ -10,18 +10,20 @@ from forum.services import notification_kinds
 from forum.services.audit import log_action
 from forum.services.replies import adjust_thread_counters
 from forum.services.threads import Page
+from forum.i18n import gettext as _
+from forum.i18n import lazy_gettext as _lazy
 
 REASON_MAX = 500
 LOG_PER_PAGE = 50
 
 # action name -> (column, new value, message when it already has that value)
 THREAD_SWITCHES = {
-    "pin": ("is_pinned", True, "This thread is already pinned."),
-    "unpin": ("is_pinned", False, "This thread is not pinned."),
-    "lock": ("is_locked", True, "This thread is already locked."),
-    "unlock": ("is_locked", False, "This thread is not locked."),
-    "hide": ("is_hidden", True, "This thread is already hidden."),
-    "restore": ("is_hidden", False, "This thread is not hidden."),
+    "pin": ("is_pinned", True, _lazy("This thread is already pinned.")),
+    "unpin": ("is_pinned", False, _lazy("This thread is not pinned.")),
+    "lock": ("is_locked", True, _lazy("This thread is already locked.")),
+    "unlock": ("is_locked", False, _lazy("This thread is not locked.")),
+    "hide": ("is_hidden", True, _lazy("This thread is already hidden.")),
+    "restore": ("is_hidden", False, _lazy("This thread is not hidden.")),
 }
 REASON_REQUIRED = ("hide",)
 
@@ -30,22 +32,22 @@ def clean_reason(reason, required=False):
     """The trimmed reason text, or a ValidationError when it is required and empty or too long."""
     reason = markup.clean_line(reason)
     if required and not reason:
-        raise ValidationError("Give a reason: other moderators will read it.", field="reason")
+        raise ValidationError(_('Give a reason: other moderators will read it.'), field="reason")
     if len(reason) > REASON_MAX:
-        raise ValidationError(f"A reason has at most {REASON_MAX} characters.", field="reason")
+        raise ValidationError(_('A reason has at most %(reason_max)s characters.', reason_max=REASON_MAX), field="reason")
     return reason
 
 
 def _thread_for_update(thread_id):
     """The thread row, or NotFound."""
-    return get_or_not_found(Thread, thread_id, "That thread does not exist.")
+    return get_or_not_found(Thread, thread_id, _("That thread does not exist."))
 
 
 def _reply_for_update(reply_id):
     """The reply row, or NotFound."""
     reply = session().get(Reply, reply_id)
     if reply is None or reply.is_deleted:
-        raise NotFound("That contribution does not exist.")
+        raise NotFound(_('That contribution does not exist.'))
     return reply
 
 
@@ -55,7 +57,7 @@ def apply_thread_switch(member, thread_id, action, reason=""):
     reason = clean_reason(reason, required=action in REASON_REQUIRED)
     thread = _thread_for_update(thread_id)
     if getattr(thread, column) == value:
-        raise Conflict(unchanged)
+        raise Conflict(str(unchanged))
     setattr(thread, column, value)
     if column == "is_hidden":
         thread.hidden_reason = reason if value else None
@@ -90,8 +92,8 @@ def apply_reply_visibility(member, reply_id, hidden, reason=""):
     reason = clean_reason(reason, required=hidden)
     reply = _reply_for_update(reply_id)
     if reply.is_hidden == hidden:
-        raise Conflict("This contribution is already hidden." if hidden
-                       else "This contribution is not hidden.")
+        raise Conflict(_("This contribution is already hidden.") if hidden
+                       else _("This contribution is not hidden."))
     before = {"is_hidden": reply.is_hidden, "hidden_reason": reply.hidden_reason}
     reply.is_hidden = hidden
     reply.hidden_reason = reason if hidden else None

@@ -6,19 +6,33 @@ the visibility rule again when shown.
 from sqlalchemy import delete, update
 
 from forum.database import dialect_insert, session
+from forum.i18n import gettext as _
+from forum.i18n import lazy_gettext as _lazy
+from forum.i18n import ngettext
 from forum.models import Notification, Thread, utcnow
 
 # Moderator actions that tell the item's author, and how each reads.
 MODERATION_TEXT = {
-    "thread.hide": "hid your question", "thread.restore": "restored your question",
-    "thread.lock": "locked your question", "thread.unlock": "unlocked your question",
-    "reply.hide": "hid your contribution", "reply.restore": "restored your contribution",
+    "thread.hide": _lazy("A moderator hid your question"),
+    "thread.restore": _lazy("A moderator restored your question"),
+    "thread.lock": _lazy("A moderator locked your question"),
+    "thread.unlock": _lazy("A moderator unlocked your question"),
+    "reply.hide": _lazy("A moderator hid your contribution"),
+    "reply.restore": _lazy("A moderator restored your contribution"),
 }
-FLAG_OUTCOMES = {
-    "dismiss": "a moderator looked and left it as it is",
-    "hide": "a moderator hid it",
-    "lock": "a moderator locked the thread",
+MODERATION_OTHER = _lazy("A moderator acted on your item")
+FLAG_OUTCOMES = {  # (on a contribution, on a thread)
+    "dismiss": (_lazy("Your flag on a contribution was resolved: a moderator looked and left "
+                      "it as it is"),
+                _lazy("Your flag on a thread was resolved: a moderator looked and left it as "
+                      "it is")),
+    "hide": (_lazy("Your flag on a contribution was resolved: a moderator hid it"),
+             _lazy("Your flag on a thread was resolved: a moderator hid it")),
+    "lock": (_lazy("Your flag on a contribution was resolved: a moderator locked the thread"),
+             _lazy("Your flag on a thread was resolved: a moderator locked the thread")),
 }
+FLAG_RESOLVED = (_lazy("Your flag on a contribution was resolved: a moderator resolved it"),
+                 _lazy("Your flag on a thread was resolved: a moderator resolved it"))
 DETAIL_MAX = 500
 
 
@@ -87,23 +101,25 @@ def flags_resolved(flags, action, resolver, thread_id, reply_id):
 
 def moderation_parts(notice):
     """(what the moderator did, the reason) from a moderation notice's detail."""
-    action, _, reason = (notice.detail or "").partition("|")
-    return MODERATION_TEXT.get(action, "acted on your item"), reason
+    action, _sep, reason = (notice.detail or "").partition("|")
+    return str(MODERATION_TEXT.get(action, MODERATION_OTHER)), reason
 
 
 def describe(notice, who):
     """The line for a kind made here, or None for the fan-out kinds."""
     if notice.kind == "rating":
-        noun = "contribution" if notice.reply_id else "question"
-        plural = "" if notice.count == 1 else "s"
-        return f"{notice.count} new rating{plural} on your {noun}"
+        if notice.reply_id:
+            return ngettext("%(num)s new rating on your contribution",
+                            "%(num)s new ratings on your contribution", notice.count)
+        return ngettext("%(num)s new rating on your question",
+                        "%(num)s new ratings on your question", notice.count)
     if notice.kind == "moderation":
         done, reason = moderation_parts(notice)
-        return f"A moderator {done}" + (f": {reason}" if reason else "")
+        return _("%(done)s: %(reason)s", done=done, reason=reason) if reason else done
     if notice.kind == "related_added":
-        return f"{who} added related reading to your question: {notice.detail}"
+        return _("%(name)s added related reading to your question: %(title)s", name=who,
+                 title=notice.detail)
     if notice.kind == "flag_resolved":
-        noun = "contribution" if notice.reply_id else "thread"
-        outcome = FLAG_OUTCOMES.get(notice.detail, "a moderator resolved it")
-        return f"Your flag on a {noun} was resolved: {outcome}"
+        on_contribution, on_thread = FLAG_OUTCOMES.get(notice.detail, FLAG_RESOLVED)
+        return str(on_contribution if notice.reply_id else on_thread)
     return None

@@ -23,9 +23,12 @@ from forum.models import (
     ThreadWatch, Timestamp, utcnow,
 )
 from forum.services import notification_kinds, thread_visits
+from forum.services.actors import with_preference
 from forum.services.following import DEFAULT_LEVEL, watch_by_default, watch_level_query
 from forum.services.paging import slice_before
 from forum.services.visibility import mark_shown_content, visible_notices
+from forum.i18n import gettext as _
+from forum.i18n import lazy_gettext as _lazy
 
 # Fan-out kinds, most specific first: a member named by several rules gets the first one's
 # kind; then the kinds sent to one member (services/notification_kinds.py; outcome_reminder:
@@ -33,15 +36,16 @@ from forum.services.visibility import mark_shown_content, visible_notices
 KINDS = ("mention", "question_reply", "watched_thread", "tag_reply", "member_thread",
          "tag_thread", "rating", "moderation", "related_added", "flag_resolved",
          "outcome_reminder")
-KIND_TEXT = {
-    "mention": "mentioned you",
-    "question_reply": "contributed to your question",
-    "watched_thread": "contributed to a thread you watch",
-    "tag_reply": "contributed with a tag you follow",
-    "member_thread": "asked a new question",
-    "tag_thread": "asked a question with a tag you follow",
-    "outcome_reminder": "shared advice you said you would try. How did it go?",
+KIND_TEXT = {  # %(name)s: who did it
+    "mention": _lazy("%(name)s mentioned you"),
+    "question_reply": _lazy("%(name)s contributed to your question"),
+    "watched_thread": _lazy("%(name)s contributed to a thread you watch"),
+    "tag_reply": _lazy("%(name)s contributed with a tag you follow"),
+    "member_thread": _lazy("%(name)s asked a new question"),
+    "tag_thread": _lazy("%(name)s asked a question with a tag you follow"),
+    "outcome_reminder": _lazy("%(name)s shared advice you said you would try. How did it go?"),
 }
+POSTED = _lazy("%(name)s posted")
 IDS_MAX = 500
 MENTIONS_MAX = 10  # members one contribution can notify by @name
 EXCERPT = 160  # characters of a contribution's text a notice shows
@@ -187,15 +191,17 @@ def visit_thread(actor, thread_id, last_activity_at=None):
     unread = Notification.read_at.is_(None)
     total = _shown(actor, select(func.count(Notification.id)), Member.id).where(unread)
     here = total.where(Notification.thread_id == thread_id)
-    row = session().execute(select(
-        Member, total.scalar_subquery(), here.scalar_subquery(),
+    row = session().execute(with_preference(
+        total.scalar_subquery(), here.scalar_subquery(),
         watch_level_query(Member.id, thread_id), thread_visits.seen_at_query(Member.id, thread_id))
         .where(Member.user_key == actor.user_key)).first()
-    actor.remember_member(row[0] if row else None)
+    actor.remember_member(*(row[:2] if row else (None, None)))  # and the page's language
     if row is None:  # a member who never acted has no notices yet
         return ThreadVisit(thread_id, DEFAULT_LEVEL, 0, 0)
-    moved = row[4] is None or (last_activity_at is not None and last_activity_at > row[4])
-    return ThreadVisit(thread_id, row[3] or DEFAULT_LEVEL, row[2], row[1] - row[2], moved)
+    _member, _preference, total_unread, here_unread, level, seen_at = row
+    moved = seen_at is None or (last_activity_at is not None and last_activity_at > seen_at)
+    return ThreadVisit(thread_id, level or DEFAULT_LEVEL, here_unread, total_unread - here_unread,
+                       moved)
 
 
 def finish_visit(actor, visit):
@@ -221,7 +227,7 @@ def mark_read(actor, ids=None, everything=False):
         ids = list(ids or [])
         if not ids or len(ids) > IDS_MAX or not all(
                 isinstance(item, int) and not isinstance(item, bool) for item in ids):
-            raise ValidationError(f"Send 1 to {IDS_MAX} notification ids, or all: true.",
+            raise ValidationError(_('Send 1 to %(ids_max)s notification ids, or all: true.', ids_max=IDS_MAX),
                                   field="ids")
     query = update(Notification).where(Notification.recipient_id == member.id,
                                        Notification.read_at.is_(None))
@@ -235,14 +241,15 @@ def mark_read(actor, ids=None, everything=False):
 def describe(notice):
     """One line saying what happened: "Ana contributed to the prompt “Boundaries” of your
     question"."""
-    who = notice.actor.display_name if notice.actor is not None else "Someone"
+    who = notice.actor.display_name if notice.actor is not None else _("Someone")
     own = notification_kinds.describe(notice, who)
     if own is not None:
         return own
     prompt = _prompt(notice)
     if notice.kind == "question_reply" and prompt is not None:
-        return f"{who} contributed to the prompt “{prompt.label}” of your question"
-    return f"{who} {KIND_TEXT.get(notice.kind, 'posted')}"
+        return _("%(name)s contributed to the prompt “%(prompt)s” of your question", name=who,
+                 prompt=prompt.label)
+    return str(KIND_TEXT.get(notice.kind, POSTED)) % {"name": who}
 
 
 def _prompt(notice):

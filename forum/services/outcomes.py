@@ -16,14 +16,18 @@ from forum.models import (
 from forum.services import confidentiality
 from forum.services.permissions import outcome_refusal, outcome_withdrawal_refusal
 from forum.services.visibility import live_reply, live_thread
+from forum.i18n import gettext as _
+from forum.i18n import lazy_gettext as _lazy
 
 OUTCOME_MIN, OUTCOME_MAX = -2, 2
 # Goal Attainment Scaling's five levels, from -2 to +2
 OUTCOME_LABELS = {
-    -2: "much worse than expected", -1: "somewhat worse than expected",
-    0: "as expected", 1: "somewhat better than expected", 2: "much better than expected",
+    -2: _lazy("much worse than expected"), -1: _lazy("somewhat worse than expected"),
+    0: _lazy("as expected"), 1: _lazy("somewhat better than expected"),
+    2: _lazy("much better than expected"),
 }
-OUTCOME_MESSAGE = "Choose how it went: a whole number from -2 (much worse than expected) to 2."
+OUTCOME_MESSAGE = _lazy(
+    "Choose how it went: a whole number from -2 (much worse than expected) to 2.")
 NOTE_MAX = 500
 REMIND_DAYS_MAX = 365
 NOTES_SHOWN = 5  # newest notes shown under one contribution
@@ -90,7 +94,7 @@ class Note:
     @property
     def label(self):
         """The outcome in words."""
-        return OUTCOME_LABELS[self.outcome]
+        return str(OUTCOME_LABELS[self.outcome])
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,7 @@ def parse_remind_days(value):
     if isinstance(value, str) and value.strip().isdecimal():
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= REMIND_DAYS_MAX:
-        raise ValidationError(f"Choose a reminder from 0 (none) to {REMIND_DAYS_MAX} days.",
+        raise ValidationError(_('Choose a reminder from 0 (none) to %(remind_days_max)s days.', remind_days_max=REMIND_DAYS_MAX),
                               field="remind_in_days")
     return value
 
@@ -144,8 +148,7 @@ def clean_note(note):
     """The note's cleaned text (at most 500 characters), or a ValidationError on "note"."""
     note = markup.clean_text(note or "").strip()
     if len(note) > NOTE_MAX:
-        raise ValidationError(f"A note has at most {NOTE_MAX} characters (this one has "
-                              f"{len(note)}).", field="note")
+        raise ValidationError(_('A note has at most %(note_max)s characters (this one has %(count)s).', note_max=NOTE_MAX, count=len(note)), field="note")
     return note
 
 
@@ -153,7 +156,7 @@ def _load(db_session, actor, reply_id, check):
     """The Reply that passes `check` (a permissions refusal), or its ForumError."""
     reply = db_session.get(Reply, reply_id)
     if reply is None:
-        raise NotFound("That contribution does not exist.")
+        raise NotFound(_('That contribution does not exist.'))
     refusal = check(actor, reply, db_session.get(Thread, reply.thread_id))
     if refusal is not None:
         raise refusal
@@ -257,7 +260,7 @@ def mark_trying(actor, reply_id, remind_in_days=None):
                 result = _bump(db_session, reply, tried=1)
                 break
         else:
-            raise Conflict("Your outcome is being changed by another request; try again.")
+            raise Conflict(_('Your outcome is being changed by another request; try again.'))
     return result
 
 
@@ -271,7 +274,7 @@ def unmark_trying(actor, reply_id):
             delete(Outcome).where(_mine(member.id, reply.id), Outcome.outcome.is_(None))
             .returning(Outcome.id).execution_options(synchronize_session=False))
         if removed is None and _locked_outcome(db_session, member.id, reply.id)[0]:
-            raise Conflict("You reported how it went: remove your report first.",
+            raise Conflict(_('You reported how it went: remove your report first.'),
                            field="outcome")
         result = _bump(db_session, reply, tried=-1 if removed else 0)
     return result
@@ -301,7 +304,7 @@ def report(actor, reply_id, outcome, note="", show_name=False, confirm_confident
                 result = _bump(db_session, reply, tried=1, **_moves(None, outcome))
                 break
         else:
-            raise Conflict("Your outcome is being changed by another request; try again.")
+            raise Conflict(_('Your outcome is being changed by another request; try again.'))
         confidentiality.flag_posted(db_session, found, reply_id=reply.id, note=NOTE_FLAG)
     return result
 

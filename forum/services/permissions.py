@@ -6,9 +6,24 @@ Whether an item may be seen at all is forum.services.visibility's rule.
 """
 from forum.errors import Conflict, Forbidden, NotFound, Unauthorized
 from forum.services.visibility import can_see, is_live
+from forum.i18n import gettext as _
+from forum.i18n import lazy_gettext as _lazy
 
-NOUN = {"thread": "thread", "reply": "contribution"}
-OWN = {"thread": "question", "reply": "contribution"}
+NOUN = {"thread": "thread", "reply": "contribution"}  # kinds in API fields and logs
+GONE = {"thread": _lazy("That thread does not exist or was removed."),
+        "reply": _lazy("That contribution does not exist or was removed.")}
+NOT_PUBLIC = {
+    ("rated", "thread"): _lazy(
+        "Hidden or deleted items cannot be rated: this thread is not public."),
+    ("rated", "reply"): _lazy(
+        "Hidden or deleted items cannot be rated: this contribution is not public."),
+    ("tried", "thread"): _lazy(
+        "Hidden or deleted items cannot be tried: this thread is not public."),
+    ("tried", "reply"): _lazy(
+        "Hidden or deleted items cannot be tried: this contribution is not public."),
+}
+OWN = {"thread": _lazy("You cannot rate your own question."),
+       "reply": _lazy("You cannot rate your own contribution.")}
 
 
 def is_author(actor, item):
@@ -36,6 +51,11 @@ def can_delete(actor, item):
 
 def can_edit_tags(actor, item):
     """May the actor replace this thread's or contribution's tags (its author or a moderator)?"""
+    return _author_or_moderator(actor, item)
+
+
+def can_set_language(actor, item):
+    """May the actor change this thread's language (its author or a moderator)?"""
     return _author_or_moderator(actor, item)
 
 
@@ -76,8 +96,8 @@ def _not_public(actor, kind, item, thread, done="rated"):
     if is_live(item) and (thread is None or is_live(thread)):
         return None
     if not actor.can_moderate:
-        return NotFound(f"That {NOUN[kind]} does not exist or was removed.")
-    return Conflict(f"Hidden or deleted items cannot be {done}: this {NOUN[kind]} is not public.")
+        return NotFound(GONE[kind])
+    return Conflict(NOT_PUBLIC[done, kind])
 
 
 def rating_refusal(actor, kind, item, thread=None):
@@ -86,17 +106,17 @@ def rating_refusal(actor, kind, item, thread=None):
     thread is the reply's thread when known (a reply in a hidden thread is not public either).
     """
     if not actor.is_authenticated:
-        return Unauthorized("Log in to rate.")
+        return Unauthorized(_('Log in to rate.'))
     refusal = _not_public(actor, kind, item, thread)
     if refusal is None and is_author(actor, item):
-        refusal = Forbidden(f"You cannot rate your own {OWN[kind]}.")
+        refusal = Forbidden(OWN[kind])
     return refusal
 
 
 def unrating_refusal(actor, kind, item, thread=None):
     """Why the actor may not take back a rating here (only while the item is public), or None."""
     if not actor.is_authenticated:
-        return Unauthorized("Log in to rate.")
+        return Unauthorized(_('Log in to rate.'))
     return _not_public(actor, kind, item, thread)
 
 
@@ -109,17 +129,17 @@ def outcome_refusal(actor, reply, thread=None):
     """Why the actor may not say they will try, or report how it went with, this contribution
     (a ForumError to raise or show), or None: members, on live contributions of others."""
     if not actor.is_authenticated:
-        return Unauthorized("Log in to say you tried this.")
+        return Unauthorized(_("Log in to say you tried this."))
     refusal = _not_public(actor, "reply", reply, thread, done="tried")
     if refusal is None and is_author(actor, reply):
-        refusal = Forbidden("You cannot report outcomes of your own contribution.")
+        refusal = Forbidden(_("You cannot report outcomes of your own contribution."))
     return refusal
 
 
 def outcome_withdrawal_refusal(actor, reply, thread=None):
     """Why the actor may not take back their "I'll try this" or report here, or None."""
     if not actor.is_authenticated:
-        return Unauthorized("Log in to change what you reported.")
+        return Unauthorized(_("Log in to change what you reported."))
     return _not_public(actor, "reply", reply, thread, done="tried")
 
 
@@ -127,6 +147,7 @@ CHECKS = {
     "edit": can_edit, "delete": can_delete, "edit_tags": can_edit_tags, "hide": can_hide,
     "restore": can_restore, "see_history": can_see_history, "flag": can_flag,
     "verify_credentials": can_verify_credentials, "see_community": can_see_community,
+    "set_language": can_set_language,
 }
 
 

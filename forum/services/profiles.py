@@ -9,6 +9,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from forum import markup
 from forum.database import atomic, get_or_not_found, session
 from forum.errors import ValidationError
+from forum.i18n import gettext as _
 from forum.models import Member, Rating, Reply, ReplyTag, Tag, Thread, ThreadTag
 from forum.services import outcomes, ratings
 from forum.services.actors import ANONYMOUS, rename_member
@@ -83,7 +84,7 @@ def min_ratings():
 
 def get_member(member_id):
     """The member, or NotFound."""
-    return get_or_not_found(Member, member_id, "That member does not exist.")
+    return get_or_not_found(Member, member_id, _("That member does not exist."))
 
 
 def _live_authored(model, member_id):
@@ -175,7 +176,8 @@ def _clean(value, limit, label, field, errors, multiline=False):
     text = (markup.clean_text(value or "").strip() if multiline
             else markup.clean_line(value or ""))
     if len(text) > limit:
-        errors[field] = f"{label} has at most {limit} characters (this one has {len(text)})."
+        errors[field] = _("%(field)s has at most %(limit)s characters (this one has %(length)s).",
+                          field=label, limit=limit, length=len(text))
     return text
 
 

@@ -10,14 +10,22 @@ from forum.database import atomic, session
 from forum.errors import Conflict, NotFound, ValidationError
 from forum.models import Member, Rating, RatingTotal, Reply, Thread, utcnow
 from forum.services import notification_kinds
-from forum.services.permissions import NOUN, rating_refusal, unrating_refusal
+from forum.services.actors import with_preference
+from forum.services.permissions import GONE, rating_refusal, unrating_refusal
 from forum.services.visibility import live_reply
+from forum.i18n import gettext as _
 
 TARGET_KINDS = ("thread", "reply")
 STARS_MIN, STARS_MAX = 1, 5
 NEUTRAL_MEAN = (STARS_MIN + STARS_MAX) / 2
-STARS_MESSAGE = f"Choose a whole number of stars from {STARS_MIN} to {STARS_MAX}."
 _MODELS = {"thread": Thread, "reply": Reply}
+
+
+def stars_message():
+    """The refusal of a number of stars out of range, in the reader's language."""
+    return _("Choose a whole number of stars from %(min)s to %(max)s.", min=STARS_MIN,
+             max=STARS_MAX)
+
 _COLUMNS = {"thread": Rating.thread_id, "reply": Rating.reply_id}
 # Each failed attempt means another request of the same member inserted and then removed its
 # rating in between; 3 attempts lost that race once in a loaded PostgreSQL run of four clients.
@@ -62,16 +70,16 @@ class Contributor:
 def parse_stars(value):
     """Whole stars from 1 to 5 from a form or JSON value, or a ValidationError on "stars"."""
     if isinstance(value, bool) or value is None:
-        raise ValidationError(STARS_MESSAGE, field="stars")
+        raise ValidationError(stars_message(), field="stars")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str):
         value = value.strip()
         if not value.isdecimal() or not value.isascii():
-            raise ValidationError(STARS_MESSAGE, field="stars")
+            raise ValidationError(stars_message(), field="stars")
         value = int(value)
     if not isinstance(value, int) or not STARS_MIN <= value <= STARS_MAX:
-        raise ValidationError(STARS_MESSAGE, field="stars")
+        raise ValidationError(stars_message(), field="stars")
     return value
 
 
@@ -156,14 +164,14 @@ def summary_of(count, total, mine=None, mean=None):
 def _check_kind(target_kind):
     """Refuse target kinds other than "thread" and "reply"."""
     if target_kind not in TARGET_KINDS:
-        raise ValidationError("Only threads and contributions can be rated.", field="target")
+        raise ValidationError(_('Only threads and contributions can be rated.'), field="target")
 
 
 def _load_target(db_session, actor, target_kind, target_id, check=rating_refusal):
     """The Thread or Reply that passes `check` (a permissions refusal), or its ForumError."""
     item = db_session.get(_MODELS[target_kind], target_id)
     if item is None:
-        raise NotFound(f"That {NOUN[target_kind]} does not exist.")
+        raise NotFound(GONE[target_kind])
     thread = item if target_kind == "thread" else db_session.get(Thread, item.thread_id)
     refusal = check(actor, target_kind, item, thread)
     if refusal is not None:
@@ -246,7 +254,7 @@ def rate(actor, target_kind, target_id, stars):
                     item.id if target_kind == "reply" else None, rating_id, member.id)
                 break
         else:
-            raise Conflict("Your rating is being changed by another request; try again.")
+            raise Conflict(_('Your rating is being changed by another request; try again.'))
         result = summary_of(*figures, mine=stars)
     return result
 
@@ -281,13 +289,13 @@ def viewer_ratings(actor, thread_id=None, reply_ids=None):
         wanted = or_(Rating.thread_id == thread_id,
                      Rating.reply_id.in_(select(Reply.id).where(Reply.thread_id == thread_id)))
     rows = session().execute(
-        select(Member, Rating.thread_id, Rating.reply_id, Rating.stars)
+        with_preference(Rating.thread_id, Rating.reply_id, Rating.stars)
         .outerjoin(Rating, and_(Rating.member_id == Member.id, wanted))
         .where(Member.user_key == actor.user_key)
     ).all()
-    actor.remember_member(rows[0][0] if rows else None)
+    actor.remember_member(*(rows[0][:2] if rows else (None, None)))
     return {("thread", t) if t is not None else ("reply", r): stars
-            for _member, t, r, stars in rows if stars is not None}
+            for _member, _preference, t, r, stars in rows if stars is not None}
 
 
 def top_contributors(thread_id, limit=5):

@@ -12,6 +12,7 @@ from forum.models import RelatedLink, Reply, ReplyTag, Tag, Thread, ThreadTag
 from forum.services import notification_kinds
 from forum.services.audit import log_action
 from forum.services.visibility import can_see, live_reply, live_thread
+from forum.i18n import gettext as _
 
 CATEGORY_MAX, TITLE_MAX, URL_MAX = 80, 200, 2000
 SUGGESTIONS = 5
@@ -30,16 +31,16 @@ def validate_entry(category, title, url=None, target_thread_id=None, thread_id=N
     title = markup.clean_line(title)
     url = markup.clean_line(url) or None
     if not category:
-        raise ValidationError("Give the entry a category, like \"Life Coaching\".",
+        raise ValidationError(_('Give the entry a category, like "Life Coaching".'),
                               field="category")
     if len(category) > CATEGORY_MAX:
-        raise ValidationError(f"A category has at most {CATEGORY_MAX} characters.",
+        raise ValidationError(_('A category has at most %(category_max)s characters.', category_max=CATEGORY_MAX),
                               field="category")
     if not title:
-        raise ValidationError("Give the entry a title.", field="title")
+        raise ValidationError(_('Give the entry a title.'), field="title")
     if len(title) > TITLE_MAX:
         raise ValidationError(
-            f"A title has at most {TITLE_MAX} characters (this one has {len(title)}).",
+            _('A title has at most %(title_max)s characters (this one has %(count)s).', title_max=TITLE_MAX, count=len(title)),
             field="title")
     if target_thread_id in ("", None):
         target_thread_id = None
@@ -47,23 +48,22 @@ def validate_entry(category, title, url=None, target_thread_id=None, thread_id=N
         try:
             target_thread_id = int(target_thread_id)
         except (TypeError, ValueError):
-            raise ValidationError("A thread is given by its number.", field="target_thread_id")
+            raise ValidationError(_('A thread is given by its number.'), field="target_thread_id")
     if url is not None and target_thread_id is not None:
-        raise ValidationError("Link either to a thread of this forum or to a web address, "
-                              "not both.", field="url")
+        raise ValidationError(_('Link either to a thread of this forum or to a web address, not both.'), field="url")
     if url is not None:
         if len(url) > URL_MAX:
-            raise ValidationError(f"A web address has at most {URL_MAX} characters.",
+            raise ValidationError(_('A web address has at most %(url_max)s characters.', url_max=URL_MAX),
                                   field="url")
         parts = urlsplit(url)
         if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-            raise ValidationError("Only http:// and https:// web addresses can be linked.",
+            raise ValidationError(_('Only http:// and https:// web addresses can be linked.'),
                                   field="url")
     if target_thread_id is not None:
         if target_thread_id == thread_id:
-            raise ValidationError("A thread cannot recommend itself.", field="target_thread_id")
+            raise ValidationError(_('A thread cannot recommend itself.'), field="target_thread_id")
         if session().get(Thread, target_thread_id) is None:
-            raise ValidationError(f"There is no thread number {target_thread_id}.",
+            raise ValidationError(_('There is no thread number %(target_thread_id)s.', target_thread_id=target_thread_id),
                                   field="target_thread_id")
     return category, title, url, target_thread_id
 
@@ -86,7 +86,7 @@ def list_links(actor, thread):
 
 def get_link(link_id):
     """An entry by id, or NotFound."""
-    return get_or_not_found(RelatedLink, link_id, "That reading entry does not exist.")
+    return get_or_not_found(RelatedLink, link_id, _("That reading entry does not exist."))
 
 
 def _count(thread_id):
@@ -100,10 +100,10 @@ def _check_position(position, size):
     try:
         position = int(position)
     except (TypeError, ValueError):
-        raise ValidationError("A position is a whole number.", field="position")
+        raise ValidationError(_('A position is a whole number.'), field="position")
     if position < 0 or position >= size:
         raise ValidationError(
-            f"Choose a position from 1 to {size}." if size else "The list is empty.",
+            _("Choose a position from 1 to %(size)s.", size=size) if size else _("The list is empty."),
             field="position")
     return position
 
@@ -113,7 +113,7 @@ def add_link(actor, thread_id, category, title, url=None, target_thread_id=None,
     member = actor.require_moderator()
     with atomic() as db_session:
         if db_session.get(Thread, thread_id) is None:
-            raise NotFound("That thread does not exist.")
+            raise NotFound(_('That thread does not exist.'))
         if not markup.clean_line(category) and str(target_thread_id or "").isdigit():
             category = _category_labels([int(target_thread_id)]).get(int(target_thread_id), "")
         fields = validate_entry(category, title, url, target_thread_id, thread_id)
@@ -173,8 +173,8 @@ def move_link_by(actor, link_id, offset):
     actor.require_moderator()
     link = get_link(link_id)
     if not 0 <= link.position + offset < _count(link.thread_id):
-        raise ValidationError("This entry is already at the " +
-                              ("top." if offset < 0 else "bottom."), field="position")
+        raise ValidationError(_("This entry is already at the top.") if offset < 0
+                              else _("This entry is already at the bottom."), field="position")
     return move_link(actor, link_id, link.position + offset)
 
 

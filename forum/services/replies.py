@@ -20,6 +20,9 @@ from forum.services.tags import (
 from forum.services.visibility import (
     REPLY_GONE, can_see, is_live, live_reply, visible_replies, visible_thread, visible_threads,
 )
+from forum.i18n import format_number
+from forum.i18n import gettext as _
+from forum.i18n import lazy_gettext as _lazy
 
 BODY_MAX = 20_000
 # Markdown parsing costs ~20 us a line: 20,000 one-character lines would take 0.3 s to render.
@@ -31,15 +34,15 @@ def validate_body(body):
     """The cleaned Markdown source, or a ValidationError on the body field."""
     body = markup.clean_text(body).strip()
     if not body:
-        raise ValidationError("Write something first: the contribution is empty.", field="body")
+        raise ValidationError(_('Write something first: the contribution is empty.'), field="body")
     if len(body) > BODY_MAX:
         raise ValidationError(
-            f"A contribution has at most {BODY_MAX:,} characters (this one has {len(body):,}).",
+            _('A contribution has at most %(body_max)s characters (this one has %(count)s).', body_max=format_number(BODY_MAX), count=format_number(len(body))),
             field="body")
     lines = body.count("\n") + 1
     if lines > BODY_LINES_MAX:
         raise ValidationError(
-            f"A contribution has at most {BODY_LINES_MAX:,} lines (this one has {lines:,}).",
+            _('A contribution has at most %(body_lines_max)s lines (this one has %(lines)s).', body_lines_max=format_number(BODY_LINES_MAX), lines=format_number(lines)),
             field="body")
     return body
 
@@ -94,11 +97,11 @@ def _prompt_id(db_session, thread_id, prompt_position):
     try:
         position = int(prompt_position)
     except (TypeError, ValueError):
-        raise ValidationError("Choose one of this thread's prompts.", field="prompt") from None
+        raise ValidationError(_("Choose one of this thread's prompts."), field="prompt") from None
     prompt_id = db_session.scalar(select(Prompt.id).where(
         Prompt.thread_id == thread_id, Prompt.position == position))
     if prompt_id is None:
-        raise ValidationError("That prompt is not part of this thread.", field="prompt")
+        raise ValidationError(_('That prompt is not part of this thread.'), field="prompt")
     return prompt_id
 
 
@@ -113,7 +116,7 @@ def _reply_to_id(db_session, actor, thread_id, reply_to):
         parent = None
     if parent is None or parent.thread_id != thread_id or parent.is_deleted or not can_see(
             actor, parent):
-        raise ValidationError("The contribution you reply to is not in this thread any more.",
+        raise ValidationError(_('The contribution you reply to is not in this thread any more.'),
                               field="reply_to")
     return parent.id
 
@@ -136,7 +139,7 @@ def add_reply(actor, thread_id, body, prompt_position=None, tags=(), confirm_con
     with atomic() as db_session:
         thread = _open_thread(db_session, actor, thread_id)
         if thread.is_locked:
-            raise Conflict("This thread is locked: it accepts no new contributions.",
+            raise Conflict(_('This thread is locked: it accepts no new contributions.'),
                            field="body")
         prompt_id = _prompt_id(db_session, thread_id, prompt_position)
         reply = insert_reply(thread_id, member.id, body, tag_names, prompt_id=prompt_id,
@@ -185,7 +188,7 @@ def list_replies(actor, thread, page=1, per_page=None, by_prompt=False, include_
     placeholders: a deleted reply's html is empty; show a placeholder, never its body).
     """
     if sort is not None and sort not in REPLY_SORTS:
-        raise ValidationError(f"Sort by one of {', '.join(REPLY_SORTS)}.", field="sort")
+        raise ValidationError(_('Sort by one of %(join)s.', join=', '.join(REPLY_SORTS)), field="sort")
     sort = reply_sort(thread, sort)
     per_page = per_page or current_app.config["FORUM_REPLIES_PER_PAGE"]
     query = (
@@ -252,7 +255,7 @@ def list_tagged_replies(actor, tag, before=None, per_page=None):
 
 def get_reply(reply_id):
     """A reply by id, or NotFound."""
-    return get_or_not_found(Reply, reply_id, "That contribution does not exist.")
+    return get_or_not_found(Reply, reply_id, _("That contribution does not exist."))
 
 
 def load_reply(reply_id):
@@ -262,7 +265,7 @@ def load_reply(reply_id):
         .options(selectinload(Reply.author), selectinload(Reply.prompt),
                  selectinload(Reply.tags)))
     if reply is None:
-        raise NotFound("That contribution does not exist.")
+        raise NotFound(_('That contribution does not exist.'))
     return reply
 
 
@@ -275,18 +278,25 @@ def visible_reply(actor, reply_id):
     return reply
 
 
+FORBIDDEN_CHANGE = {
+    "edit": _lazy("Only its author or a moderator can edit this contribution."),
+    "retag": _lazy("Only its author or a moderator can retag this contribution."),
+    "delete": _lazy("Only its author or a moderator can delete this contribution."),
+}
+
+
 def _reply_for_change(db_session, actor, reply_id, verb, allowed=can_edit):
     """The reply the actor (a member already) may change: 404 if gone or not visible to them,
     403 if `allowed` (a permissions check) says no."""
     reply = db_session.get(Reply, reply_id)
     if reply is None or not (can_see(actor, reply) or is_author(actor, reply)):
-        raise NotFound("That contribution does not exist.")
+        raise NotFound(_('That contribution does not exist.'))
     if reply.is_deleted and not can_restore(actor, reply):
-        raise NotFound("That contribution was deleted.")
+        raise NotFound(_('That contribution was deleted.'))
     if not can_see(actor, reply):  # hidden: frozen for its author until a moderator restores it
         raise NotFound(REPLY_GONE)
     if not allowed(actor, reply):
-        raise Forbidden(f"Only its author or a moderator can {verb} this contribution.")
+        raise Forbidden(FORBIDDEN_CHANGE.get(verb, FORBIDDEN_CHANGE["edit"]))
     _open_thread(db_session, actor, reply.thread_id)
     return reply
 
@@ -319,10 +329,10 @@ def edit_reply(actor, reply_id, body, prompt_position=None, tags=None, reason=""
     with atomic() as db_session:
         reply = _reply_for_change(db_session, actor, reply_id, "edit")
         if reply.is_deleted:
-            raise Conflict("This contribution is deleted: restore it before editing.",
+            raise Conflict(_('This contribution is deleted: restore it before editing.'),
                            field="body")
         if db_session.get(Thread, reply.thread_id).is_locked and not actor.can_moderate:
-            raise Conflict("This thread is locked: its contributions can no longer be edited.",
+            raise Conflict(_('This thread is locked: its contributions can no longer be edited.'),
                            field="body")
         if tags is None:
             tags = list(db_session.scalars(
@@ -390,7 +400,7 @@ def restore_reply(actor, reply_id, reason=""):
     with atomic() as db_session:
         reply = db_session.get(Reply, reply_id)
         if reply is None:
-            raise NotFound("That contribution does not exist.")
+            raise NotFound(_('That contribution does not exist.'))
         if not reply.is_deleted:
             return reply
         reply.is_deleted, reply.deleted_at = False, None
@@ -411,7 +421,7 @@ def reply_history(actor, reply_id):
             joinedload(Reply.author), joinedload(Reply.thread))
     ).scalar_one_or_none()
     if reply is None:
-        raise NotFound("That contribution does not exist.")
+        raise NotFound(_('That contribution does not exist.'))
     revisions = session().scalars(
         select(ReplyRevision).where(ReplyRevision.reply_id == reply_id)
         .options(joinedload(ReplyRevision.editor))

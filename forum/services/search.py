@@ -17,9 +17,11 @@ from forum import markup
 from forum.database import session
 from forum.errors import NotFound, ValidationError
 from forum.models import Reply, Thread
+from forum.services.languages import SEARCH_CONFIGS, UNKNOWN_CONFIG
 from forum.services.tags import find_tag, is_listed
 from forum.services.threads import Page
 from forum.services.visibility import live_reply_sql, live_thread_sql
+from forum.i18n import gettext as _
 
 KINDS = ("all", "threads", "replies")
 QUERY_MAX = 300
@@ -63,9 +65,14 @@ def fts5_query(phrases):
     return " AND ".join('"' + " ".join(words).replace('"', '""') + '"' for words in phrases)
 
 
-def websearch_query(phrases):
-    """websearch_to_tsquery input: every phrase quoted, so words like "or" are never operators."""
-    return " ".join('"' + " ".join(words) + '"' for words in phrases)
+def tsquery_text(phrases):
+    """to_tsquery input: every word quoted (never an operator), a single word matched as a prefix
+    of its stem (German "Klientin" finds "Klientinnen", stemmed "klientinn"), phrases in order."""
+    def quoted(word):
+        return "'" + word + "'"  # words are \w+ only: no quote can be inside
+    parts = [quoted(words[0]) + ":*" if len(words) == 1
+             else "(" + " <-> ".join(quoted(word) for word in words) + ")" for words in phrases]
+    return " & ".join(parts)
 
 
 def _live_filter(kind, tag_id):
@@ -102,8 +109,12 @@ def _ranked_ids(phrases, kind, tag_id, limit, offset):
                       + " ORDER BY s.rowid DESC LIMIT :cap")
         ranked = "SELECT kind, item_id, {total} FROM c ORDER BY rank, item_id DESC"
     else:
-        params["q"] = websearch_query(phrases)
-        query = "websearch_to_tsquery('english', :q)"
+        params["q"] = tsquery_text(phrases)
+        # The query in every configuration the threads use (each thread and its replies are
+        # indexed in their language's): one GIN scan finds "Klientinnen" for "Klientin" in
+        # German threads and "clients" for "client" in English ones.
+        query = "(" + " || ".join(f"to_tsquery('{config}', :q)"
+                                  for config in _configs_in_use()) + ")"
         order = "id DESC" if _common(query, params["q"]) else "id + 0 DESC"
         # The newest matches by id alone (no joins, no document) first; only those are then
         # checked for visibility and carry their document out to be ranked: 199 -> 58 ms on
@@ -127,6 +138,21 @@ def _ranked_ids(phrases, kind, tag_id, limit, offset):
         total = session().execute(text(cte + "SELECT count(*) FROM c"), params).scalar() \
             if offset else 0
     return [(row.kind, row.item_id) for row in rows], total
+
+
+def _configs_in_use():
+    """The text search configurations of the languages threads are in, 'simple' always among
+    them (PostgreSQL; the distinct languages are found by index skip-scan, one probe each)."""
+    configs = session().execute(text(
+        "WITH RECURSIVE codes AS ("
+        " (SELECT language FROM forum_thread WHERE language IS NOT NULL"
+        "  ORDER BY language LIMIT 1)"
+        " UNION ALL SELECT (SELECT t.language FROM forum_thread t WHERE t.language > c.language"
+        "  ORDER BY t.language LIMIT 1) FROM codes c WHERE c.language IS NOT NULL)"
+        " SELECT DISTINCT forum_search_config(language)::text AS config FROM codes "
+        "ORDER BY config")).scalars()
+    known = {*SEARCH_CONFIGS.values(), UNKNOWN_CONFIG}
+    return [config for config in configs if config in known] or [UNKNOWN_CONFIG]
 
 
 def _common(tsquery, q):
@@ -195,14 +221,14 @@ def _load(ids):
 def search(actor, q, tag=None, kind="all", page=1, per_page=None):
     """A page of ranked hits for a query; an empty query or one of only stop words finds nothing."""
     if kind not in KINDS:
-        raise ValidationError(f"Search in one of {', '.join(KINDS)}.", field="kind")
+        raise ValidationError(_('Search in one of %(join)s.', join=', '.join(KINDS)), field="kind")
     per_page = per_page or current_app.config["FORUM_THREADS_PER_PAGE"]
     phrases, terms = parse_query(q)
     tag_row = None
     if tag:
         tag_row = find_tag(tag)
         if tag_row is None or not is_listed(actor, tag_row):
-            raise NotFound(f"No tag {markup.clean_line(tag)[:50]!r}.")
+            raise NotFound(_('No tag %(value)s.', value=repr(markup.clean_line(tag)[:50])))
     if not phrases:
         return Page(items=[], page=page, per_page=per_page, total=0)
     ids, total = _ranked_ids(phrases, kind, tag_row.id if tag_row else None, per_page,

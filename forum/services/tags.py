@@ -16,6 +16,7 @@ from forum.models import Reply, ReplyTag, Tag, TagFollow, Thread, ThreadTag
 from forum.services.audit import log_action
 from forum.settings import url_prefix
 from forum.services.visibility import live_reply, live_thread
+from forum.i18n import gettext as _
 
 TAG_MIN, TAG_MAX = 2, 40
 SUGGEST_LIMIT = 10
@@ -46,24 +47,24 @@ def parse_tag_names(raw, field="tags"):
     names, seen = [], set()
     for item in items:
         if not isinstance(item, str):
-            raise ValidationError("Tags must be text.", field=field)
+            raise ValidationError(_('Tags must be text.'), field=field)
         name = clean_line(item).lstrip("#").strip()
         if not name:
             continue
         if len(name) > TAG_MAX:
             raise ValidationError(
-                f"A tag has {TAG_MIN} to {TAG_MAX} characters: {name[:50]!r} is too long.",
+                _('A tag has %(tag_min)s to %(tag_max)s characters: %(value)s is too long.', tag_min=TAG_MIN, tag_max=TAG_MAX, value=repr(name[:50])),
                 field=field)
         slug = slugify(name)
         if len(slug) < TAG_MIN:
             raise ValidationError(
-                f"A tag needs at least {TAG_MIN} letters or digits: {name!r}.", field=field)
+                _('A tag needs at least %(tag_min)s letters or digits: %(name)s.', tag_min=TAG_MIN, name=repr(name)), field=field)
         if slug not in seen:
             seen.add(slug)
             names.append(name)
     limit = current_app.config["FORUM_MAX_TAGS"]
     if len(names) > limit:
-        raise ValidationError(f"Use at most {limit} tags (you gave {len(names)}).", field=field)
+        raise ValidationError(_('Use at most %(limit)s tags (you gave %(count)s).', limit=limit, count=len(names)), field=field)
     return names
 
 
@@ -177,7 +178,7 @@ def tag_for_listing(actor, slug):
     can see (a tag used only on hidden or deleted items stays unknown)."""
     tag = find_tag(slug)
     if tag is None or not is_listed(actor, tag):
-        raise NotFound(f"No tag {slug!r}.")
+        raise NotFound(_('No tag %(slug)s.', slug=repr(slug)))
     return tag
 
 
@@ -242,12 +243,12 @@ def merge_tags(actor, source_slug, target, reason=""):
     with atomic() as db_session:
         source = db_session.scalar(select(Tag).where(Tag.slug == slugify(source_slug or "")))
         if source is None or source.canonical_id is not None:
-            raise NotFound("That tag does not exist or was already merged.")
+            raise NotFound(_('That tag does not exist or was already merged.'))
         target_tag = find_tag(target)
         if target_tag is None:
-            raise ValidationError(f"No tag {clean_line(target)!r} to merge into.", field="into")
+            raise ValidationError(_('No tag %(clean_line)s to merge into.', clean_line=repr(clean_line(target))), field="into")
         if target_tag.id == source.id:
-            raise ValidationError("Merge a tag into a different tag.", field="into")
+            raise ValidationError(_('Merge a tag into a different tag.'), field="into")
         threads = _move_links(ThreadTag, "thread_id", source.id, target_tag.id)
         replies = _move_links(ReplyTag, "reply_id", source.id, target_tag.id)
         _move_links(TagFollow, "member_id", source.id, target_tag.id)  # followers follow on

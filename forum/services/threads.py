@@ -15,12 +15,14 @@ from forum.models import (
 from forum.services import confidentiality, notifications, ratings
 from forum.services.audit import log_action
 from forum.services.drafts import discard_draft
+from forum.services.languages import detect_thread_language
 from forum.services.paging import Page, keyset_page, paginate
 from forum.services.permissions import can_edit_tags, is_author
 from forum.services.tags import (  # tag_for_listing: re-exported for the pages
     get_or_create_tags, parse_tag_names, replace_tags, tag_for_listing,
 )
 from forum.services.visibility import live_reply, visible_thread, visible_threads
+from forum.i18n import gettext as _
 
 __all__ = ["Page", "tag_for_listing"]  # re-exported: callers import them from here
 
@@ -45,7 +47,7 @@ def validate_title(title):
     title = markup.clean_line(title)
     if len(title) < TITLE_MIN or len(title) > TITLE_MAX:
         raise ValidationError(
-            f"A title has {TITLE_MIN} to {TITLE_MAX} characters (this one has {len(title)}).",
+            _('A title has %(title_min)s to %(title_max)s characters (this one has %(count)s).', title_min=TITLE_MIN, title_max=TITLE_MAX, count=len(title)),
             field="title")
     return title
 
@@ -61,27 +63,26 @@ def parse_prompts(raw):
             label, sep, text = line.partition(":")
             if not sep or not label.strip():
                 raise ValidationError(
-                    f"Prompt line {number} needs a label before a colon, like "
-                    f"\"Cultivate trust: Build rapport first\".", field="prompts")
+                    _('Prompt line %(number)s needs a label before a colon, like "Cultivate trust: Build rapport first".', number=number), field="prompts")
             items.append({"label": label, "text": text})
     else:
         items = list(raw or [])
     if len(items) > PROMPTS_MAX:
-        raise ValidationError(f"Use at most {PROMPTS_MAX} prompts.", field="prompts")
+        raise ValidationError(_('Use at most %(prompts_max)s prompts.', prompts_max=PROMPTS_MAX), field="prompts")
     prompts = []
     for number, item in enumerate(items, 1):
         if not isinstance(item, dict):
-            raise ValidationError("Each prompt has a label and a text.", field="prompts")
+            raise ValidationError(_('Each prompt has a label and a text.'), field="prompts")
         label = markup.clean_line(item.get("label"))
         text = markup.clean_line(item.get("text"))
         if not label:
-            raise ValidationError(f"Prompt {number} needs a label.", field="prompts")
+            raise ValidationError(_('Prompt %(number)s needs a label.', number=number), field="prompts")
         if len(label) > LABEL_MAX:
             raise ValidationError(
-                f"Prompt {number}: a label has at most {LABEL_MAX} characters.", field="prompts")
+                _('Prompt %(number)s: a label has at most %(label_max)s characters.', number=number, label_max=LABEL_MAX), field="prompts")
         if not text or len(text) > PROMPT_TEXT_MAX:
             raise ValidationError(
-                f"Prompt {number}: the text has 1 to {PROMPT_TEXT_MAX} characters.",
+                _('Prompt %(number)s: the text has 1 to %(prompt_text_max)s characters.', number=number, prompt_text_max=PROMPT_TEXT_MAX),
                 field="prompts")
         prompts.append(Prompt(position=number - 1, label=label, text=text))
     return prompts
@@ -100,7 +101,7 @@ def validate_lead(lead):
     """The cleaned lead, or a ValidationError on the lead field."""
     lead = markup.clean_text(lead).strip()
     if len(lead) > LEAD_MAX:
-        raise ValidationError(f"The lead has at most {LEAD_MAX} characters.", field="lead")
+        raise ValidationError(_('The lead has at most %(lead_max)s characters.', lead_max=LEAD_MAX), field="lead")
     return lead
 
 
@@ -109,7 +110,7 @@ def validate_call_to_action(call_to_action):
     call_to_action = markup.clean_line(call_to_action)
     if len(call_to_action) > CTA_MAX:
         raise ValidationError(
-            f"The call to action has at most {CTA_MAX} characters.", field="call_to_action")
+            _('The call to action has at most %(cta_max)s characters.', cta_max=CTA_MAX), field="call_to_action")
     return call_to_action
 
 
@@ -134,6 +135,8 @@ def start_thread(actor, title, lead="", prompts=(), call_to_action="", tags=(),
             title=title, title_key=title_key(title), slug=slug_for(title), lead=lead,
             lead_html=str(markup.render(lead)), call_to_action=call_to_action,
             author_id=member.id, created_at=now, last_activity_at=now, prompts=prompt_rows,
+            language=detect_thread_language(
+                title, lead, call_to_action, *(f"{p.label} {p.text}" for p in prompt_rows)),
         )
         db_session.add(thread)
         db_session.flush()
@@ -155,7 +158,7 @@ def list_threads(actor, sort="latest", tag=None, page=1, counted=True, after=Non
     pager's link: keyset paging, as cheap at page 200 as at page 1.
     """
     if sort not in THREAD_SORTS:
-        raise ValidationError(f"Sort by one of {', '.join(THREAD_SORTS)}.", field="sort")
+        raise ValidationError(_('Sort by one of %(join)s.', join=', '.join(THREAD_SORTS)), field="sort")
     per_page = current_app.config["FORUM_THREADS_PER_PAGE"]
     query = visible_threads(actor, select(Thread))
     if tag is not None:
@@ -241,7 +244,7 @@ def thread_for_tagging(actor, thread_id):
     actor.require_member()
     thread = get_thread(actor, thread_id)
     if not can_edit_tags(actor, thread):
-        raise Forbidden("Only the thread's author or a moderator can change its tags.")
+        raise Forbidden(_("Only the thread's author or a moderator can change its tags."))
     return thread
 
 

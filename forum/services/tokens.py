@@ -10,6 +10,7 @@ from forum import markup
 from forum.database import atomic, session
 from forum.errors import NotFound, ValidationError
 from forum.models import ApiToken, Member, utcnow
+from forum.i18n import gettext as _
 
 TOKEN_PREFIX = "fct_"
 NAME_MAX = 80
@@ -26,10 +27,10 @@ def validate_name(name):
     """The cleaned token name, or a ValidationError on the name field."""
     name = markup.clean_line(name)
     if not name:
-        raise ValidationError("Name the token, e.g. after the script that will use it.",
+        raise ValidationError(_('Name the token, e.g. after the script that will use it.'),
                               field="name")
     if len(name) > NAME_MAX:
-        raise ValidationError(f"A token name has at most {NAME_MAX} characters.", field="name")
+        raise ValidationError(_('A token name has at most %(name_max)s characters.', name_max=NAME_MAX), field="name")
     return name
 
 
@@ -42,7 +43,7 @@ def create_token(actor, name):
             ApiToken.member_id == member.id, ApiToken.revoked_at.is_(None))).all()
         if len(active) >= TOKENS_MAX:
             raise ValidationError(
-                f"You have {TOKENS_MAX} active tokens: revoke one first.", field="name")
+                _('You have %(tokens_max)s active tokens: revoke one first.', tokens_max=TOKENS_MAX), field="name")
         raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
         token = ApiToken(member_id=member.id, name=name, token_hash=hash_token(raw))
         db_session.add(token)
@@ -65,7 +66,7 @@ def revoke_token(actor, token_id):
     with atomic() as db_session:
         token = db_session.get(ApiToken, token_id)
         if token is None or token.member_id != member.id:
-            raise NotFound("That token does not exist.")
+            raise NotFound(_('That token does not exist.'))
         if token.revoked_at is None:
             token.revoked_at = utcnow()
     return token

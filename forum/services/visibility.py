@@ -9,10 +9,11 @@ of one loaded object (tests/test_visibility.py holds the list).
 from sqlalchemy import and_, or_
 
 from forum.errors import NotFound
+from forum.i18n import lazy_gettext as _lazy
 from forum.models import Notification, Reply, Thread
 
-THREAD_GONE = "That thread does not exist or was removed."
-REPLY_GONE = "That contribution does not exist or was removed."
+THREAD_GONE = _lazy("That thread does not exist or was removed.")
+REPLY_GONE = _lazy("That contribution does not exist or was removed.")
 # Notices about what was done to an item (a moderator hid your contribution, your flag was
 # resolved) stay listed while the item is hidden from their recipient, but without its text.
 ABOUT_ITEM_KINDS = ("moderation", "flag_resolved")

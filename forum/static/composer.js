@@ -42,11 +42,13 @@
         return response.json();
       })
       .then(function (draft) {
-        draftStatus(form, draft.updated_at ? "Draft saved at " + clock() + "."
-                                           : "The form is empty, so no draft is kept.");
+        draftStatus(form, draft.updated_at
+          ? forumText("draft_saved_at", "Draft saved at {time}.").replace("{time}", clock())
+          : forumText("draft_empty", "The form is empty, so no draft is kept."));
       })
       .catch(function () {
-        draftStatus(form, "The draft could not be saved just now; use Save draft to try again.");
+        draftStatus(form, forumText("draft_failed",
+          "The draft could not be saved just now; try again in a moment."));
       });
   }
 
@@ -66,12 +68,12 @@
       if (title && titleInput) title.textContent = titleInput.value;
       panel.hidden = false;
       if (!result.ok) {
-        body.textContent = result.data.error ? result.data.error.message : "No preview.";
+        body.textContent = result.data.error ? result.data.error.message : forumText("no_preview", "No preview.");
       } else if (result.data.html) {
         body.innerHTML = result.data.html;  // sanitized by the server (forum/markup.py)
       } else {
         body.innerHTML = '<p class="empty"></p>';
-        body.firstChild.textContent = "Nothing to preview yet.";
+        body.firstChild.textContent = forumText("preview_empty", "Nothing to preview yet.");
       }
       body.focus();
       window.forum.announce("Preview updated.");
@@ -131,16 +133,18 @@
       note.setAttribute("data-replying-to", "");
       form.insertBefore(note, form.querySelector(".field"));
     }
-    note.textContent = "In reply to ";
+    var parts = forumText("in_reply_to", "In reply to {contribution}.").split("{contribution}");
+    note.textContent = parts[0];
     var back = document.createElement("a");
     back.href = "#reply-" + replyId;
-    back.textContent = link.getAttribute("data-reply-author") + "’s contribution";
+    back.textContent = forumText("someones_contribution", "{name}’s contribution")
+      .replace("{name}", link.getAttribute("data-reply-author"));
     note.appendChild(back);
-    note.appendChild(document.createTextNode(". "));
+    note.appendChild(document.createTextNode((parts[1] || "") + " "));
     var cancel = document.createElement("button");
     cancel.type = "button";
     cancel.className = "link-button";
-    cancel.textContent = "Don’t reply to it";
+    cancel.textContent = forumText("dont_reply", "Don’t reply to it");
     cancel.addEventListener("click", function () {
       form.elements.namedItem("reply_to").value = "";
       note.remove();

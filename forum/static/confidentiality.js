@@ -22,7 +22,7 @@
     hint.textContent = "";
     if (!findings.length) return;
     var title = document.createElement("p");
-    title.textContent = "This may identify a client (you can replace it when you post):";
+    title.textContent = forumText("confidential_title", "This may identify a client (you can replace it when you post):");
     hint.appendChild(title);
     var list = document.createElement("ul");
     findings.forEach(function (finding) {

@@ -70,7 +70,20 @@
     }
   }
 
+  /** A sentence in the reader's language, from <meta name="forum-messages"> (else the fallback). */
+  var messages = null;
+  function forumText(key, fallback) {
+    if (messages === null) {
+      var source = document.querySelector('meta[name="forum-messages"]');
+      try {
+        messages = source ? JSON.parse(source.getAttribute("content")) : {};
+      } catch (e) { messages = {}; }
+    }
+    return messages[key] || fallback;
+  }
+
   window.forumFetch = forumFetch;
+  window.forumText = forumText;
   window.forum = {
     csrfToken: csrfToken,
     fetch: forumFetch,

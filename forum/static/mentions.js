@@ -13,7 +13,7 @@
     list.id = listId;
     list.className = "mention-suggestions";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Members to mention");
+    list.setAttribute("aria-label", forumText("mention_list", "Members to mention"));
     list.hidden = true;
     var status = document.createElement("p");
     status.className = "visually-hidden";
@@ -75,8 +75,9 @@
       });
       list.hidden = members.length === 0;
       status.textContent = members.length ?
-        members.length + (members.length === 1 ? " member" : " members") +
-        " to mention: arrow keys to choose, Enter to insert." : "";
+        forumText(members.length === 1 ? "mention_one" : "mention_many",
+                  "{count} members to mention: arrow keys to choose, Enter to insert.")
+          .replace("{count}", members.length) : "";
       if (members.length) { highlight(0); }
     }
 

@@ -84,11 +84,12 @@
       var type = response.headers.get("Content-Type") || "";
       if (type.indexOf("application/json") === -1) {
         throw new Error(response.status === 400
-          ? "Your session may have expired: reload the page and try again."
-          : "Could not save your rating (error " + response.status + ").");
+          ? forumText("session_expired", "Your session may have expired: reload the page and try again.")
+          : forumText("rating_failed", "Could not save your rating (error {status}).")
+            .replace("{status}", response.status));
       }
       return response.json().then(function (data) {
-        if (!response.ok) throw new Error(data.error ? data.error.message : "Could not save.");
+        if (!response.ok) throw new Error(data.error ? data.error.message : forumText("not_saved", "Could not save."));
         show(form, data.rating, data.text);
         status(form, data.message, false);
       });

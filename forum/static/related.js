@@ -44,7 +44,8 @@
             if (!list.children.length) {
               var none = document.createElement("li");
               none.className = "empty";
-              none.textContent = "No thread title contains “" + text + "”.";
+              none.textContent = forumText("no_title_match", "No thread title contains “{words}”.")
+                .replace("{words}", text);
               list.appendChild(none);
             }
           });

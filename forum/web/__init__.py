@@ -10,6 +10,8 @@ from forum.web import (
     feeds,
     health,
     importing,
+    language_pages,
+    log_sentences,
     login_pages,
     member_pages,
     moderation,
@@ -29,10 +31,10 @@ from forum.web import (
 )
 from forum.web.blueprint import bp
 
-PAGES = (context, health, page_cache, login_pages, feeds, importing, moderation,
-         notification_pages, email_pages, member_pages, profile, profile_pages, outcome_widgets,
-         thread_page, card_cache, ratings, outcomes, related, search, reply_pages, tag_pages,
-         threads, confidentiality, community_page)
+PAGES = (context, health, page_cache, login_pages, feeds, importing, language_pages,
+         log_sentences, moderation, notification_pages, email_pages, member_pages, profile,
+         profile_pages, outcome_widgets, thread_page, card_cache, ratings, outcomes, related,
+         search, reply_pages, tag_pages, threads, confidentiality, community_page)
 
 for _module in PAGES:
     _module.routes.register(bp)

@@ -7,13 +7,16 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from forum import security
-from forum.errors import ForumError
+from forum.errors import HTTP_MESSAGES, ForumError
 from forum.request_actor import forget_actor
 from forum.resources import PACKAGE_DIR, resource_dir
 from forum.route_clashes import check_routes_once
 from forum.services import health
 from forum.urls import url_for
 from forum.web.pages import refuse_impossible_ids
+from forum.i18n import gettext as _
+from forum.i18n import lazy_gettext as _lazy
+from forum.i18n import ngettext
 
 bp = Blueprint("forum", __name__, template_folder=str(resource_dir("templates")))
 STATIC_DIR = PACKAGE_DIR / "static"
@@ -51,9 +54,9 @@ def render_error(status, message, **details):
 
 
 # Text fields a refused form gives back (never passwords or tokens), with their labels.
-KEPT_FIELDS = {"title": "Question", "lead": "Lead", "prompts": "Prompts",
-               "call_to_action": "Call to action", "body": "Your contribution", "tags": "Tags",
-               "reason": "Reason", "text": "Details"}
+KEPT_FIELDS = {"title": _lazy("Question"), "lead": _lazy("Lead"), "prompts": _lazy("Prompts"),
+               "call_to_action": _lazy("Call to action"), "body": _lazy("Your contribution"),
+               "tags": _lazy("Tags"), "reason": _lazy("Reason"), "text": _lazy("Details")}
 
 
 def _wait_text():
@@ -64,15 +67,15 @@ def _wait_text():
         return None
     seconds = max(1, int(breached.reset_at - time.time()))  # as its Retry-After header
     if seconds < 90:
-        return f"{seconds} second{'' if seconds == 1 else 's'}"
-    return f"{math.ceil(seconds / 60)} minutes"
+        return ngettext("%(num)s second", "%(num)s seconds", seconds)
+    return ngettext("%(num)s minute", "%(num)s minutes", math.ceil(seconds / 60))
 
 
 def too_many_requests():
     """The 429 page: when to try again, and the text the refused form carried."""
     kept = [(label, request.form[name].strip()) for name, label in KEPT_FIELDS.items()
             if request.form.get(name, "").strip()]
-    return render_error(429, "Too many requests in a short time. Nothing was saved.",
+    return render_error(429, _('Too many requests in a short time. Nothing was saved.'),
                         wait=_wait_text(), kept=kept)
 
 
@@ -105,15 +108,6 @@ def outage_page(error):
 @bp.errorhandler(HTTPException)
 def http_error(error):
     """404, 403, 400 (including a bad CSRF token) and friends in the forum's style."""
-    messages = {
-        400: "The request could not be understood. If you sent a form, reload the page and "
-             "try again.",
-        403: "You do not have permission to do that.",
-        404: "That page does not exist, or it was removed.",
-        405: "That address does not accept this kind of request.",
-        413: "That was too large to accept.",
-        500: "Something went wrong on our side, and nothing was saved. Please try again.",
-    }
     if error.code == 429:
         return too_many_requests()
-    return render_error(error.code, messages.get(error.code, error.description))
+    return render_error(error.code, str(HTTP_MESSAGES.get(error.code, error.description)))

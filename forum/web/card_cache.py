@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from cachetools import LRUCache
 from flask import current_app, g, request
+from flask_babel import get_locale, get_timezone
 from markupsafe import Markup
 
 from forum.redis_store import redis_store
@@ -31,6 +32,7 @@ from forum.web.context import current_actor
 from forum.web.outcome_widgets import page_outcomes
 from forum.web.routes import Routes
 from forum.web.thread_page import chips, page_ratings, rating_text, stars_text
+from forum.i18n import gettext as _
 
 routes = Routes()
 
@@ -73,6 +75,8 @@ class CardData(NamedTuple):
     rating: tuple  # (count, sum of stars): the figures line without the viewer's own stars
     outcomes: object  # services.outcomes.OutcomeFigures: "tried by N, worked for M"
     script_root: str  # where the site is mounted: every link starts there
+    locale: str  # the viewer's language: the card's words and date formats (#22)
+    time_zone: str  # the viewer's time zone: the card's times (#22)
 
 
 def card_data(reply, show_prompt=True, show_thread=False, script_root=None):
@@ -87,7 +91,7 @@ def card_data(reply, show_prompt=True, show_thread=False, script_root=None):
         is_hidden=reply.is_hidden, is_deleted=deleted, deleted_at=reply.deleted_at,
         created_at=reply.created_at, edited_at=reply.edited_at,
         author_id=author.id if author else None,
-        author_name=author.display_name if author else "a former member",
+        author_name=author.display_name if author else _("a former member"),
         author_badges=tuple(author.badges) if author and author.verified_credentials else (),
         prompt=(prompt.position, prompt.label) if prompt else None,
         thread=(thread.id, thread.slug, thread.title) if thread else None,
@@ -99,6 +103,7 @@ def card_data(reply, show_prompt=True, show_thread=False, script_root=None):
         rating=(reply.rating_count or 0, reply.rating_sum or 0),
         outcomes=None if deleted else outcome_service.figures(reply),
         script_root=script_root,
+        locale=str(get_locale()), time_zone=str(get_timezone()),
     )
 
 
@@ -107,7 +112,7 @@ def _reply_to(reply):
     parent = reply.reply_to
     if parent is None or parent.is_deleted or parent.is_hidden:
         return (None, None)
-    return (parent.id, parent.author.display_name if parent.author else "a former member")
+    return (parent.id, parent.author.display_name if parent.author else _("a former member"))
 
 
 def _size(parts):
@@ -288,7 +293,7 @@ def viewer_slots(reply, show_thread=False):
     if not reply.is_deleted:
         ratings = page_ratings()
         mine = ratings.mine("reply", reply)
-        slots["mine"] = f" Your rating: {stars_text(mine)}." if mine else ""
+        slots["mine"] = " " + _("Your rating: %(stars)s.", stars=stars_text(mine)) if mine else ""
         slots["rate"] = _plain("rate_slot", mine, ratings.refusal("reply", reply))
         if not show_thread:  # lists across threads show the figures only
             slots["outcomes"] = _outcome_slot(actor, reply)

@@ -7,10 +7,12 @@ from forum.services import community as community_service
 from forum.web.context import current_actor
 from forum.web.discussion_common import login_required
 from forum.web.routes import Routes
+from forum.i18n import format_skeleton_day
+from forum.i18n import lazy_gettext as _lazy
 
 routes = Routes()
-SERIES = (("contributions", "Contributions"), ("questions", "New questions"),
-          ("members", "New members"))
+SERIES = (("contributions", _lazy("Contributions")), ("questions", _lazy("New questions")),
+          ("members", _lazy("New members")))
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 240, 40, 30, 10
 
 
@@ -38,7 +40,7 @@ def chart(weeks):
                                    for n, week in enumerate(weeks)))
              for key, label in SERIES]
     ticks = [(y(value), value) for value in sorted({0, most // 2, most})]
-    labels = [(round(LEFT + n * step, 1), week.start.strftime("%-d %b"))
+    labels = [(round(LEFT + n * step, 1), format_skeleton_day(week.start))
               for n, week in enumerate(weeks) if n % 4 == 0]
     return Chart(width=WIDTH, height=HEIGHT, lines=lines, ticks=ticks, labels=labels)
 

@@ -11,6 +11,7 @@ from forum.services.replies import BODY_MAX
 from forum.urls import url_for
 from forum.web.context import current_actor
 from forum.web.routes import Routes
+from forum.i18n import gettext as _
 
 TEXT_FIELDS = ("title", "lead", "prompts", "call_to_action", "body")
 REPLACE = "confidential_replace"
@@ -71,7 +72,7 @@ def replace_step(form):
 def confidentiality_check():
     """What may identify a client in a text being typed, as JSON (the server is the only judge)."""
     if not current_actor().is_authenticated:
-        return jsonify(error={"code": "unauthorized", "message": "Log in first."}), 401
+        return jsonify(error={"code": "unauthorized", "message": _("Log in first.")}), 401
     text = (request.get_json(silent=True) or {}).get("text")
     if not isinstance(text, str) or len(text) > BODY_MAX:
         return jsonify(error={"code": "invalid", "message":
@@ -99,5 +100,6 @@ def confidential_flag(kind, item_id):
         abort(404)
     flag = confidentiality_scan.send_to_queue(current_actor(), kind, item_id,
                                               request.form.get("reason", ""))
-    flash("Sent to the flag queue." if flag else "It is in the flag queue already.", "success")
+    flash(_("Sent to the flag queue.") if flag else _("It is in the flag queue already."),
+          "success")
     return redirect(url_for("forum.confidential_scan", before=request.form.get("before") or None))

@@ -7,7 +7,7 @@ from flask.globals import request_ctx
 from flask_login import login_url
 from flask_wtf.csrf import generate_csrf
 
-from forum import security
+from forum import i18n, security
 from forum.request_actor import actor_for_user, current_actor
 from forum.services import permissions
 from forum.services.members import refresh_display_name
@@ -34,6 +34,8 @@ def forum_globals():
         "forum_place_assets": place_assets,
         "forum_pending_flashes": pending_flashes,
         "url_for": url_for,  # forum.* endpoints under the name the forum was mounted with
+        "forum_lang": i18n.locale_tag(),
+        "forum_dir": i18n.text_direction(),
     }
 
 
@@ -75,6 +77,60 @@ def refresh_member_name():
         if len(synced) >= SYNCED_NAMES_MAX:
             synced.clear()
         synced[actor.user_key] = seen
+
+
+@routes.template_global("forum_when")
+def when(moment):
+    """A date and time in the reader's language and time zone (macros call it without context)."""
+    return i18n.format_when(moment)
+
+
+@routes.template_global("forum_arrow")
+def arrow(way):
+    """"←" back and "→" forward, mirrored in right-to-left pages."""
+    back = i18n.text_direction() == "rtl"
+    return "→" if (way == "back") == back else "←"
+
+
+@routes.template_global("forum_date")
+def date(day):
+    """A date in the reader's language ("5 Mar 2026", "05.03.2026")."""
+    return i18n.format_date(day)
+
+
+@routes.template_global("forum_number")
+def number(value, digits=None):
+    """A number in the reader's language: digit grouping and decimal sign."""
+    return i18n.format_number(value, digits)
+
+
+@routes.template_global("forum_js_messages")
+def js_messages():
+    """The sentences the forum's scripts show, in the reader's language (read from the page)."""
+    return {
+        "confidential_title": i18n.gettext(
+            "This may identify a client (you can replace it when you post):"),
+        "session_expired": i18n.gettext(
+            "Your session may have expired: reload the page and try again."),
+        "rating_failed": i18n.gettext("Could not save your rating (error %(status)s).",
+                                      status="{status}"),
+        "not_saved": i18n.gettext("Could not save."),
+        "mention_list": i18n.gettext("Members to mention"),
+        "preview_empty": i18n.gettext("Nothing to preview yet."),
+        "no_preview": i18n.gettext("No preview."),
+        "in_reply_to": i18n.gettext("In reply to %(contribution)s.", contribution="{contribution}"),
+        "someones_contribution": i18n.gettext("%(name)s’s contribution", name="{name}"),
+        "dont_reply": i18n.gettext("Don’t reply to it"),
+        "draft_saved_at": i18n.gettext("Draft saved at %(time)s.", time="{time}"),
+        "draft_empty": i18n.gettext("The form is empty, so no draft is kept."),
+        "draft_failed": i18n.gettext(
+            "The draft could not be saved just now; try again in a moment."),
+        "no_title_match": i18n.gettext("No thread title contains “%(words)s”.", words="{words}"),
+        "mention_one": i18n.gettext(
+            "%(num)s member to mention: arrow keys to choose, Enter to insert.", num="{count}"),
+        "mention_many": i18n.gettext(
+            "%(num)s members to mention: arrow keys to choose, Enter to insert.", num="{count}"),
+    }
 
 
 @routes.template_global("forum_can")

@@ -8,9 +8,11 @@ from forum.services import replies as reply_service
 from forum.urls import url_for
 from forum.web.blueprint import render_error
 from forum.web.context import current_actor, forum_login_url
+from forum.i18n import gettext as _
+from forum.i18n import lazy_gettext as _lazy
 
 
-def login_needed(next_url, message="Please log in first."):
+def login_needed(next_url, message=_lazy("Please log in first.")):
     """Send anonymous visitors to the host's log-in page with next=, or show a 401 page."""
     target = forum_login_url(next_url)
     if target:
@@ -18,7 +20,7 @@ def login_needed(next_url, message="Please log in first."):
     return render_error(401, message)
 
 
-def login_required(view=None, *, back=None, message="Please log in first."):
+def login_required(view=None, *, back=None, message=_lazy("Please log in first.")):
     """Decorate a view that needs a signed-in member: visitors are sent to log in first.
 
     back(**view_args) gives the page to return to after logging in (default: this one; a
@@ -42,7 +44,7 @@ def thread_url(thread_id, anchor="", slug=None):
 
 def prompt_choices(form, prompts):
     """Offer a thread's prompts in a form's "Answers prompt" select."""
-    form.prompt.choices = [SelectChoice("", "No particular prompt")] + [
+    form.prompt.choices = [SelectChoice("", _("No particular prompt"))] + [
         SelectChoice(str(p.position), f"{p.position + 1}. {p.label}") for p in prompts]
     return form
 

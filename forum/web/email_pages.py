@@ -11,9 +11,12 @@ from forum.urls import url_for
 from forum.web.context import current_actor
 from forum.web.discussion_common import login_required
 from forum.web.routes import Routes
+from forum.i18n import gettext as _
+from forum.i18n import lazy_gettext as _lazy
 
 routes = Routes()
-MODE_TEXT = {"immediately": "Immediately", "digest": "In the digest", "off": "Off"}
+MODE_TEXT = {"immediately": _lazy("Immediately"), "digest": _lazy("In the digest"),
+             "off": _lazy("Off")}
 
 
 def _render(errors=None, typed=None, status=200):
@@ -33,7 +36,7 @@ def _render(errors=None, typed=None, status=200):
 
 
 @routes.route("/notifications/settings", methods=["GET", "POST"], endpoint="email_settings")
-@login_required(message="Log in to choose which emails you get.")
+@login_required(message=_lazy('Log in to choose which emails you get.'))
 def email_settings_page():
     """Choose per kind: immediately, in the digest, or off; and daily or weekly digests."""
     if request.method == "GET":
@@ -45,7 +48,7 @@ def email_settings_page():
         email_settings.update_settings(actor, kinds, request.form.get("digest") or None)
     except ForumError as error:
         return _render({error.field or "kinds": error.message}, request.form, error.status)
-    flash("Your email settings are saved.", "success")
+    flash(_('Your email settings are saved.'), "success")
     return redirect(url_for("forum.email_settings"))
 
 
@@ -61,8 +64,8 @@ def change_email():
         address = email_addresses.set_account_email(account_id, request.form.get("email"))
     except ForumError as error:
         return _render({"email": error.message}, request.form, error.status)
-    flash(f"We sent a link to {address}: open it to start getting emails there." if address
-          else "Your email address is removed.", "success")
+    flash(_("We sent a link to %(address)s: open it to start getting emails there.",
+            address=address) if address else _("Your email address is removed."), "success")
     return redirect(url_for("forum.email_settings"))
 
 

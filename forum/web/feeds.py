@@ -7,6 +7,7 @@ from forum.models import utcnow
 from forum.services import feeds as feed_service
 from forum.urls import url_for
 from forum.web.routes import Routes
+from forum.i18n import gettext as _
 
 routes = Routes()
 
@@ -78,12 +79,13 @@ def _threads_feed(title, self_url, page_url, threads, replies=()):
 def _reply_entry(feed, reply, page=None):
     """One contribution as an entry. page: its thread's URL when the feed is that thread's;
     without it (a tag's feed) the loaded reply.thread gives the URL and the title names it."""
-    author = reply.author.display_name if reply.author else "a former member"
-    title = f"Contribution by {author}"
+    author = reply.author.display_name if reply.author else _("a former member")
     if page is None:
         page = url_for("forum.thread", thread_id=reply.thread.id, slug=reply.thread.slug,
                        _external=True)
-        title += f" in {reply.thread.title}"
+        title = _("Contribution by %(name)s in %(thread)s", name=author, thread=reply.thread.title)
+    else:
+        title = _("Contribution by %(name)s", name=author)
     _entry(feed, f"{page}#reply-{reply.id}", title, f"{page}#reply-{reply.id}", reply.author,
            reply.created_at, reply.edited_at or reply.created_at, reply.html)
 
@@ -93,7 +95,7 @@ def feed_threads():
     """New threads in the whole forum."""
     _tag, threads = feed_service.newest_threads()
     site = current_app.config["FORUM_TITLE"]
-    return _threads_feed(f"{site}: new threads", url_for("forum.feed_threads", _external=True),
+    return _threads_feed(_("%(site)s: new threads", site=site), url_for("forum.feed_threads", _external=True),
                          url_for("forum.index", sort="newest", _external=True), threads)
 
 
@@ -102,7 +104,8 @@ def feed_tag(slug):
     """New threads and contributions with one tag."""
     tag, threads = feed_service.newest_threads(slug)
     site = current_app.config["FORUM_TITLE"]
-    return _threads_feed(f"{site}: new threads and contributions tagged #{tag.name}",
+    return _threads_feed(_("%(site)s: new threads and contributions tagged #%(tag)s",
+                           site=site, tag=tag.name),
                          url_for("forum.feed_tag", slug=tag.slug, _external=True),
                          url_for("forum.tag", slug=tag.slug, _external=True), threads,
                          feed_service.newest_tagged_replies(tag))
@@ -114,7 +117,7 @@ def feed_thread_replies(thread_id):
     thread, replies = feed_service.newest_replies(thread_id)
     page = url_for("forum.thread", thread_id=thread.id, slug=thread.slug, _external=True)
     updated = max([thread.created_at] + [r.edited_at or r.created_at for r in replies])
-    feed = _feed(f"{thread.title}: contributions",
+    feed = _feed(_("%(title)s: contributions", title=thread.title),
                  url_for("forum.feed_thread_replies", thread_id=thread.id, _external=True),
                  page, updated)
     for reply in replies:

@@ -7,26 +7,29 @@ from wtforms.fields.choices import SelectChoice
 
 from forum.services.confidentiality import CONSENT
 from forum.web.confidentiality import show_findings
+from forum.i18n import lazy_gettext as _lazy
+from forum.i18n import lazy_gettext as _lazy
+from forum.i18n import lazy_gettext as _lazy
 
 
 class ThreadForm(FlaskForm):
     """Start a thread in the discussion format."""
 
-    title = StringField("Question (the thread's title)")
-    lead = TextAreaField("Lead paragraph")
-    prompts = TextAreaField("Prompts, one per line as \"Label: text\"")
-    call_to_action = StringField("Call to share")
-    tags = StringField("Tags, separated by commas")
+    title = StringField(_lazy("Question (the thread's title)"))
+    lead = TextAreaField(_lazy('Lead paragraph'))
+    prompts = TextAreaField(_lazy('Prompts, one per line as "Label: text"'))
+    call_to_action = StringField(_lazy('Call to share'))
+    tags = StringField(_lazy('Tags, separated by commas'))
     confirm_confidential = BooleanField(CONSENT)
 
 
 class ReplyForm(FlaskForm):
     """Contribute to a thread."""
 
-    body = TextAreaField("Your contribution (Markdown)")
-    prompt = SelectField("Answers prompt", choices=[SelectChoice("", "No particular prompt")],
+    body = TextAreaField(_lazy('Your contribution (Markdown)'))
+    prompt = SelectField(_lazy('Answers prompt'), choices=[SelectChoice("", _lazy("No particular prompt"))],
                          validate_choice=False)
-    tags = StringField("Tags, separated by commas")
+    tags = StringField(_lazy('Tags, separated by commas'))
     reply_to = HiddenField()
     confirm_confidential = BooleanField(CONSENT)
 
@@ -34,41 +37,41 @@ class ReplyForm(FlaskForm):
 class LoginForm(FlaskForm):
     """Log in with a built-in account."""
 
-    name = StringField("Name")
-    password = PasswordField("Password")
-    remember = BooleanField("Remember me")
+    name = StringField(_lazy('Name'))
+    password = PasswordField(_lazy('Password'))
+    remember = BooleanField(_lazy('Remember me'))
 
 
 class RegisterForm(FlaskForm):
     """Create a built-in account."""
 
-    name = StringField("Name")
-    email = StringField("Email address (optional)")
-    password = PasswordField("Password")
-    confirm = PasswordField("Repeat the password")
+    name = StringField(_lazy('Name'))
+    email = StringField(_lazy('Email address (optional)'))
+    password = PasswordField(_lazy('Password'))
+    confirm = PasswordField(_lazy('Repeat the password'))
 
 
 class PasswordForm(FlaskForm):
     """Change a built-in account's password."""
 
-    current = PasswordField("Current password")
-    password = PasswordField("New password")
-    confirm = PasswordField("Repeat the new password")
+    current = PasswordField(_lazy('Current password'))
+    password = PasswordField(_lazy('New password'))
+    confirm = PasswordField(_lazy('Repeat the new password'))
 
 
 class AboutForm(FlaskForm):
     """The public part of a member's profile."""
 
-    display_name = StringField("Display name (empty: the name this site knows you by)")
-    bio = TextAreaField("A short bio")
-    coaching_focus = StringField("Coaching focus (e.g. leadership transitions, burnout)")
+    display_name = StringField(_lazy('Display name (empty: the name this site knows you by)'))
+    bio = TextAreaField(_lazy('A short bio'))
+    coaching_focus = StringField(_lazy('Coaching focus (e.g. leadership transitions, burnout)'))
 
 
 class CredentialForm(FlaskForm):
     """Declare a credential."""
 
-    credential = StringField("Credential (e.g. ICF PCC, EMCC Senior Practitioner)")
-    url = StringField("Verification link (optional, https://...)")
+    credential = StringField(_lazy('Credential (e.g. ICF PCC, EMCC Senior Practitioner)'))
+    url = StringField(_lazy('Verification link (optional, https://...)'))
 
 
 class ActionForm(FlaskForm):

@@ -13,6 +13,8 @@ from forum.urls import url_for
 from forum.web.context import current_actor
 from forum.web.forms import attach_error, form_status
 from forum.web.routes import Routes
+from forum.i18n import gettext as _
+from forum.i18n import lazy_gettext as _lazy
 
 routes = Routes()
 
@@ -22,12 +24,12 @@ PASTED = "pasted text"
 class ImportForm(FlaskForm):
     """Upload a file or paste its text; "replace" allows replacing a thread with the same title."""
 
-    file = FileField("Upload an article file (UTF-8 text)")
-    text = TextAreaField("…or paste the article")
+    file = FileField(_lazy('Upload an article file (UTF-8 text)'))
+    text = TextAreaField(_lazy('…or paste the article'))
     filename = HiddenField()
-    replace = BooleanField("Replace the thread that has the same title")
+    replace = BooleanField(_lazy('Replace the thread that has the same title'))
     allow_confidential = BooleanField(
-        "Import it although it may identify a client (it goes to the moderators' queue)")
+        _lazy("Import it although it may identify a client (it goes to the moderators' queue)"))
 
 
 def _submitted_text(form):
@@ -65,7 +67,7 @@ def import_articles():
                 result = importer.import_plans(
                     [plan], mode=mode, actor_member=member,
                     allow_confidential=form.allow_confidential.data)[0]
-                flash(f"Imported thread #{result.thread_id} from {name}.", "success")
+                flash(_('Imported thread #%(thread_id)s from %(name)s.', thread_id=result.thread_id, name=name), "success")
                 return redirect(url_for("forum.thread", thread_id=result.thread_id,
                                         slug=result.slug))
             preview = importer.preview(plan)

@@ -20,6 +20,7 @@ from forum.web.forms import (
     form_status,
 )
 from forum.web.routes import Routes
+from forum.i18n import gettext as _
 
 routes = Routes()
 
@@ -64,7 +65,7 @@ def register():
             status = attach_error(form, error)
         else:
             _start_session(account, remember=False)
-            flash(f"Welcome, {account.name}!", "success")
+            flash(_('Welcome, %(name)s!', name=account.name), "success")
             return redirect(safe_next(request.args.get("next")))
     return render_template("forum/register.html", form=form), status
 
@@ -83,7 +84,7 @@ def login():
             _start_session(account, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
         note_failed_login()
-        form.form_errors.append("That name and password do not match an account.")
+        form.form_errors.append(_("That name and password do not match an account."))
         status = 422
     return render_template("forum/login.html", form=form), status
 
@@ -98,7 +99,7 @@ def logout():
         account_service.end_sessions(int(actor.user_key.split(":")[1]))
     logout_user()
     session.clear()
-    flash("You are logged out.", "info")
+    flash(_('You are logged out.'), "info")
     return redirect(url_for("forum.index"))
 
 
@@ -122,6 +123,6 @@ def change_password():
         else:
             remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
             _start_session(account, remember=remember in request.cookies)
-            flash("Your password is changed. Other sessions have been logged out.", "success")
+            flash(_('Your password is changed. Other sessions have been logged out.'), "success")
             return redirect(url_for("forum.index"))
     return render_template("forum/password.html", form=form), status

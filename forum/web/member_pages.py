@@ -9,6 +9,7 @@ from forum.urls import url_for
 from forum.web.context import current_actor
 from forum.web.discussion_common import login_required
 from forum.web.routes import Routes
+from forum.i18n import gettext as _
 
 routes = Routes()
 
@@ -19,8 +20,8 @@ def follow_member(member_id):
     """Follow a member (follow=1) or stop following them (follow=0)."""
     follow = request.form.get("follow") != "0"
     person = member_follows.follow_member(current_actor(), member_id, follow=follow)
-    flash(f"You {'now follow' if follow else 'no longer follow'} {person.display_name}.",
-          "success")
+    flash(_("You now follow %(name)s.", name=person.display_name) if follow
+          else _("You no longer follow %(name)s.", name=person.display_name), "success")
     if request.form.get("back") == "following":
         return redirect(url_for("forum.following"))
     return redirect(url_for("forum.member", member_id=person.id))

@@ -13,14 +13,18 @@ from forum.web.context import current_actor
 from forum.web.discussion_common import login_required, thread_url
 from forum.web.pages import page_arg
 from forum.web.routes import Routes
+from forum.i18n import gettext as _
+from forum.i18n import lazy_gettext as _lazy
 
 routes = Routes()
 
 THREAD_ACTIONS = "pin,unpin,lock,unlock,hide,restore"
+DONE_TITLES = {"pin": _lazy("Pin"), "unpin": _lazy("Unpin"), "lock": _lazy("Lock"),
+               "unlock": _lazy("Unlock"), "hide": _lazy("Hide"), "restore": _lazy("Restore")}
 DONE = {
-    "pin": "Thread pinned.", "unpin": "Thread unpinned.", "lock": "Thread locked.",
-    "unlock": "Thread unlocked.", "hide": "Thread hidden from members.",
-    "restore": "Thread visible again.",
+    "pin": _lazy("Thread pinned."), "unpin": _lazy("Thread unpinned."),
+    "lock": _lazy("Thread locked."), "unlock": _lazy("Thread unlocked."),
+    "hide": _lazy("Thread hidden from members."), "restore": _lazy("Thread visible again."),
 }
 
 
@@ -59,9 +63,9 @@ def moderate_thread(thread_id, action):
     except ForumError as error:
         if not _client_error(error):
             raise
-        return _action_page(error, f"{action.capitalize()} thread #{thread_id}",
+        return _action_page(error, _("%(action)s thread #%(number)s", action=str(DONE_TITLES.get(action, action)), number=thread_id),
                             {"reason": reason, "next": request.form.get("next", "")})
-    flash(DONE[action], "success")
+    flash(str(DONE[action]), "success")
     return redirect(_back(thread_url(thread_id)))
 
 
@@ -78,10 +82,11 @@ def moderate_reply(reply_id, action):
     except ForumError as error:
         if not _client_error(error):
             raise
-        return _action_page(error, f"{action.capitalize()} contribution #{reply_id}",
+        return _action_page(error, (_("Hide contribution #%(number)s", number=reply_id) if action == "hide"
+                             else _("Unhide contribution #%(number)s", number=reply_id)),
                             {"reason": reason, "next": request.form.get("next", "")})
-    flash("Contribution hidden from members." if action == "hide"
-          else "Contribution visible again.", "success")
+    flash(_("Contribution hidden from members.") if action == "hide"
+          else _("Contribution visible again."), "success")
     return redirect(_back(thread_url(reply.thread_id, f"reply-{reply.id}")))
 
 
@@ -105,7 +110,7 @@ def _flag(kind, target_id):
         if not _client_error(error):
             raise
         return _flag_page(kind, target_id, values, error)
-    flash("Thank you: a moderator will review your flag.", "success")
+    flash(_('Thank you: a moderator will review your flag.'), "success")
     if kind == "thread":
         return redirect(thread_url(target_id))
     reply = get_reply(target_id)
@@ -159,8 +164,8 @@ def resolve_flag(flag_id):
     action = request.form.get("action", "")
     flag_service.resolve_flag(current_actor(), flag_id, action,
                               reason=request.form.get("reason", ""))
-    flash({"dismiss": "Flag dismissed.", "hide": "Item hidden and its flags closed.",
-           "lock": "Thread locked and the item's flags closed."}[action], "success")
+    flash({"dismiss": _("Flag dismissed."), "hide": _("Item hidden and its flags closed."),
+           "lock": _("Thread locked and the item's flags closed.")}[action], "success")
     return redirect(url_for("forum.flag_queue"))
 
 
@@ -244,8 +249,8 @@ def ban_host_member(member_id, action):
         if not _client_error(error):
             raise
         return _members_page(error, values)
-    flash(f"{member.display_name} is banned from posting." if member.is_banned
-          else f"{member.display_name} can post again.", "success")
+    flash(_("%(name)s is banned from posting.", name=member.display_name) if member.is_banned
+          else _("%(name)s can post again.", name=member.display_name), "success")
     return redirect(url_for("forum.members") + f"#member-{member_id}")
 
 
@@ -260,13 +265,15 @@ def manage_member(account_id, action):
         if action == "role":
             account = member_service.change_role(actor, account_id, values["role"],
                                                  values["reason"])
-            message = f"{account.name} is now a {account.role}."
+            message = _("%(name)s is now a %(role)s.", name=account.name,
+                        role={"member": _("member"), "moderator": _("moderator"),
+                              "admin": _("admin")}.get(account.role, account.role))
         elif action == "ban":
             account = member_service.ban_account(actor, account_id, values["reason"])
-            message = f"{account.name} is banned and logged out everywhere."
+            message = _("%(name)s is banned and logged out everywhere.", name=account.name)
         else:
             account = member_service.unban_account(actor, account_id, values["reason"])
-            message = f"{account.name} can log in again."
+            message = _("%(name)s can log in again.", name=account.name)
     except ForumError as error:
         if not _client_error(error):
             raise

@@ -8,6 +8,8 @@ from forum.services import notifications as notification_service
 from forum.web.context import current_actor
 from forum.web.discussion_common import login_required, thread_url
 from forum.web.routes import Routes
+from forum.i18n import gettext as _
+from forum.i18n import ngettext
 
 routes = Routes()
 
@@ -94,7 +96,7 @@ def notifications():
 def mark_all_read():
     """Mark every notice read."""
     count = notification_service.mark_read(current_actor(), everything=True)
-    flash(f"{count} notification{'' if count == 1 else 's'} marked read.", "success")
+    flash(ngettext('%(num)s notification marked read.', '%(num)s notifications marked read.', count), "success")
     return redirect(url_for("forum.notifications"))
 
 
@@ -120,8 +122,9 @@ def watch_thread(thread_id):
     """Set the member's watch level on a thread (watching, normal, muted)."""
     level = following_service.set_watch_level(current_actor(), thread_id,
                                               request.form.get("level", ""))
-    flash(f"You are now {level} this thread." if level == "watching" else
-          f"This thread is now {level} for you.", "success")
+    flash({"watching": _("You are now watching this thread."),
+           "muted": _("This thread is now muted for you."),
+           }.get(level, _("This thread is now normal for you.")), "success")
     return redirect(_back(thread_url(thread_id)))
 
 
@@ -131,5 +134,6 @@ def follow_tag(slug):
     """Follow a tag (follow=1) or stop following it (follow=0)."""
     follow = request.form.get("follow") != "0"
     tag = following_service.follow_tag(current_actor(), slug, follow=follow)
-    flash(f"You {'now follow' if follow else 'no longer follow'} #{tag.name}.", "success")
+    flash((_('You now follow #%(tag)s.', tag=tag.name) if follow
+           else _('You no longer follow #%(tag)s.', tag=tag.name)), "success")
     return redirect(_back(url_for("forum.tag", slug=tag.slug)))

@@ -7,9 +7,12 @@ from forum.services import outcomes as outcome_service
 from forum.services import permissions
 from forum.web.context import current_actor
 from forum.web.routes import Routes
+from forum.i18n import lazy_gettext as _lazy
+from forum.i18n import ngettext
 
 routes = Routes()
-REMIND_CHOICES = ((7, "in 1 week"), (21, "in 3 weeks"), (42, "in 6 weeks"), (0, "never"))
+REMIND_CHOICES = ((7, _lazy("in 1 week")), (21, _lazy("in 3 weeks")), (42, _lazy("in 6 weeks")),
+                  (0, _lazy("never")))
 
 
 class PageOutcomes:
@@ -77,7 +80,13 @@ def page_outcomes():
 @routes.template_global("forum_outcome_labels")
 def outcome_labels():
     """The five outcome levels, best first, as (value, label) pairs for the report form."""
-    return sorted(outcome_service.OUTCOME_LABELS.items(), reverse=True)
+    return sorted(((value, str(label)) for value, label in outcome_service.OUTCOME_LABELS.items()),
+                  reverse=True)
+
+
+def in_days(days):
+    """"in 5 days", in the reader's language."""
+    return ngettext("in %(num)s day", "in %(num)s days", days)
 
 
 @routes.template_global("forum_remind_choices")
@@ -86,7 +95,7 @@ def remind_choices():
     default (FORUM_OUTCOME_REMINDER_DAYS) among them and preselected."""
     default = current_app.config["FORUM_OUTCOME_REMINDER_DAYS"]
     choices = dict(REMIND_CHOICES)
-    choices.setdefault(default, f"in {default} day{'' if default == 1 else 's'}")
+    choices.setdefault(default, in_days(default))
     ordered = sorted(choices.items(), key=lambda item: (item[0] == 0, item[0]))
     return [(days, label, days == default) for days, label in ordered]
 

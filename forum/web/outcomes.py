@@ -12,6 +12,8 @@ from forum.web.discussion_common import login_required, thread_url
 from forum.web.outcome_widgets import page_outcomes
 from forum.web.routes import Routes
 from forum.web.thread_page import render_thread
+from forum.i18n import gettext as _
+from forum.web.outcome_widgets import in_days
 
 routes = Routes()
 
@@ -46,12 +48,13 @@ def trying(reply_id):
     def change():
         if request.form.get("remove"):
             outcome_service.unmark_trying(actor, reply_id)
-            return "You are no longer trying this contribution."
+            return _("You are no longer trying this contribution.")
         days = outcome_service.parse_remind_days(request.form.get("remind_in_days"))
         outcome_service.mark_trying(actor, reply_id, days)
-        when = f"in {days} day{'' if days == 1 else 's'}" if days else None
-        return ("Noted: you are trying this. " + (f"We will ask how it went {when}."
-                                                   if when else "No reminder will be sent."))
+        if not days:
+            return _("Noted: you are trying this. No reminder will be sent.")
+        return _("Noted: you are trying this. We will ask how it went %(when)s.",
+                 when=in_days(days))
     return _respond(reply_id, change)
 
 
@@ -66,11 +69,11 @@ def report_outcome(reply_id):
     def change():
         if form.get("remove"):
             outcome_service.withdraw_report(actor, reply_id)
-            return "Your outcome report was removed."
+            return _("Your outcome report was removed.")
         outcome = outcome_service.parse_outcome(form.get("outcome"))
         outcome_service.report(actor, reply_id, outcome, form.get("note", ""),
                                show_name=bool(form.get("show_name")),
                                confirm_confidential=bool(form.get("confirm_confidential")))
-        return (f"Thank you: you reported \"{outcome_service.OUTCOME_LABELS[outcome]}\". "
-                "Other members see how it went.")
+        return _('Thank you: you reported "%(outcome)s". Other members see how it went.',
+                 outcome=outcome_service.OUTCOME_LABELS[outcome])
     return _respond(reply_id, change)

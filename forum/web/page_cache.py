@@ -11,6 +11,7 @@ import threading
 
 from cachetools import LRUCache
 from flask import current_app, g, request, session
+from flask_babel import get_locale
 
 from forum.services.content_version import content_version
 from forum.web.context import current_actor
@@ -76,7 +77,7 @@ def _request_key():
         return None
     if current_actor().is_authenticated:
         return None
-    return request.host + request.full_path
+    return request.host + request.full_path, str(get_locale())  # a page per language (#22)
 
 
 @routes.hook("before_request")

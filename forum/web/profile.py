@@ -14,6 +14,8 @@ from forum.web.context import current_actor
 from forum.web.discussion_common import login_required
 from forum.web.forms import AboutForm, ActionForm, CredentialForm, attach_error, form_status
 from forum.web.routes import Routes
+from forum.i18n import gettext as _
+from forum.i18n import lazy_gettext as _lazy
 
 routes = Routes()
 
@@ -21,8 +23,8 @@ routes = Routes()
 class TokenForm(FlaskForm):
     """Name a new API token."""
 
-    name = StringField("Token name (what will use it)")
-    password = PasswordField("Your password (a token acts as you: confirm it is you)")
+    name = StringField(_lazy('Token name (what will use it)'))
+    password = PasswordField(_lazy('Your password (a token acts as you: confirm it is you)'))
 
 
 def render(form=None, status=200, new_token=None, about=None, credential=None):
@@ -49,6 +51,11 @@ def about_form(actor):
     return form
 
 
+def render_profile(status=200):
+    """The profile page with a fresh token form (after another form on it failed)."""
+    return render(status=status)
+
+
 def _create_token(actor, form):
     """A new clear token; with built-in accounts only after the password is typed again, so a
     borrowed or stolen session cannot mint a lasting credential."""
@@ -59,7 +66,7 @@ def _create_token(actor, form):
 
 @routes.route("/profile", methods=["GET", "POST"])
 @limit("password")  # each try checks the password: as many tries as the password page gives
-@login_required(message="Log in to manage your API tokens.")
+@login_required(message=_lazy('Log in to manage your API tokens.'))
 def profile():
     """Show the member's tokens; POST creates one and shows it in clear once."""
     actor = current_actor()
@@ -82,6 +89,6 @@ def revoke_token(token_id):
     if not form.validate_on_submit():
         return render(TokenForm(formdata=None), 400)
     token_service.revoke_token(current_actor(), token_id)
-    flash("The token was revoked: programs using it can no longer call the API.", "success")
+    flash(_('The token was revoked: programs using it can no longer call the API.'), "success")
     return redirect(url_for("forum.profile"))
 

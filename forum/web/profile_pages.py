@@ -14,6 +14,7 @@ from forum.web.forms import AboutForm, ActionForm, CredentialForm, attach_error
 from forum.web.pages import page_arg
 from forum.web.routes import Routes
 from forum.web.thread_page import page_ratings
+from forum.i18n import gettext as _
 
 routes = Routes()
 
@@ -55,7 +56,7 @@ def edit_about():
                                                 form.bio.data, form.coaching_focus.data)
     except ForumError as error:
         return settings_page.render(about=form, status=attach_errors(form, error))
-    flash("Your profile is saved.", "success")
+    flash(_('Your profile is saved.'), "success")
     return redirect(url_for("forum.member", member_id=member.id))
 
 
@@ -71,7 +72,7 @@ def declare_credential():
         credential_service.declare(current_actor(), form.credential.data, form.url.data)
     except ForumError as error:
         return settings_page.render(credential=form, status=attach_errors(form, error))
-    flash("Credential added; a moderator can now verify it.", "success")
+    flash(_('Credential added; a moderator can now verify it.'), "success")
     return redirect(url_for("forum.profile") + "#credentials-title")
 
 
@@ -82,7 +83,7 @@ def withdraw_credential(credential_id):
     if not ActionForm().validate_on_submit():
         return settings_page.render(status=400)
     credential_service.withdraw(current_actor(), credential_id)
-    flash("Credential removed.", "success")
+    flash(_('Credential removed.'), "success")
     return redirect(url_for("forum.profile") + "#credentials-title")
 
 
@@ -96,6 +97,6 @@ def verify_credential(member_id, credential_id, action):
     credential = credential_service.set_verified(
         current_actor(), credential_id, action == "verify", request.form.get("reason", ""),
         member_id=member_id)
-    flash(f"{credential.name} is {'verified' if action == 'verify' else 'no longer verified'}.",
+    flash(_('%(name)s is verified.', name=credential.name) if action == 'verify' else _('%(name)s is no longer verified.', name=credential.name),
           "success")
     return redirect(url_for("forum.member", member_id=member_id) + "#credentials")

@@ -4,6 +4,7 @@ import re
 from flask import abort, flash, g, jsonify, redirect, request
 
 from forum.errors import ForumError, NotFound
+from forum.i18n import gettext as _
 from forum.limits import limit
 from forum.services import ratings as rating_service
 from forum.services import replies as reply_service
@@ -38,12 +39,14 @@ def _apply(kind, target_id):
     """Rate or unrate for the current actor; returns (summary, message)."""
     actor = current_actor()
     remove, stars = _submitted()
-    what = "question" if kind == "thread" else "contribution"
     if remove:
         result = rating_service.unrate(actor, kind, target_id)
-        return result, f"Your rating of this {what} was removed."
+        return result, (_("Your rating of this question was removed.") if kind == "thread"
+                        else _("Your rating of this contribution was removed."))
     result = rating_service.rate(actor, kind, target_id, stars)
-    return result, f"You rated this {what} {stars_text(result.mine)}."
+    stars = stars_text(result.mine)
+    return result, (_("You rated this question %(stars)s.", stars=stars) if kind == "thread"
+                    else _("You rated this contribution %(stars)s.", stars=stars))
 
 
 def _respond(kind, target_id, thread_id, anchor):

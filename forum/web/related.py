@@ -9,6 +9,7 @@ from forum.web.context import current_actor
 from forum.web.discussion_common import thread_url
 from forum.web.routes import Routes
 from forum.web.thread_page import render_thread
+from forum.i18n import gettext as _
 
 routes = Routes()
 
@@ -57,7 +58,7 @@ def add_related(thread_id):
             else (position or None))
     except ForumError as error:
         return _show_error(thread_id, "new", error, values)
-    flash("Reading entry added.", "success")
+    flash(_('Reading entry added.'), "success")
     return redirect(thread_url(thread_id, "related-reading"))
 
 
@@ -72,7 +73,7 @@ def edit_related(link_id):
     except ForumError as error:
         actor.require_moderator()
         return _show_error(related_service.get_link(link_id).thread_id, link_id, error, values)
-    flash("Reading entry updated.", "success")
+    flash(_('Reading entry updated.'), "success")
     return redirect(thread_url(link.thread_id, "related-reading"))
 
 
@@ -100,7 +101,7 @@ def move_related(link_id):
 def delete_related(link_id):
     """Remove an entry from a reading list (moderators only)."""
     link = related_service.delete_link(current_actor(), link_id)
-    flash(f"Removed \"{link.title}\" from the reading list.", "success")
+    flash(_('Removed "%(title)s" from the reading list.', title=link.title), "success")
     return redirect(thread_url(link.thread_id, "related-reading"))
 
 

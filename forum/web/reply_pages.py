@@ -13,6 +13,7 @@ from forum.web.discussion_common import login_required, prompt_choices, reply_ur
 from forum.web.discussion_forms import EditReplyForm, ReasonForm, TagsForm
 from forum.web.forms import attach_error, form_status
 from forum.web.routes import Routes
+from forum.i18n import gettext as _
 
 routes = Routes()
 
@@ -40,7 +41,7 @@ def edit_reply(reply_id):
         except ForumError as error:
             status = attach_error(form, error)
         else:
-            flash("Your changes are saved.", "success")
+            flash(_('Your changes are saved.'), "success")
             return redirect(reply_url(actor, reply))
     return render_template("forum/edit_reply.html", form=form, reply=reply), status
 
@@ -60,7 +61,7 @@ def delete_reply(reply_id):
     form = ReasonForm()
     if request.method == "POST":
         reply = reply_service.delete_reply(actor, reply_id, reason=form.reason.data)
-        flash("The contribution is deleted.", "info")
+        flash(_('The contribution is deleted.'), "info")
         thread = thread_service.get_thread(actor, reply.thread_id)
         return redirect(thread_url(thread.id, slug=thread.slug))
     reply = reply_service.reply_for_editing(actor, reply_id)
@@ -74,7 +75,7 @@ def restore_reply(reply_id):
     actor = current_actor()
     form = ReasonForm()
     reply = reply_service.restore_reply(actor, reply_id, reason=form.reason.data)
-    flash("The contribution is restored.", "success")
+    flash(_('The contribution is restored.'), "success")
     return redirect(reply_url(actor, reply))
 
 
@@ -101,7 +102,7 @@ def _tags_page(title, load, save, back):
         except ForumError as error:
             status = attach_error(form, error)
         else:
-            flash("Tags saved.", "success")
+            flash(_('Tags saved.'), "success")
             return redirect(back(actor, current))
     return render_template("forum/edit_tags.html", form=form, title=title, item=current), status
 
@@ -112,7 +113,7 @@ def _tags_page(title, load, save, back):
 def reply_tags(reply_id):
     """Change a contribution's tags: its author or a moderator (logged)."""
     return _tags_page(
-        "Tags of a contribution",
+        _("Tags of a contribution"),
         lambda actor: reply_service.reply_for_editing(actor, reply_id),
         lambda actor, tags, reason: reply_service.set_reply_tags(actor, reply_id, tags, reason),
         reply_url)
@@ -124,7 +125,7 @@ def reply_tags(reply_id):
 def thread_tags(thread_id):
     """Change a thread's tags: its author or a moderator (logged)."""
     return _tags_page(
-        "Tags of the question",
+        _("Tags of the question"),
         lambda actor: thread_service.thread_for_tagging(actor, thread_id),
         lambda actor, tags, reason: thread_service.set_thread_tags(actor, thread_id, tags,
                                                                    reason),

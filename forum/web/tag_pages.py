@@ -13,6 +13,7 @@ from forum.web.forms import attach_error
 from forum.web.pages import id_arg, page_arg
 from forum.web.routes import Routes
 from forum.web.thread_page import page_ratings
+from forum.i18n import gettext as _
 
 routes = Routes()
 
@@ -68,5 +69,5 @@ def merge_tag(slug):
             raise
         tag = thread_service.tag_for_listing(actor, slug)
         return render_tag(tag, form, status=attach_error(form, error))
-    flash(f"#{slug} is merged into #{target.name}.", "success")
+    flash(_('#%(slug)s is merged into #%(name)s.', slug=slug, name=target.name), "success")
     return redirect(url_for("forum.tag", slug=target.slug))

@@ -15,6 +15,8 @@ from forum.web.forms import ReplyForm
 from forum.web.outcome_widgets import page_outcomes
 from forum.web.pages import page_arg
 from forum.web.routes import Routes
+from forum.i18n import format_number, ngettext
+from forum.i18n import gettext as _
 
 routes = Routes()
 THREAD_VIEWS = ("order", "prompts")
@@ -113,20 +115,24 @@ def star_choices():
 def rating_text(summary):
     """The figures line a page shows, and the script puts back in place after a change."""
     if summary.count == 0:
-        text = "No ratings yet."
+        text = _("No ratings yet.")
     elif summary.needs_more:
-        text = (f"Needs more ratings ({summary.count} rating"
-                f"{'' if summary.count == 1 else 's'} so far).")
+        text = ngettext("Needs more ratings (%(num)s rating so far).",
+                        "Needs more ratings (%(num)s ratings so far).", summary.count,
+                        num=format_number(summary.count))
     else:
-        text = f"★ {summary.average:.1f} average from {summary.count} ratings."
+        text = ngettext("★ %(average)s average from %(num)s rating.",
+                        "★ %(average)s average from %(num)s ratings.", summary.count,
+                        average=format_number(summary.average, 1),
+                        num=format_number(summary.count))
     if summary.mine:
-        text += f" Your rating: {stars_text(summary.mine)}."
+        text += " " + _("Your rating: %(stars)s.", stars=stars_text(summary.mine))
     return text
 
 
 def stars_text(stars):
     """'1 star' / '4 stars'."""
-    return f"{stars} star{'' if stars == 1 else 's'}"
+    return ngettext("%(num)s star", "%(num)s stars", stars)
 
 
 def render_thread(thread, form=None, status=200):

@@ -15,6 +15,8 @@ from forum.web.notification_pages import visiting
 from forum.web.pages import page_arg
 from forum.web.routes import Routes
 from forum.web.thread_page import render_thread
+from forum.i18n import format_number
+from forum.i18n import gettext as _
 
 routes = Routes()
 
@@ -40,8 +42,9 @@ def list_rating(thread):
     """A thread card's rating: "4.2 from 12", or "needs more ratings" below the minimum."""
     count = thread.rating_count or 0
     if count < current_app.config["FORUM_RATING_MIN_COUNT"]:
-        return "needs more ratings"
-    return f"★ {thread.rating_sum / count:.1f} from {count}"
+        return _("needs more ratings")
+    return _("★ %(mean)s from %(count)s", mean=format_number(thread.rating_sum / count, 1),
+             count=format_number(count))
 
 
 @routes.route("/new", methods=["GET", "POST"])
