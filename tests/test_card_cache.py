@@ -147,7 +147,7 @@ def test_own_outcome_parts_are_the_viewers_own(board, renders):
 def test_own_stars_are_the_viewers_own(board, renders):
     ratings.rate(board.actors["ana"], "reply", board.reply.id, 2)
     ana, mo = card(board.viewers["ana"], board), card(board.viewers["mo"], board)
-    assert "Your rating: 2 stars." in ana and 'aria-pressed="true" data-stars="2"' in ana
+    assert "Your rating: 2 stars." in ana and 'value=2 title="Rate 2 stars" aria-pressed="true"' in ana
     assert "Your rating:" not in mo and 'aria-pressed="true"' not in mo
     assert renders[0] == 1
 

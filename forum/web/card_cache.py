@@ -16,11 +16,12 @@ goes into a slot.
 import hashlib
 import re
 import threading
+from urllib.parse import urlencode
 from types import SimpleNamespace
 from typing import NamedTuple
 
 from cachetools import LRUCache
-from flask import current_app, g, request
+from flask import current_app, g, request, url_for
 from flask_babel import get_locale, get_timezone
 from markupsafe import Markup
 
@@ -239,6 +240,7 @@ def forget_viewer_parts():
     g.pop("forum_script_root", None)
     g.pop("forum_cards_asked", None)
     g.pop("forum_card_thread", None)
+    g.pop("forum_card_try", None)
 
 
 def _viewer():
@@ -254,6 +256,7 @@ def _viewer():
 
 
 PLACEHOLDER_ID = 987654321987654321  # stands for the card's id in a plain viewer part
+REPORT_ARG = "report"  # a thread page's ?report=<id>: that card's report form, open (no script)
 
 
 def _plain(macro, *values):
@@ -266,14 +269,45 @@ def _plain(macro, *values):
 
 
 def _outcome_slot(actor, reply):
-    """Members' notes and the viewer's try/report widget (the common widget rendered once)."""
+    """Members' notes and the viewer's try/report widget: the common one is a button of the
+    page's one "try" form and a link to the report form (outcomes.js swaps in the whole widget,
+    the page's template of it); the card named by ?report= gets the whole widget, open."""
     page = page_outcomes()
     if not actor.is_authenticated:
         return ""
     if page.is_author(reply) or page.refusal(reply) or page.mine(reply) or page.draft(reply):
         return str(_viewer().outcomes_slot(reply))
     notes = str(_viewer().notes_slot(reply)) if page.notes(reply) else ""
-    return notes + _plain("outcome_widget_slot", None, None)
+    if request.args.get(REPORT_ARG) == str(reply.id):
+        return notes + str(_viewer().outcome_widget_slot(reply.id, None, None, True))
+    g.forum_card_try = True  # the page's forms bring the template of the whole widget
+    return notes + _plain("try_slot", _report_url(reply))
+
+
+def _report_url(reply):
+    """Where a card's "Report how it went" leads: this page of its thread with the report form
+    open (with a placeholder id, like the rest of a plain part)."""
+    args = {key: value for key, value in request.args.items() if key != REPORT_ARG}
+    return f"{thread_link(reply.thread_id, **args, report=PLACEHOLDER_ID)}#outcomes-{PLACEHOLDER_ID}"
+
+
+@routes.template_global("forum_thread_link")
+def thread_link(thread_id, **args):
+    """A link to a thread page with these query arguments: on that page itself (a GET) only
+    the "?query" part, which the browser completes (a card's links, hundreds a page, stay
+    short), else the whole URL."""
+    if (request.method == "GET" and request.endpoint == "forum.thread"
+            and (request.view_args or {}).get("thread_id") == thread_id):
+        return "?" + urlencode(args)
+    thread = g.get("forum_card_thread")
+    slug = thread.slug if thread is not None and thread.id == thread_id else None
+    return url_for("forum.thread", thread_id=thread_id, slug=slug, **args)
+
+
+@routes.template_global("forum_card_forms")
+def page_forms():
+    """The forms and templates a page's cards use, once (after the cards: members only)."""
+    return Markup(_viewer().page_forms(PLACEHOLDER_ID, g.get("forum_card_try", False)))
 
 
 def viewer_slots(reply, show_thread=False):
