@@ -16,9 +16,9 @@ goes into a slot.
 import hashlib
 import re
 import threading
-from urllib.parse import urlencode
 from types import SimpleNamespace
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 from cachetools import LRUCache
 from flask import current_app, g, request, url_for
@@ -288,7 +288,8 @@ def _report_url(reply):
     """Where a card's "Report how it went" leads: this page of its thread with the report form
     open (with a placeholder id, like the rest of a plain part)."""
     args = {key: value for key, value in request.args.items() if key != REPORT_ARG}
-    return f"{thread_link(reply.thread_id, **args, report=PLACEHOLDER_ID)}#outcomes-{PLACEHOLDER_ID}"
+    url = thread_link(reply.thread_id, **args, report=PLACEHOLDER_ID)
+    return f"{url}#outcomes-{PLACEHOLDER_ID}"
 
 
 @routes.template_global("forum_thread_link")
