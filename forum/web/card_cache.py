@@ -81,7 +81,8 @@ class CardData(NamedTuple):
 
 def card_data(reply, show_prompt=True, show_thread=False, script_root=None):
     """The CardData of a reply row (its author, prompt, tags and, if shown, thread loaded)."""
-    script_root = request.script_root if script_root is None else script_root
+    root, locale, time_zone = _viewer_context()
+    script_root = root if script_root is None else script_root
     deleted = reply.is_deleted
     prompt = reply.prompt if (show_prompt or show_thread) else None
     author = reply.author
@@ -103,16 +104,23 @@ def card_data(reply, show_prompt=True, show_thread=False, script_root=None):
         rating=(reply.rating_count or 0, reply.rating_sum or 0),
         outcomes=None if deleted else outcome_service.figures(reply),
         script_root=script_root,
-        locale=str(get_locale()), time_zone=str(get_timezone()),
+        locale=locale, time_zone=time_zone,
     )
+
+
+def _viewer_context():
+    """(script root, locale, time zone) of this request, read once per page, not per card."""
+    if "forum_card_context" not in g:
+        g.forum_card_context = (request.script_root, str(get_locale()), str(get_timezone()))
+    return g.forum_card_context
 
 
 def _reply_to(reply):
     """(id, author name) of the contribution this one answers, (None, None) if it is gone."""
-    parent = reply.reply_to
-    if parent is None or parent.is_deleted or parent.is_hidden:
+    name = reply.reply_to_name  # loaded by services.replies.list_replies
+    if name is None:
         return (None, None)
-    return (parent.id, parent.author.display_name if parent.author else _("a former member"))
+    return (reply.reply_to_id, name or _("a former member"))
 
 
 def _size(parts):
@@ -175,8 +183,7 @@ def prefetch(replies, show_prompt=True, show_thread=False):
     store, cache = redis_store(), _cache()
     if store is None or cache is None:
         return ""
-    root = request.script_root
-    wanted = [card_data(reply, show_prompt, show_thread, root) for reply in replies]
+    wanted = [card_data(reply, show_prompt, show_thread) for reply in replies]
     wanted = [data for data in wanted if cache.get(data) is None]
     g.setdefault("forum_cards_asked", set()).update(wanted)
     found = (store.call("mget", [redis_key(data) for data in wanted]) or []) if wanted else []
@@ -236,9 +243,9 @@ def forget_viewer_parts():
     """Never reuse viewer parts made for an earlier request's viewer."""
     g.pop("forum_card_viewer", None)
     g.pop("forum_card_plain", None)
-    g.pop("forum_script_root", None)
     g.pop("forum_cards_asked", None)
     g.pop("forum_card_thread", None)
+    g.pop("forum_card_context", None)
 
 
 def _viewer():
@@ -304,9 +311,7 @@ def viewer_slots(reply, show_thread=False):
 @routes.template_global("forum_card")
 def card(reply, show_prompt=True, show_thread=False):
     """A contribution's whole card: its shared part with this viewer's parts in the slots."""
-    if "forum_script_root" not in g:
-        g.forum_script_root = request.script_root
-    parts = _shared_parts(card_data(reply, show_prompt, show_thread, g.forum_script_root))
+    parts = _shared_parts(card_data(reply, show_prompt, show_thread))
     slots = viewer_slots(reply, show_thread)
     out = [parts[0]]
     for index in range(1, len(parts), 2):
