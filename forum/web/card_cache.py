@@ -22,10 +22,11 @@ from typing import NamedTuple
 from cachetools import LRUCache
 from flask import current_app, g, request
 from flask_babel import get_locale, get_timezone
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from forum.redis_store import redis_store
 from forum.services import outcomes as outcome_service
+from forum.services import permissions
 from forum.services import ratings as rating_service
 from forum.services import replies as reply_service
 from forum.web.context import current_actor
@@ -283,6 +284,28 @@ def _outcome_slot(actor, reply):
     return notes + _plain("outcome_widget_slot", None, None)
 
 
+PLACEHOLDER_NAME = "forum-placeholder-author-6f1d"  # stands for the author's name likewise
+
+
+def _tools_slot(actor, reply):
+    """Reply, edit, hide and flag controls: per card for its author and moderators; for anyone
+    else at most "Reply" and "Flag", whose HTML differs only by the card's id and author's name,
+    so it is rendered once a page per kind of card and those two are filled in."""
+    if actor.can_moderate or permissions.is_author(actor, reply) or "forum_card_thread" not in g:
+        return str(_viewer().tools_slot(reply))
+    author = reply.author
+    key = ("tools_slot", reply.is_deleted, reply.is_hidden, author is None)
+    memo = g.setdefault("forum_card_plain", {})
+    if key not in memo:  # a stand-in with what the controls read (author_id: not the viewer)
+        memo[key] = str(_viewer().tools_slot(SimpleNamespace(
+            id=PLACEHOLDER_ID, thread_id=reply.thread_id, author_id=reply.author_id,
+            is_deleted=reply.is_deleted, is_hidden=reply.is_hidden, edited_at=reply.edited_at,
+            hidden_reason=None, __tablename__=reply.__tablename__,
+            author=None if author is None else SimpleNamespace(display_name=PLACEHOLDER_NAME))))
+    html = memo[key]
+    return html if author is None else html.replace(PLACEHOLDER_NAME, str(escape(author.display_name)))
+
+
 def viewer_slots(reply, show_thread=False):
     """This viewer's parts of the card: {slot name: html}.
 
@@ -296,7 +319,7 @@ def viewer_slots(reply, show_thread=False):
         refusal = page_ratings().refusal("reply", reply)
         rate = _plain("rate_slot", None, refusal).replace(str(PLACEHOLDER_ID), str(reply.id))
         return {"tools": "", "mine": "", "outcomes": "", "rate": rate}
-    slots = {"tools": str(_viewer().tools_slot(reply))}  # reply, edit, hide, flag: per card
+    slots = {"tools": _tools_slot(actor, reply)}
     if not reply.is_deleted:
         ratings = page_ratings()
         mine = ratings.mine("reply", reply)
