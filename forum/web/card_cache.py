@@ -82,8 +82,8 @@ class CardData(NamedTuple):
 
 def card_data(reply, show_prompt=True, show_thread=False, script_root=None):
     """The CardData of a reply row (its author, prompt, tags and, if shown, thread loaded)."""
-    root, locale, time_zone = _viewer_context()
-    script_root = root if script_root is None else script_root
+    context = _request_context()
+    script_root = context.root if script_root is None else script_root
     deleted = reply.is_deleted
     prompt = reply.prompt if (show_prompt or show_thread) else None
     author = reply.author
@@ -99,21 +99,37 @@ def card_data(reply, show_prompt=True, show_thread=False, script_root=None):
         thread=(thread.id, thread.slug, thread.title) if thread else None,
         reply_to=_reply_to(reply) if reply.reply_to_id and not show_thread else None,
         answers=() if show_thread else tuple(reply_service.answers(reply)),
-        star_counts=tuple(reply.star_counts) if reply.rating_count else (),
+        star_counts=((5, reply.stars_5 or 0), (4, reply.stars_4 or 0), (3, reply.stars_3 or 0),
+                     (2, reply.stars_2 or 0), (1, reply.stars_1 or 0))
+        if reply.rating_count else (),  # Reply.star_counts, without its getattr per star
         html="" if deleted else reply.html,
         tags=() if deleted else tuple(TagData(tag.slug, tag.name) for tag in chips(reply)),
         rating=(reply.rating_count or 0, reply.rating_sum or 0),
         outcomes=None if deleted else outcome_service.figures(reply),
         script_root=script_root,
-        locale=locale, time_zone=time_zone,
+        locale=context.locale, time_zone=context.time_zone,
     )
 
 
-def _viewer_context():
-    """(script root, locale, time zone) of this request, read once per page, not per card."""
-    if "forum_card_context" not in g:
-        g.forum_card_context = (request.script_root, str(get_locale()), str(get_timezone()))
-    return g.forum_card_context
+class RequestContext(NamedTuple):
+    """What every card of a page reads about the request, looked up once, not per card."""
+
+    root: str
+    locale: str
+    time_zone: str
+    cache: object  # the CardCache, or None
+    actor: object
+    ratings: object  # the page's PageRatings
+
+
+def _request_context():
+    """This request's RequestContext (made at its first card)."""
+    context = g.get("forum_card_context")
+    if context is None:
+        context = g.forum_card_context = RequestContext(
+            request.script_root, str(get_locale()), str(get_timezone()), _cache(),
+            current_actor(), page_ratings())
+    return context
 
 
 def _reply_to(reply):
@@ -209,7 +225,7 @@ def _from_redis(data, cache):
 
 def _shared_parts(data):
     """The shared card from this worker, else Redis, else a fresh render (then kept in both)."""
-    cache = _cache()
+    cache = _request_context().cache
     if cache is None:
         return _render_shared(data)
     parts = cache.get(data) or _from_redis(data, cache)
@@ -312,16 +328,17 @@ def viewer_slots(reply, show_thread=False):
     The rating form and the outcome widget are the same on every card with the same stars
     and answers: those are rendered once per page and only the id differs.
     """
-    actor = current_actor()
+    context = _request_context()
+    actor = context.actor
     if not actor.is_authenticated and not reply.is_deleted:
         # A visitor may do nothing to a card but follow "Log in to rate": the same parts on
         # every card (no id in them), made once per page.
-        refusal = page_ratings().refusal("reply", reply)
+        refusal = context.ratings.refusal("reply", reply)
         rate = _plain("rate_slot", None, refusal).replace(str(PLACEHOLDER_ID), str(reply.id))
         return {"tools": "", "mine": "", "outcomes": "", "rate": rate}
     slots = {"tools": _tools_slot(actor, reply)}
     if not reply.is_deleted:
-        ratings = page_ratings()
+        ratings = context.ratings
         mine = ratings.mine("reply", reply)
         slots["mine"] = " " + _("Your rating: %(stars)s.", stars=stars_text(mine)) if mine else ""
         slots["rate"] = _plain("rate_slot", mine, ratings.refusal("reply", reply))
