@@ -318,8 +318,9 @@ def _tools_slot(actor, reply):
             is_deleted=reply.is_deleted, is_hidden=reply.is_hidden, edited_at=reply.edited_at,
             hidden_reason=None, __tablename__=reply.__tablename__,
             author=None if author is None else SimpleNamespace(display_name=PLACEHOLDER_NAME))))
-    html = memo[key]
-    return html if author is None else html.replace(PLACEHOLDER_NAME, str(escape(author.display_name)))
+    if author is None:
+        return memo[key]
+    return memo[key].replace(PLACEHOLDER_NAME, str(escape(author.display_name)))
 
 
 def viewer_slots(reply, show_thread=False):
