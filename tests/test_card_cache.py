@@ -203,6 +203,7 @@ def test_members_controls_name_each_card_and_its_author(app, db, host_users, mak
              "Dee &amp; &lt;Co&gt; &#34;quoted&#34;"]
     for reply, name in zip(written, names):
         card_html = re.search(rf'id="reply-{reply.id}">.*?</article>', page, re.S).group(0)
-        assert f'data-reply-to="{reply.id}" data-reply-author="{name}"' in card_html
-        assert f"data-flag-box=/community/replies/{reply.id}/flag" in card_html
+        assert f'aria-label="Contribution by {name}"' in card_html
+        assert f'href="?reply_to={reply.id}#reply-title" data-reply-to={reply.id}>' in card_html
+        assert f"<a href=/community/replies/{reply.id}/flag>" in card_html
         assert "987654321987654321" not in card_html and "placeholder" not in card_html
