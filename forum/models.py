@@ -265,6 +265,10 @@ class Reply(Base):
     # "12,15": ids of the visible contributions answering this one, when a query asks for them
     # (services.replies.list_replies), for the card's "N replies" without a query of its own.
     answer_ids: Mapped[str | None] = query_expression()
+    # The display name of the live contribution this one answers ("" if its author is gone,
+    # None if it is hidden or deleted), when a query asks for it (services.replies.list_replies):
+    # the card's "in reply to" without loading the whole parent row and its author.
+    reply_to_name: Mapped[str | None] = query_expression()
     tags: Mapped[list["Tag"]] = relationship(
         secondary="forum_reply_tag", order_by="Tag.slug", lazy="raise"
     )

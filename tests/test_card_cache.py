@@ -147,7 +147,7 @@ def test_own_outcome_parts_are_the_viewers_own(board, renders):
 def test_own_stars_are_the_viewers_own(board, renders):
     ratings.rate(board.actors["ana"], "reply", board.reply.id, 2)
     ana, mo = card(board.viewers["ana"], board), card(board.viewers["mo"], board)
-    assert "Your rating: 2 stars." in ana and 'aria-pressed="true" data-stars="2"' in ana
+    assert "Your rating: 2 stars." in ana and 'value=2 title="Rate 2 stars" aria-pressed="true"' in ana
     assert "Your rating:" not in mo and 'aria-pressed="true"' not in mo
     assert renders[0] == 1
 
@@ -182,3 +182,28 @@ def test_a_redis_that_does_not_answer_only_costs_a_render(app, board, renders):
     assert "I ask what changed." in card(board.viewers["ana"], board)
     app.extensions["forum"].card_cache = None
     assert "I ask what changed." in card(board.viewers["ana"], board)
+
+
+def test_members_controls_name_each_card_and_its_author(app, db, host_users, make_user,
+                                                        actor_for, client_for):
+    """A member's "Reply" and "Flag" controls on others' cards are made once a page and filled
+    in per card: each names its own contribution and author, escaped, or a former member."""
+    from forum.database import atomic
+    from forum.models import Reply
+
+    ana = actor_for(host_users["ana"])
+    odd = actor_for(make_user('Dee & <Co> "quoted"'))
+    thread = thread_service.start_thread(ana, "How do you close a session well?")
+    written = [reply_service.add_reply(author, thread.id, f"Summarise together, take {n}.")
+               for n, author in enumerate([ana, odd, actor_for(host_users["ben"]), odd])]
+    with atomic() as session:  # the third one's author has left
+        session.execute(update(Reply).where(Reply.id == written[2].id).values(author_id=None))
+    page = client_for(make_user("Cleo")).get(f"{PREFIX}/threads/{thread.id}/{thread.slug}").text
+    names = ["Ana", "Dee &amp; &lt;Co&gt; &#34;quoted&#34;", "a former member",
+             "Dee &amp; &lt;Co&gt; &#34;quoted&#34;"]
+    for reply, name in zip(written, names):
+        card_html = re.search(rf'id="reply-{reply.id}">.*?</article>', page, re.S).group(0)
+        assert f'aria-label="Contribution by {name}"' in card_html
+        assert f'href="?reply_to={reply.id}#reply-title" data-reply-to={reply.id}>' in card_html
+        assert f"<a href=/community/replies/{reply.id}/flag>" in card_html
+        assert "987654321987654321" not in card_html and "placeholder" not in card_html

@@ -1,15 +1,40 @@
-"""The thread list pages by keyset: its "Next" links carry the cursor of the page's last thread
-(?after=), so a deep page costs what page 1 does; the pages match OFFSET paging exactly."""
+"""The thread list, tag and search pages page by keyset: their "Next" links carry the cursor of
+the page's last row (?after=), so a deep page costs what page 1 does; the pages match OFFSET
+paging (the old ?page= links) exactly."""
 import html
 import re
 
 from forum.services import moderation
+from forum.services import replies as reply_service
+from forum.services import search as search_service
 from forum.services import threads as thread_service
 
 from tests.discussion_fixtures import PREFIX
 
 TITLE = re.compile(r'class="thread-item-title"><a href="[^"]+" dir="auto">([^<]+)</a>')
 NEXT = re.compile(r'<a rel="next" href="([^"]+)">')
+HIT = re.compile(r'<li class="search-hit search-hit-\w+">\s*<h3><a href="([^"]+)"')
+
+
+def walk(client, url, pattern):
+    """Follow the Next links from url: (every match of pattern in page order, pages seen)."""
+    walked, pages = [], 0
+    while url:
+        page = client.get(url).text
+        walked += [html.unescape(found) for found in pattern.findall(page)]
+        link = NEXT.search(page)
+        url = html.unescape(link.group(1)) if link else None
+        pages += 1
+        assert url is None or "after=" in url  # a real URL with the cursor, no script needed
+    return walked, pages
+
+
+def by_offset(client, url, pattern, pages):
+    """The matches of the old ?page= links' pages 1 to pages."""
+    found = []
+    for number in range(1, pages + 1):
+        found += pattern.findall(client.get(f"{url}&page={number}").text)
+    return [html.unescape(item) for item in found]
 
 
 def test_next_links_walk_every_thread_once_in_order(app, client, host_users, actor_for):
@@ -18,20 +43,52 @@ def test_next_links_walk_every_thread_once_in_order(app, client, host_users, act
     started = [thread_service.start_thread(ana, f"Question number {n} about momentum").id
                for n in range(23)]
     moderation.pin_thread(mo, started[3], reason="")
-    walked, url, pages = [], f"{PREFIX}/", 0
-    while url:
-        page = client.get(url).text
-        walked += [html.unescape(title) for title in TITLE.findall(page)]
-        link = NEXT.search(page)
-        url = html.unescape(link.group(1)) if link else None
-        pages += 1
-        assert url is None or "after=" in url  # a real URL with the cursor, no script needed
+    walked, pages = walk(client, f"{PREFIX}/", TITLE)
     assert pages == 4 and len(walked) == 23 == len(set(walked))
     assert walked[0] == "Question number 3 about momentum"  # pinned first
-    by_offset = []
-    for number in range(1, 5):
-        by_offset += TITLE.findall(client.get(f"{PREFIX}/?page={number}").text)
-    assert walked == [html.unescape(title) for title in by_offset]
+    assert walked == by_offset(client, f"{PREFIX}/?sort=latest", TITLE, 4)
+
+
+def test_tag_page_walks_its_threads_by_keyset(app, client, host_users, actor_for):
+    app.config.update(FORUM_THREADS_PER_PAGE=5)
+    ana = actor_for(host_users["ana"])
+    for n in range(12):
+        thread_service.start_thread(ana, f"Tagged question {n} about pacing", tags=["pacing"])
+    walked, pages = walk(client, f"{PREFIX}/tags/pacing", TITLE)
+    assert pages == 3 and len(walked) == 12 == len(set(walked))
+    assert walked == by_offset(client, f"{PREFIX}/tags/pacing?x=", TITLE, 3)
+
+
+def test_search_pages_walk_the_ranking_once_in_order(app, client, host_users, actor_for):
+    """Keyset over the search's own order (best score, then item id, then kind): identical
+    texts tie on score, and thread and contribution ids overlap, yet no hit repeats or is lost."""
+    app.config.update(FORUM_THREADS_PER_PAGE=4)
+    ana, ben = actor_for(host_users["ana"]), actor_for(host_users["ben"])
+    threads = [thread_service.start_thread(ana, f"Keeping momentum in session {n}").id
+               for n in range(3)]
+    for n in range(11):  # the same text again and again: equal scores
+        reply_service.add_reply(ben, threads[n % 3], "Momentum comes back with small steps.")
+    reply_service.add_reply(ben, threads[0], "Momentum, momentum, momentum: name it.")
+    url = f"{PREFIX}/search?q=momentum&kind=all"
+    walked, pages = walk(client, url, HIT)
+    assert pages == 4 and len(walked) == 15 == len(set(walked))
+    assert walked == by_offset(client, url, HIT, 4)
+    second = client.get(f"{url}&page=2").text  # an old link: OFFSET, then keyset onwards
+    assert "after=" in NEXT.search(second).group(1)
+    assert search_service.search(ana, "momentum", per_page=4, page=2).next_after
+
+
+def test_a_malformed_search_cursor_falls_back_to_the_page_number(app, client, host_users,
+                                                                  actor_for):
+    app.config.update(FORUM_THREADS_PER_PAGE=2)
+    ana = actor_for(host_users["ana"])
+    for n in range(5):
+        thread_service.start_thread(ana, f"Silence as a coaching tool, take {n}")
+    url = f"{PREFIX}/search?q=silence"
+    second = HIT.findall(client.get(f"{url}&page=2").text)
+    for cursor in ("x", "t1_nan", "t1_inf", "r99999999999999999999_1.0", "t3_1e999", ""):
+        page = client.get(f"{url}&page=2&after={cursor}")
+        assert page.status_code == 200 and HIT.findall(page.text) == second, cursor
 
 
 def test_a_malformed_cursor_shows_the_first_page(app, client, host_users, actor_for):

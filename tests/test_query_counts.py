@@ -1,4 +1,6 @@
 """Every page issues a fixed number of SQL queries, whatever the number of replies, tags, ratings."""
+import re
+
 import pytest
 from sqlalchemy import select, update
 
@@ -235,3 +237,19 @@ def test_thread_list_for_a_member_with_new_counts_does_not_grow(make_user, actor
     assert listing.count('1 new<span class="visually-hidden">') == 7
     assert _queries(client, count_queries, "/community/") == few
     assert _queries(client, count_queries, "/community/tags/goals") == tag_few
+
+
+def test_search_page_queries_do_not_grow_with_results(app, client, count_queries, forum_with):
+    """The search page, its old ?page= links and its keyset ?after= links: the same few queries
+    whether a page shows two hits (a thread and a contribution) or a full page of them."""
+    app.config.update(FORUM_THREADS_PER_PAGE=6)
+    forum_with(1)
+    few = _queries(client, count_queries, "/community/search?q=client")
+    for number in range(6):
+        forum_with(2, title=f"Practice question number {number} about momentum")
+    assert _queries(client, count_queries, "/community/search?q=client") == few
+    assert _queries(client, count_queries, "/community/search?q=client&page=2") == few
+    first = client.get("/community/search?q=client").text
+    after = re.search(r'<a rel="next" href="[^"]*after=([^"&]+)', first).group(1)
+    assert _queries(client, count_queries,
+                    f"/community/search?q=client&page=2&after={after}") == few

@@ -240,7 +240,10 @@ def test_rating_form_without_javascript(app, client_for, db, board):
     client = client_for(board["raters"][0])
     page = client.get(thread_url(board) + "/x", follow_redirects=True)
     assert "Rate this article" in page.text
-    assert page.text.count(">Rate 4 stars<") == 3  # the thread and both contributions
+    assert page.text.count(">Rate 4 stars<") == 1  # the thread's own form
+    # both contributions: buttons of the page's one rating form, each naming its contribution
+    assert page.text.count('title="Rate 4 stars"') == 3
+    assert f"<button form=forum-rating name=reply-{board['first']} value=4 " in page.text
     response = client.post(f"/community/replies/{board['first']}/rating", data={"stars": "4"})
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"#reply-{board['first']}")
@@ -253,6 +256,8 @@ def test_rating_form_without_javascript(app, client_for, db, board):
     page = client.get(response.headers["Location"], follow_redirects=True)
     assert "Your rating of this question was removed." in page.text
     assert stored(db, "thread", board["thread"]) == (0, 0)
+    response = client.post("/community/ratings", data={f"reply-{board['second']}": "3"})
+    assert response.status_code == 303 and stored(db, "reply", board["second"]) == (1, 3)
 
 
 def test_needs_more_ratings_until_the_minimum(app, client, db, board, actor_for):

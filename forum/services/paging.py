@@ -96,15 +96,23 @@ def slice_before(query, key, before, per_page):
                  next_before=rows[per_page - 1].id if len(rows) > per_page else None)
 
 
-def keyset_page(query, key_columns, cursor, page, per_page, make_cursor):
+def keyset_page(query, key_columns, cursor, page, per_page, make_cursor, entities=True):
     """The page after `cursor` (a tuple of key_columns' values, None for the first page): rows
     whose key sorts after it, walking the ORDER BY's index from there (no OFFSET, so page 200
-    costs what page 1 does); `page` is only the number the pager shows. One query."""
+    costs what page 1 does); `page` is only the number the pager shows. One query.
+
+    The ORDER BY is key_columns, each descending. Without a cursor a later page (an old
+    ?page= link, or a malformed cursor) is found by OFFSET, and its next page has a cursor
+    again. entities=False: the rows are Row tuples (a Core select), not the first column.
+    """
     if cursor is not None:
         bound = tuple_(*(literal(value, column.type)
                          for value, column in zip(cursor, key_columns)))
         query = query.where(tuple_(*key_columns) < bound)
-    rows = session().execute(query.limit(per_page + 1)).unique().scalars().all()
+    elif page > 1:
+        query = query.offset((page - 1) * per_page)
+    result = session().execute(query.limit(per_page + 1))
+    rows = result.unique().scalars().all() if entities else result.all()
     more = len(rows) > per_page
     return Page(items=rows[:per_page], page=page, per_page=per_page, total=None, more=more,
                 next_after=make_cursor(rows[per_page - 1]) if more else None)

@@ -28,6 +28,8 @@ BODY_MAX = 20_000
 # Markdown parsing costs ~20 us a line: 20,000 one-character lines would take 0.3 s to render.
 BODY_LINES_MAX = 2_000
 REPLY_SORTS = ("best", "oldest", "tested")
+# Aliases made once: each aliased() call builds a whole mapped class (4-5 ms a page)
+ANSWER, PARENT, PARENT_AUTHOR = aliased(Reply), aliased(Reply), aliased(Member)
 
 
 def validate_body(body):
@@ -195,8 +197,9 @@ def list_replies(actor, thread, page=1, per_page=None, by_prompt=False, include_
         select(Reply).outerjoin(Prompt, Reply.prompt_id == Prompt.id)
         .where(Reply.thread_id == thread.id)
         .options(contains_eager(Reply.prompt), joinedload(Reply.author),
-                 selectinload(Reply.tags), joinedload(Reply.reply_to).joinedload(Reply.author),
-                 with_expression(Reply.answer_ids, answer_ids_sql(actor)))
+                 selectinload(Reply.tags),
+                 with_expression(Reply.answer_ids, answer_ids_sql(actor)),
+                 with_expression(Reply.reply_to_name, reply_to_name_sql()))
         # the answers depend on who reads: never keep another reader's from the session
         .execution_options(populate_existing=True)
     )
@@ -224,10 +227,18 @@ def reply_to_target(actor, thread_id, reply_id):
 def answer_ids_sql(actor):
     """SQL: "12,15", the ids of the contributions answering each reply that the actor may see
     (a correlated subquery: the page's "N replies" cost no query of their own)."""
-    answer = aliased(Reply)
-    query = select(func.aggregate_strings(cast(answer.id, String), ",")).where(
-        answer.reply_to_id == Reply.id)
-    return visible_replies(actor, query, reply=answer).scalar_subquery()
+    query = select(func.aggregate_strings(cast(ANSWER.id, String), ",")).where(
+        ANSWER.reply_to_id == Reply.id)
+    return visible_replies(actor, query, reply=ANSWER).scalar_subquery()
+
+
+def reply_to_name_sql():
+    """SQL: the author's name of the live contribution each reply answers ("" when that author
+    is removed, NULL when it is hidden or deleted): a correlated subquery, where loading the
+    parent rows and their authors as objects cost a quarter of the page's loading."""
+    return (select(func.coalesce(PARENT_AUTHOR.display_name, ""))
+            .select_from(PARENT).outerjoin(PARENT_AUTHOR, PARENT_AUTHOR.id == PARENT.author_id)
+            .where(PARENT.id == Reply.reply_to_id, live_reply(PARENT)).scalar_subquery())
 
 
 def answers(reply):

@@ -5,20 +5,22 @@ with the live rows at query time, so hidden threads, hidden replies and deleted 
 appear. Snippets are built here from the plain text of the sanitized HTML, as lists of
 (text, is_hit) parts, so templates escape them and no HTML from the index reaches a page.
 """
+import math
 import re
 from dataclasses import dataclass
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import Float, Integer, String, column, func, select, text
 from sqlalchemy.orm import selectinload
 
 from forum import markup
 from forum.database import session
 from forum.errors import NotFound, ValidationError
-from forum.models import Reply, Thread
+from forum.models import ID_MAX, Reply, Thread
 from forum.services.languages import SEARCH_CONFIGS, UNKNOWN_CONFIG
 from forum.services.tags import find_tag, is_listed
+from forum.services.paging import keyset_page
 from forum.services.threads import Page
 from forum.services.visibility import live_reply_sql, live_thread_sql
 from forum.i18n import gettext as _
@@ -30,6 +32,8 @@ PHRASE_RE = re.compile(r'"([^"]*)"|(\S+)')
 SNIPPET_WORDS = 30
 CANDIDATES = 1000
 COMMON_MATCHES = 20_000
+# kind, item id, score as Python writes a float back exactly (a finite one: no rank is inf)
+CURSOR_RE = re.compile(r"([tr])(\d{1,19})_(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)")
 
 
 @dataclass
@@ -91,11 +95,14 @@ def _live_filter(kind, tag_id):
     return " AND ".join(conditions)
 
 
-def _ranked_ids(phrases, kind, tag_id, limit, offset):
-    """(kind, item id) of one page of matches, best first, and the number of candidates.
+def _ranked_ids(phrases, kind, tag_id, page, per_page, cursor):
+    """(kind, item id) of one page of matches, best first, the number of candidates, and the
+    next page's cursor.
 
     The CANDIDATES most recent matches (less hidden ones on PostgreSQL) are ranked, so
     ranking costs the same however common the words are. Count and page come from one query.
+    Keyset paging (see search_cursor): the page after the cursor's match in the ranking's own
+    order, best score, then item id and kind, so a total order with no ties.
     """
     dialect = session().get_bind().dialect.name
     live = (f"JOIN forum_thread t ON t.id = s.thread_id "
@@ -104,10 +111,10 @@ def _ranked_ids(phrases, kind, tag_id, limit, offset):
     params = {"false": False, "tag_id": tag_id, "cap": CANDIDATES}
     if dialect == "sqlite":
         params["q"] = fts5_query(phrases)
-        candidates = ("SELECT s.kind, s.item_id, bm25(forum_search, 4.0, 1.0) AS rank "
+        # bm25 is lower for better matches: negated, every key of the order is descending
+        candidates = ("SELECT s.kind, s.item_id, -bm25(forum_search, 4.0, 1.0) AS score "
                       "FROM forum_search s " + live.format(match="forum_search MATCH :q")
                       + " ORDER BY s.rowid DESC LIMIT :cap")
-        ranked = "SELECT kind, item_id, {total} FROM c ORDER BY rank, item_id DESC"
     else:
         params["q"] = tsquery_text(phrases)
         # The query in every configuration the threads use (each thread and its replies are
@@ -122,22 +129,37 @@ def _ranked_ids(phrases, kind, tag_id, limit, offset):
         # read every document.
         newest = (f"SELECT id FROM forum_search WHERE document @@ {query} "
                   f"ORDER BY {order} LIMIT :cap")
-        candidates = (f"SELECT s.kind, s.item_id, s.document AS rank FROM ({newest}) AS m "
-                      "JOIN forum_search s ON s.id = m.id " + live.format(match="TRUE"))
-        ranked = (f"SELECT kind, item_id, {{total}} FROM c "
-                  f"ORDER BY ts_rank_cd(rank, {query}) DESC, item_id DESC")
+        # float8: a real's text form is rounded, and a cursor must give back the exact score
+        candidates = (f"SELECT s.kind, s.item_id, ts_rank_cd(s.document, {query})::float8 "
+                      f"AS score FROM ({newest}) AS m JOIN forum_search s ON s.id = m.id "
+                      + live.format(match="TRUE"))
     params = {key: value for key, value in params.items() if f":{key}" in candidates}
-    cte = f"WITH c AS ({candidates}) "
-    rows = session().execute(
-        text(cte + ranked.format(total="count(*) OVER () AS total") + " LIMIT :limit OFFSET :offset")
-        .bindparams(bindparam("limit"), bindparam("offset")),
-        dict(params, limit=limit, offset=offset)).all()
-    if rows:
-        total = rows[0].total
+    found = text(candidates).bindparams(**params).columns(
+        column("kind", String), column("item_id", Integer), column("score", Float)).cte("c")
+    total = select(func.count()).select_from(found).scalar_subquery()
+    key = (found.c.score, found.c.item_id, found.c.kind)
+    ranked = keyset_page(
+        select(*key, total.label("total")).order_by(*(part.desc() for part in key)),
+        key, cursor, page, per_page, search_cursor, entities=False)
+    if ranked.items:
+        count = ranked.items[0].total
     else:  # nothing matched, or a page past the end
-        total = session().execute(text(cte + "SELECT count(*) FROM c"), params).scalar() \
-            if offset else 0
-    return [(row.kind, row.item_id) for row in rows], total
+        count = session().scalar(select(func.count()).select_from(found)) \
+            if cursor or page > 1 else 0
+    return [(row.kind, row.item_id) for row in ranked.items], count, ranked.next_after
+
+
+def search_cursor(row):
+    """The keyset cursor after a ranked match: kind, item id and exact score ("r42_-1.25")."""
+    return f"{row.kind}{row.item_id}_{row.score!r}"
+
+
+def parse_search_cursor(text):
+    """(score, item id, kind) from a search cursor, or None (then ?page= counts) if malformed."""
+    found = CURSOR_RE.fullmatch(text or "")
+    if not found or int(found[2]) > ID_MAX or not math.isfinite(float(found[3])):
+        return None
+    return float(found[3]), int(found[2]), found[1]
 
 
 def _configs_in_use():
@@ -218,8 +240,12 @@ def _load(ids):
     return threads, replies
 
 
-def search(actor, q, tag=None, kind="all", page=1, per_page=None):
-    """A page of ranked hits for a query; an empty query or one of only stop words finds nothing."""
+def search(actor, q, tag=None, kind="all", page=1, per_page=None, after=None):
+    """A page of ranked hits for a query; an empty query or one of only stop words finds nothing.
+
+    after: the cursor the previous page's pager gave (Page.next_after), for keyset paging;
+    without one (or a malformed one) `page` is found by OFFSET.
+    """
     if kind not in KINDS:
         raise ValidationError(_('Search in one of %(join)s.', join=', '.join(KINDS)), field="kind")
     per_page = per_page or current_app.config["FORUM_THREADS_PER_PAGE"]
@@ -231,8 +257,8 @@ def search(actor, q, tag=None, kind="all", page=1, per_page=None):
             raise NotFound(_('No tag %(value)s.', value=repr(markup.clean_line(tag)[:50])))
     if not phrases:
         return Page(items=[], page=page, per_page=per_page, total=0)
-    ids, total = _ranked_ids(phrases, kind, tag_row.id if tag_row else None, per_page,
-                             (page - 1) * per_page)
+    ids, total, next_after = _ranked_ids(phrases, kind, tag_row.id if tag_row else None, page,
+                                         per_page, parse_search_cursor(after))
     threads, replies = _load(ids)
     items = []
     for item_kind, item_id in ids:
@@ -247,4 +273,4 @@ def search(actor, q, tag=None, kind="all", page=1, per_page=None):
             thread = threads[reply.thread_id]
             items.append(Hit("reply", thread, reply, highlight(thread.title, terms),
                              highlight(plain_text(reply.html), terms, SNIPPET_WORDS)))
-    return Page(items=items, page=page, per_page=per_page, total=total)
+    return Page(items=items, page=page, per_page=per_page, total=total, next_after=next_after)

@@ -176,7 +176,7 @@ def list_threads(actor, sort="latest", tag=None, page=1, counted=True, after=Non
     }.get(sort) or ratings.best_first(Thread)  # "top": Bayesian score, computed in SQL
     query = query.options(joinedload(Thread.author), selectinload(Thread.tags)).order_by(
         *order, Thread.id.desc())
-    if sort == "latest" and not counted and (after or page == 1):
+    if sort == "latest" and not counted:
         return keyset_page(query, LATEST_KEY, parse_cursor(after), max(1, int(page or 1)),
                            per_page, thread_cursor)
     return paginate(query, page, per_page, count_apart=True, counted=counted)

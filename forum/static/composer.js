@@ -122,9 +122,16 @@
     return text.split(/\r?\n/).map(function (line) { return "> " + line; }).join("\n") + "\n\n";
   }
 
+  /** The name of the author of the contribution a "Reply" link is on (as its card shows it). */
+  function authorOf(link) {
+    var author = link.closest("li.reply") && link.closest("li.reply").querySelector(".author");
+    return link.getAttribute("data-reply-author") || (author ? author.textContent.trim() : "");
+  }
+
   /** Point the reply form at a contribution: link back, and quote what was selected in it. */
   function startReply(link, form) {
     var replyId = link.getAttribute("data-reply-to");
+    var name = authorOf(link);
     form.elements.namedItem("reply_to").value = replyId;
     var note = form.querySelector("[data-replying-to]");
     if (!note) {
@@ -138,7 +145,7 @@
     var back = document.createElement("a");
     back.href = "#reply-" + replyId;
     back.textContent = forumText("someones_contribution", "{name}’s contribution")
-      .replace("{name}", link.getAttribute("data-reply-author"));
+      .replace("{name}", name);
     note.appendChild(back);
     note.appendChild(document.createTextNode((parts[1] || "") + " "));
     var cancel = document.createElement("button");
@@ -159,7 +166,7 @@
     body.focus();
     body.setSelectionRange(body.value.length, body.value.length);
     form.dispatchEvent(new Event("input"));
-    window.forum.announce("Replying to " + link.getAttribute("data-reply-author") + ".");
+    window.forum.announce("Replying to " + name + ".");
   }
 
   window.forum.ready(function () {

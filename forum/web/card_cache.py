@@ -18,14 +18,16 @@ import re
 import threading
 from types import SimpleNamespace
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 from cachetools import LRUCache
-from flask import current_app, g, request
+from flask import current_app, g, request, url_for
 from flask_babel import get_locale, get_timezone
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from forum.redis_store import redis_store
 from forum.services import outcomes as outcome_service
+from forum.services import permissions
 from forum.services import ratings as rating_service
 from forum.services import replies as reply_service
 from forum.web.context import current_actor
@@ -81,7 +83,8 @@ class CardData(NamedTuple):
 
 def card_data(reply, show_prompt=True, show_thread=False, script_root=None):
     """The CardData of a reply row (its author, prompt, tags and, if shown, thread loaded)."""
-    script_root = request.script_root if script_root is None else script_root
+    context = _request_context()
+    script_root = context.root if script_root is None else script_root
     deleted = reply.is_deleted
     prompt = reply.prompt if (show_prompt or show_thread) else None
     author = reply.author
@@ -97,22 +100,45 @@ def card_data(reply, show_prompt=True, show_thread=False, script_root=None):
         thread=(thread.id, thread.slug, thread.title) if thread else None,
         reply_to=_reply_to(reply) if reply.reply_to_id and not show_thread else None,
         answers=() if show_thread else tuple(reply_service.answers(reply)),
-        star_counts=tuple(reply.star_counts) if reply.rating_count else (),
+        star_counts=((5, reply.stars_5 or 0), (4, reply.stars_4 or 0), (3, reply.stars_3 or 0),
+                     (2, reply.stars_2 or 0), (1, reply.stars_1 or 0))
+        if reply.rating_count else (),  # Reply.star_counts, without its getattr per star
         html="" if deleted else reply.html,
         tags=() if deleted else tuple(TagData(tag.slug, tag.name) for tag in chips(reply)),
         rating=(reply.rating_count or 0, reply.rating_sum or 0),
         outcomes=None if deleted else outcome_service.figures(reply),
         script_root=script_root,
-        locale=str(get_locale()), time_zone=str(get_timezone()),
+        locale=context.locale, time_zone=context.time_zone,
     )
+
+
+class RequestContext(NamedTuple):
+    """What every card of a page reads about the request, looked up once, not per card."""
+
+    root: str
+    locale: str
+    time_zone: str
+    cache: object  # the CardCache, or None
+    actor: object
+    ratings: object  # the page's PageRatings
+
+
+def _request_context():
+    """This request's RequestContext (made at its first card)."""
+    context = g.get("forum_card_context")
+    if context is None:
+        context = g.forum_card_context = RequestContext(
+            request.script_root, str(get_locale()), str(get_timezone()), _cache(),
+            current_actor(), page_ratings())
+    return context
 
 
 def _reply_to(reply):
     """(id, author name) of the contribution this one answers, (None, None) if it is gone."""
-    parent = reply.reply_to
-    if parent is None or parent.is_deleted or parent.is_hidden:
+    name = reply.reply_to_name  # loaded by services.replies.list_replies
+    if name is None:
         return (None, None)
-    return (parent.id, parent.author.display_name if parent.author else _("a former member"))
+    return (reply.reply_to_id, name or _("a former member"))
 
 
 def _size(parts):
@@ -175,8 +201,7 @@ def prefetch(replies, show_prompt=True, show_thread=False):
     store, cache = redis_store(), _cache()
     if store is None or cache is None:
         return ""
-    root = request.script_root
-    wanted = [card_data(reply, show_prompt, show_thread, root) for reply in replies]
+    wanted = [card_data(reply, show_prompt, show_thread) for reply in replies]
     wanted = [data for data in wanted if cache.get(data) is None]
     g.setdefault("forum_cards_asked", set()).update(wanted)
     found = (store.call("mget", [redis_key(data) for data in wanted]) or []) if wanted else []
@@ -201,7 +226,7 @@ def _from_redis(data, cache):
 
 def _shared_parts(data):
     """The shared card from this worker, else Redis, else a fresh render (then kept in both)."""
-    cache = _cache()
+    cache = _request_context().cache
     if cache is None:
         return _render_shared(data)
     parts = cache.get(data) or _from_redis(data, cache)
@@ -236,9 +261,10 @@ def forget_viewer_parts():
     """Never reuse viewer parts made for an earlier request's viewer."""
     g.pop("forum_card_viewer", None)
     g.pop("forum_card_plain", None)
-    g.pop("forum_script_root", None)
     g.pop("forum_cards_asked", None)
     g.pop("forum_card_thread", None)
+    g.pop("forum_card_try", None)
+    g.pop("forum_card_context", None)
 
 
 def _viewer():
@@ -254,6 +280,7 @@ def _viewer():
 
 
 PLACEHOLDER_ID = 987654321987654321  # stands for the card's id in a plain viewer part
+REPORT_ARG = "report"  # a thread page's ?report=<id>: that card's report form, open (no script)
 
 
 def _plain(macro, *values):
@@ -266,14 +293,69 @@ def _plain(macro, *values):
 
 
 def _outcome_slot(actor, reply):
-    """Members' notes and the viewer's try/report widget (the common widget rendered once)."""
+    """Members' notes and the viewer's try/report widget: the common one is a button of the
+    page's one "try" form and a link to the report form (outcomes.js swaps in the whole widget,
+    the page's template of it); the card named by ?report= gets the whole widget, open."""
     page = page_outcomes()
     if not actor.is_authenticated:
         return ""
     if page.is_author(reply) or page.refusal(reply) or page.mine(reply) or page.draft(reply):
         return str(_viewer().outcomes_slot(reply))
     notes = str(_viewer().notes_slot(reply)) if page.notes(reply) else ""
-    return notes + _plain("outcome_widget_slot", None, None)
+    if request.args.get(REPORT_ARG) == str(reply.id):
+        return notes + str(_viewer().outcome_widget_slot(reply.id, None, None, True))
+    g.forum_card_try = True  # the page's forms bring the template of the whole widget
+    return notes + _plain("try_slot", _report_url(reply))
+
+
+def _report_url(reply):
+    """Where a card's "Report how it went" leads: this page of its thread with the report form
+    open (with a placeholder id, like the rest of a plain part)."""
+    args = {key: value for key, value in request.args.items() if key != REPORT_ARG}
+    url = thread_link(reply.thread_id, **args, report=PLACEHOLDER_ID)
+    return f"{url}#outcomes-{PLACEHOLDER_ID}"
+
+
+@routes.template_global("forum_thread_link")
+def thread_link(thread_id, **args):
+    """A link to a thread page with these query arguments: on that page itself (a GET) only
+    the "?query" part, which the browser completes (a card's links, hundreds a page, stay
+    short), else the whole URL."""
+    if (request.method == "GET" and request.endpoint == "forum.thread"
+            and (request.view_args or {}).get("thread_id") == thread_id):
+        return "?" + urlencode(args)
+    thread = g.get("forum_card_thread")
+    slug = thread.slug if thread is not None and thread.id == thread_id else None
+    return url_for("forum.thread", thread_id=thread_id, slug=slug, **args)
+
+
+@routes.template_global("forum_card_forms")
+def page_forms():
+    """The forms and templates a page's cards use, once (after the cards: members only)."""
+    return Markup(_viewer().page_forms(PLACEHOLDER_ID, g.get("forum_card_try", False)))
+
+
+PLACEHOLDER_NAME = "forum-placeholder-author-6f1d"  # stands for the author's name likewise
+
+
+def _tools_slot(actor, reply):
+    """Reply, edit, hide and flag controls: per card for its author and moderators; for anyone
+    else at most "Reply" and "Flag", whose HTML differs only by the card's id and author's name,
+    so it is rendered once a page per kind of card and those two are filled in."""
+    if actor.can_moderate or permissions.is_author(actor, reply) or "forum_card_thread" not in g:
+        return str(_viewer().tools_slot(reply))
+    author = reply.author
+    key = ("tools_slot", reply.is_deleted, reply.is_hidden, author is None)
+    memo = g.setdefault("forum_card_plain", {})
+    if key not in memo:  # a stand-in with what the controls read (author_id: not the viewer)
+        memo[key] = str(_viewer().tools_slot(SimpleNamespace(
+            id=PLACEHOLDER_ID, thread_id=reply.thread_id, author_id=reply.author_id,
+            is_deleted=reply.is_deleted, is_hidden=reply.is_hidden, edited_at=reply.edited_at,
+            hidden_reason=None, __tablename__=reply.__tablename__,
+            author=None if author is None else SimpleNamespace(display_name=PLACEHOLDER_NAME))))
+    if author is None:
+        return memo[key]
+    return memo[key].replace(PLACEHOLDER_NAME, str(escape(author.display_name)))
 
 
 def viewer_slots(reply, show_thread=False):
@@ -282,16 +364,17 @@ def viewer_slots(reply, show_thread=False):
     The rating form and the outcome widget are the same on every card with the same stars
     and answers: those are rendered once per page and only the id differs.
     """
-    actor = current_actor()
+    context = _request_context()
+    actor = context.actor
     if not actor.is_authenticated and not reply.is_deleted:
         # A visitor may do nothing to a card but follow "Log in to rate": the same parts on
         # every card (no id in them), made once per page.
-        refusal = page_ratings().refusal("reply", reply)
+        refusal = context.ratings.refusal("reply", reply)
         rate = _plain("rate_slot", None, refusal).replace(str(PLACEHOLDER_ID), str(reply.id))
         return {"tools": "", "mine": "", "outcomes": "", "rate": rate}
-    slots = {"tools": str(_viewer().tools_slot(reply))}  # reply, edit, hide, flag: per card
+    slots = {"tools": _tools_slot(actor, reply)}
     if not reply.is_deleted:
-        ratings = page_ratings()
+        ratings = context.ratings
         mine = ratings.mine("reply", reply)
         slots["mine"] = " " + _("Your rating: %(stars)s.", stars=stars_text(mine)) if mine else ""
         slots["rate"] = _plain("rate_slot", mine, ratings.refusal("reply", reply))
@@ -304,9 +387,7 @@ def viewer_slots(reply, show_thread=False):
 @routes.template_global("forum_card")
 def card(reply, show_prompt=True, show_thread=False):
     """A contribution's whole card: its shared part with this viewer's parts in the slots."""
-    if "forum_script_root" not in g:
-        g.forum_script_root = request.script_root
-    parts = _shared_parts(card_data(reply, show_prompt, show_thread, g.forum_script_root))
+    parts = _shared_parts(card_data(reply, show_prompt, show_thread))
     slots = viewer_slots(reply, show_thread)
     out = [parts[0]]
     for index in range(1, len(parts), 2):

@@ -1,4 +1,4 @@
-"""The search page: GET search?q=&tag=&kind=."""
+"""The search page: GET search?q=&tag=&kind=&page= (and the pager's keyset &after=)."""
 from flask import render_template, request
 
 from forum.errors import ForumError
@@ -22,7 +22,8 @@ def search():
     if q.strip():
         try:
             results = search_service.search(current_actor(), q, tag=tag or None, kind=kind,
-                                             page=min(page_arg(), 10_000))
+                                             page=min(page_arg(), 10_000),
+                                             after=request.args.get("after"))
         except ForumError as failure:
             error = failure.message
     return render_template("forum/search.html", q=q, tag=tag, kind=kind, results=results,

@@ -19,10 +19,11 @@ routes = Routes()
 
 
 def render_tag(tag, merge_form=None, status=200):
-    """The tag page: its threads (?page=) and its contributions across threads, older ones from
-    ?replies_before=<contribution id> on."""
+    """The tag page: its threads (?page=, keyset ?after= from the pager's links) and its
+    contributions across threads, older ones from ?replies_before=<contribution id> on."""
     actor = current_actor()
-    threads = thread_service.list_threads(actor, tag=tag, page=page_arg(), counted=False)
+    threads = thread_service.list_threads(actor, tag=tag, page=page_arg(), counted=False,
+                                          after=request.args.get("after"))
     replies = reply_service.list_tagged_replies(
         actor, tag, before=id_arg("replies_before"))
     page_ratings().preload_replies(replies.items)  # the viewer's stars on them: one query

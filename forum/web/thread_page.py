@@ -34,6 +34,7 @@ class PageRatings:
         self._top = {}
         self._threads = {}
         self._mean = None
+        self._visitor_refusal = None
 
     def preload(self, thread):
         """Load the viewer's ratings on this thread and all its contributions (one query)."""
@@ -68,6 +69,10 @@ class PageRatings:
 
     def refusal(self, kind, item):
         """Why the viewer may not rate this item (the permissions' message), or None."""
+        if not self.actor.is_authenticated:  # "log in" on every item: asked once a page
+            if self._visitor_refusal is None:
+                self._visitor_refusal = permissions.rating_refusal(self.actor, kind, item).message
+            return self._visitor_refusal
         thread = item if kind == "thread" else self._threads.get(item.thread_id)
         refusal = permissions.rating_refusal(self.actor, kind, item, thread)
         return refusal.message if refusal else None
