@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, event, text
 from forum import migrate
 from forum.models import Base
 from forum.web.context import actor_for_user
+from tests import speedups
 from tests.host import create_host_app
 
 pytest_plugins = [  # fixtures shared by several test files
@@ -25,9 +26,18 @@ SKIP_POSTGRES = "PostgreSQL tests skipped: set FORUM_TEST_POSTGRES_URL to run th
 
 
 def pytest_configure(config):
-    """In CI (FORUM_TEST_REQUIRE_POSTGRES=1) a missing PostgreSQL is a failure, not a skip."""
+    """In CI (FORUM_TEST_REQUIRE_POSTGRES=1) a missing PostgreSQL is a failure, not a skip; every
+    test's new app reuses the templates and URL builders earlier apps compiled."""
     if os.environ.get("FORUM_TEST_REQUIRE_POSTGRES") == "1" and not POSTGRES_URL:
         raise pytest.UsageError("FORUM_TEST_REQUIRE_POSTGRES=1 but FORUM_TEST_POSTGRES_URL is unset")
+    speedups.share_template_bytecode()
+    speedups.memoize_route_builders()
+
+
+def pytest_collection_finish(session):
+    """The heap imports and collection built stays for the whole run: keep it out of every
+    garbage collection."""
+    speedups.freeze_long_lived_heap()
 
 
 def pytest_report_header(config):
