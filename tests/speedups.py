@@ -1,6 +1,7 @@
 """Work the suite would otherwise repeat for every test's new app: compiling the same templates
-and the same URL rules again, and the garbage collector walking the whole imported heap. Both caches key on everything the result depends on, so a test sees
-exactly what a fresh app would build; they only live in the test process."""
+and the same URL rules again, the garbage collector walking the whole imported heap, and argon2 at
+production cost. The caches key on everything the result depends on, so a test sees exactly
+what a fresh app would build; all of it lives only in the test process."""
 import gc
 import marshal
 
