@@ -342,6 +342,10 @@ class CuttableProxy:
                 client.close()
                 continue
             with self.lock:
+                if self.listener is not listener:  # cut while this link was being made
+                    client.close()
+                    upstream.close()
+                    return
                 self.links += [client, upstream]
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
@@ -360,16 +364,17 @@ class CuttableProxy:
                 pass
 
     def cut(self):
-        self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread: no new links
-        self.listener.close()
         with self.lock:
+            listener, self.listener = self.listener, None
             links, self.links = self.links, []
+        listener.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread: no new links
+        listener.close()
         for sock in links:
             try:
                 sock.shutdown(socket.SHUT_RDWR)
-                sock.close()
-            except OSError:
+            except OSError:  # its pipe already shut it down
                 pass
+            sock.close()
 
 
 def test_a_database_outage_gets_the_friendly_503_and_recovers_by_itself(services, instances):
