@@ -26,11 +26,11 @@ run: $(STAMP)
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 # Two workers (pytest-xdist), each with its own PostgreSQL database and Redis db (tests/workers.py);
-# a browser-test file stays on one worker, other tests are dealt out one by one (tests/conftest.py).
+# a test file stays on one worker (dealt out one by one, tests ran slower: 65% at 12 min).
 # TEST_WORKERS=0 runs in this process.
 TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Only the browser tests (Debian's Chromium; axe-core is fetched from npm on first use).
 e2e: $(STAMP)

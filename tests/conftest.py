@@ -49,14 +49,6 @@ def production_password_hashing(request, monkeypatch):
     return hasher
 
 
-def pytest_collection_modifyitems(items):
-    """Under xdist (--dist loadgroup) a browser-test file stays on one worker with its browser
-    and live server; every other test is dealt out on its own, so no worker idles at the end."""
-    for item in items:
-        if "e2e" in item.path.parts:
-            item.add_marker(pytest.mark.xdist_group(item.path.stem))
-
-
 def pytest_collection_finish(session):
     """The heap imports and collection built stays for the whole run: keep it out of every
     garbage collection."""
