@@ -30,9 +30,11 @@ SKIP_POSTGRES = "PostgreSQL tests skipped: set FORUM_TEST_POSTGRES_URL to run th
 def pytest_configure(config):
     """In CI (FORUM_TEST_REQUIRE_POSTGRES=1) a missing PostgreSQL is a failure, not a skip; every
     test's new app reuses the templates and URL builders earlier apps compiled, and passwords
-    are hashed at argon2's smallest cost (production_password_hashing restores the real one)."""
+    are hashed at argon2's smallest cost (production_password_hashing restores the real one);
+    temporary files live in memory."""
     if os.environ.get("FORUM_TEST_REQUIRE_POSTGRES") == "1" and not POSTGRES_URL:
         raise pytest.UsageError("FORUM_TEST_REQUIRE_POSTGRES=1 but FORUM_TEST_POSTGRES_URL is unset")
+    speedups.temporary_files_in_memory()
     speedups.share_template_bytecode()
     speedups.memoize_route_builders()
     config.production_password_hashing = speedups.cheap_password_hashing()
