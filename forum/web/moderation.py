@@ -180,30 +180,7 @@ def moderation_log():
     actors, actions = moderation_service.log_filters(actor)
     return render_template("forum/moderation_log.html", entries=entries, actors=actors,
                            actions=actions, actor_id=actor_id, action=action,
-                           subjects=moderation_service.log_subjects(entries.items),
-                           log_verb=log_verb)
-
-
-# How the log says each action: "Sam hid Priya's contribution in ...".
-LOG_VERBS = {
-    "thread.pin": "pinned", "thread.unpin": "unpinned", "thread.lock": "locked",
-    "thread.unlock": "unlocked", "thread.hide": "hid", "thread.restore": "restored",
-    "thread.tags": "changed the tags of", "reply.hide": "hid", "reply.restore": "restored",
-    "reply.edit": "edited", "reply.delete": "deleted", "reply.tags": "changed the tags of",
-    "related.add": "added", "related.edit": "edited", "related.move": "moved",
-    "related.delete": "removed", "tag.merge": "merged", "member.ban": "banned",
-    "member.unban": "unbanned", "account.ban": "banned", "account.unban": "unbanned",
-    "ban_account": "banned", "unban_account": "unbanned", "account.role": "changed the role of",
-    "import_thread": "imported", "replace_thread": "replaced by an import",
-    "confidential.flag": "sent to the flag queue",
-}
-
-
-def log_verb(action):
-    """The verb of an action's log sentence ("hid"; a flag's "resolved (dismiss)")."""
-    if action.startswith("flag."):
-        return f"resolved ({action.partition('.')[2]})"
-    return LOG_VERBS.get(action, action)
+                           subjects=moderation_service.log_subjects(entries.items))
 
 
 @routes.template_global("forum_open_flag_count")
