@@ -109,6 +109,7 @@ class Credential(Base):
     verified_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("forum_member.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    member: Mapped[Member] = relationship(foreign_keys=[member_id], lazy="raise")
 
 
 class Account(Base):

@@ -2,6 +2,8 @@
 import io
 import sqlite3
 
+from sqlalchemy.engine import make_url
+
 from forum.cli import progress
 
 
@@ -26,15 +28,24 @@ def test_a_bar_on_a_terminal(monkeypatch):
     assert "Reading files: 1/3" not in terminal.getvalue()
 
 
-def test_backup_and_import_report_their_progress(tmp_path, monkeypatch, capsys):
-    """The backup copies in steps of pages and says so; a source of 2,500 pages takes three."""
-    monkeypatch.setattr(progress, "on_terminal", lambda: False)
-    source = sqlite3.connect(tmp_path / "big.sqlite3")
-    source.execute("CREATE TABLE t (x TEXT)")
-    source.executemany("INSERT INTO t VALUES (?)", [("x" * 3000,) for _ in range(2500)])
-    source.commit()
-    steps = []
-    target = sqlite3.connect(tmp_path / "copy.sqlite3")
-    source.backup(target, pages=1000, progress=lambda s, remaining, total: steps.append(
-        (remaining, total)))
-    assert len(steps) >= 3 and steps[-1][0] == 0
+def test_backup_reports_one_line_a_step_of_pages(site, tmp_path):
+    """`flask forum backup` off a terminal: one "Backing up (pages): n/total" line for each
+    step of 1,000 pages SQLite copies (a 1 GB file gives some 250 lines, not 250,000)."""
+    runner = site.test_cli_runner()
+    if site.extensions["sqlalchemy"].engine.dialect.name != "sqlite":
+        result = runner.invoke(args=["forum", "backup", str(tmp_path / "copy.sqlite3")])
+        assert result.exit_code == 1 and "pg_dump" in result.output and "Backing up" not in \
+            result.output
+        return
+    database = make_url(site.config["SQLALCHEMY_DATABASE_URI"]).database
+    with sqlite3.connect(database) as connection:  # some 2,500 pages of 4 KiB
+        connection.execute("CREATE TABLE ballast (x TEXT)")
+        connection.executemany("INSERT INTO ballast VALUES (?)", [("x" * 3000,)] * 2500)
+    pages = sqlite3.connect(database).execute("PRAGMA page_count").fetchone()[0]
+    result = runner.invoke(args=["forum", "backup", str(tmp_path / "copy.sqlite3")])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == -(-pages // 1000) >= 3
+    assert all(line.startswith("Backing up (pages): ") for line in lines)
+    assert lines[0] == f"Backing up (pages): 1,000/{pages:,}"
+    assert lines[-1] == f"Backing up (pages): {pages:,}/{pages:,}"

@@ -79,6 +79,26 @@ def test_the_new_thread_and_edit_forms_preview_too(host_users, thread, client_fo
     assert reply_service.load_reply(reply.id).body == "First"
 
 
+def test_a_questions_preview_shows_its_prompts_and_call_to_action(host_users, client_for, db):
+    """The whole question as posting would show it: bold prompt labels, the call to action (as
+    text, never HTML); a prompt line without a label is named beside the field instead."""
+    client = client_for(host_users["ben"])
+    page = client.post(f"{PREFIX}/new", data={
+        "title": "A question in preview", "lead": "", "preview": "1",
+        "prompts": "Listen first: Reflect <b>back</b>\n- Small steps: Agree one",
+        "call_to_action": "Tell us <i>what</i> worked."}).text
+    preview = page[page.index('id="thread-preview"'):]
+    preview = preview[:preview.index("</section>")]
+    assert "<li dir=\"auto\"><strong>Listen first:</strong> Reflect &lt;b&gt;back&lt;/b&gt;</li>" in preview
+    assert "<strong>Small steps:</strong> Agree one" in preview
+    assert ">Tell us &lt;i&gt;what&lt;/i&gt; worked.</p>" in preview
+    assert "Nothing to preview yet." not in preview
+    bad = client.post(f"{PREFIX}/new", data={"title": "A question in preview", "preview": "1",
+                                              "prompts": "no colon here"}).text
+    assert 'id="prompts-error"' in bad and "Prompt line 1 needs a label" in bad
+    assert _count(db, Thread) == 0 and _count(db, Draft) == 0
+
+
 def test_a_saved_draft_comes_back_on_another_device_and_posting_discards_it(
         host_users, thread, client_for, db):
     laptop, phone = client_for(host_users["ben"]), client_for(host_users["ben"])
@@ -179,6 +199,14 @@ def test_api_preview_sanitizes_and_needs_a_member(host_users, client_for, client
     assert client.post(f"{API}/preview", json={"text": "x"}).status_code == 401
     too_long = member.post(f"{API}/preview", json={"text": "x" * 25_001})
     assert too_long.status_code == 422 and too_long.json["error"]["field"] == "text"
+    question = member.post(f"{API}/preview", json={
+        "text": "", "prompts": "Listen: Reflect back\n\nAsk: <b>One</b> question",
+        "call_to_action": "Share yours."})
+    assert question.json == {"html": "", "call_to_action": "Share yours.", "prompts": [
+        {"label": "Listen", "text": "Reflect back"}, {"label": "Ask", "text": "<b>One</b> question"}]}
+    assert "prompts" not in member.post(f"{API}/preview", json={"text": "x"}).json
+    unlabelled = member.post(f"{API}/preview", json={"text": "", "prompts": ": no label"})
+    assert unlabelled.status_code == 422 and unlabelled.json["error"]["field"] == "prompts"
 
 
 def test_api_drafts_round_trip(host_users, thread, client_for, db):

@@ -97,3 +97,25 @@ def test_a_credential_is_verified_only_under_its_own_member(client_for, make_use
     assert response.status_code == 404
     db.session.expire_all()
     assert db.session.get(Credential, credential.id).verified_at is None
+
+
+def test_the_log_says_who_verified_whose_credential_with_a_link(client_for, make_user,
+                                                                actor_for, db):
+    """"Sam verified Priya's credential ICF PCC" (to her profile's credentials), the taking back
+    too; once she removes it the entry says so instead of a bare number."""
+    coach, mod, _thread = setup_thread(make_user, actor_for)
+    client_for(coach).post("/community/profile/credentials", data={"credential": "ICF PCC"})
+    credential = db.session.scalar(select(Credential))
+    sam = client_for(mod)
+    base = f"/community/members/{credential.member_id}/credentials/{credential.id}"
+    sam.post(f"{base}/verify")
+    sam.post(f"{base}/unverify")
+    log = sam.get("/community/moderation/log").text
+    link = (f'Priya’s credential <a href="/community/members/{credential.member_id}#credentials"'
+            f' dir="auto">ICF PCC</a>')
+    assert f"<strong>Sam</strong> verified {link}" in log
+    assert f"<strong>Sam</strong> took back the verification of {link}" in log
+    assert "credential.verify," not in log and "credential #" not in log
+    client_for(coach).post(f"/community/profile/credentials/{credential.id}/remove")
+    log = sam.get("/community/moderation/log").text
+    assert log.count("a credential its member has since removed") == 2

@@ -1,11 +1,13 @@
 """`flask forum load-demo`: the demo articles, members and links that `make run` starts with."""
 import importlib.util
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from forum import formats
+from tests.host import create_host_app
 from forum.models import (
     Account, Credential, Member, Rating, RelatedLink, Reply, ReplyTag, Tag, Thread, ThreadTag,
 )
@@ -91,3 +93,31 @@ def test_load_demo_skips_a_non_empty_forum(app, db, tmp_path):
     result = app.test_cli_runner().invoke(args=["forum", "load-demo", "--if-empty"])
     assert result.exit_code == 0 and "demo content not loaded" in result.output
     assert count(db.session, Thread) == 1
+
+
+def _demo_signature(session):
+    """What a visitor would notice of the demo: questions in the order they were asked, who
+    asked each, who contributed in what order, and the stars each was given."""
+    threads = session.scalars(select(Thread).order_by(Thread.created_at)).all()
+    names = dict(session.execute(select(Member.id, Member.display_name)).all())
+    return [(t.title, names[t.author_id], t.rating_sum,
+             [(names[r.author_id], r.rating_count, r.rating_sum) for r in session.scalars(
+                 select(Reply).where(Reply.thread_id == t.id).order_by(Reply.created_at))])
+            for t in threads]
+
+
+def test_the_demo_is_the_same_forum_on_every_load(app, db, tmp_path, sqlite_template):
+    """From the fixed seed: a second load into a fresh SQLite forum asks the same questions in
+    the same order, by the same members, with the same contributors and stars (and on
+    PostgreSQL the same as on SQLite)."""
+    assert app.test_cli_runner().invoke(args=["forum", "load-demo"]).exit_code == 0
+    first = _demo_signature(db.session)
+    path = tmp_path / "second.sqlite3"
+    shutil.copy(sqlite_template, path)
+    other, other_db, _ = create_host_app(f"sqlite:///{path}")
+    with other.app_context():
+        assert other.test_cli_runner().invoke(args=["forum", "load-demo"]).exit_code == 0
+        second = _demo_signature(other_db.session)
+        other_db.session.remove()
+        other_db.engine.dispose()
+    assert len(first) >= 28 and first == second

@@ -65,6 +65,10 @@ def test_queue_oldest_first_and_one_click_actions(users_and_actors, thread, db, 
     page = mo.get("/community/moderation/flags").text
     assert page.index("Identifiable client information") < page.index("competitor") \
         < page.index("Inappropriate")
+    ana, bo = (actors[name].require_member().id for name in ("ana", "bo"))
+    assert (f'flagged by <a class="author-link" href="/community/members/{ana}" dir="auto">Ana'
+            in page)  # every name leads to a profile, the flagger's and the author's
+    assert f'Contribution by <a class="author-link" href="/community/members/{bo}"' in page
     first = db.session.scalars(select(Flag).order_by(Flag.id)).first()
     assert mo.post(f"/community/moderation/flags/{first.id}/resolve",
                    data={"action": "hide"}).status_code == 302

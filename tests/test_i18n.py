@@ -75,6 +75,17 @@ def test_a_form_with_errors_answers_in_german_keeping_the_text(german_member, db
     assert db.session.query(Thread).count() == 0
 
 
+def test_profile_errors_name_each_field_in_german(german_member):
+    """Each field's length error is one German sentence, not an English label in German words."""
+    response = german_member[2].post("/community/profile/about", data={
+        "display_name": "A" * 81, "bio": "B" * 1001, "coaching_focus": "C" * 201})
+    assert response.status_code == 422
+    assert "Ein Anzeigename hat höchstens 80 Zeichen (dieser hat 81)." in response.text
+    assert "Ein Profiltext hat höchstens 1.000 Zeichen (dieser hat 1.001)." in response.text
+    assert "Ein Coaching-Schwerpunkt hat höchstens 200 Zeichen (dieser hat 201)." in response.text
+    assert "A display name" not in response.text and "A bio" not in response.text
+
+
 def test_the_moderation_log_reads_in_sentences_in_german(make_user, actor_for, client_for,
                                                           german_thread):
     moderator = make_user("Mo", staff=True)

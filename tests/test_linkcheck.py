@@ -108,6 +108,8 @@ def test_check_links_records_status_final_url_and_errors(app, db, links, server)
     elapsed = time.monotonic() - started
     assert result.exit_code == 0, result.output
     assert "Checked 7 links: 4 broken." in result.output
+    # not a terminal: one plain progress line a link (a bar on a terminal: test_cli_progress)
+    assert result.stderr.splitlines() == [f"Checking: {n}/7" for n in range(1, 8)]
     db.session.expire_all()
     rows = {link.id: link for link in db.session.scalars(select(RelatedLink))}
     ok, moved = rows[made["ok"]], rows[made["redirect"]]

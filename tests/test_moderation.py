@@ -173,3 +173,18 @@ def test_the_log_reads_as_sentences_with_links_and_folded_details(
     with count_queries() as many:
         mo.get("/community/moderation/log")
     assert many[0] == few[0]
+
+
+def test_the_log_links_a_banned_member_to_their_profile(users_and_actors, client_for, db):
+    """"Mo banned Bo": the name leads to Bo's profile, not "member #2"."""
+    from dataclasses import replace
+
+    from forum.services import members
+
+    users, actors = users_and_actors
+    bo = actors["bo"].require_member()
+    db.session.commit()
+    members.set_member_banned(replace(actors["mo"], is_admin=True), bo.id, True, "spam")
+    log = client_for(users["mo"]).get("/community/moderation/log").text
+    assert (f'<strong>Mo</strong> banned <a class="author-link" href="/community/members/'
+            f'{bo.id}" dir="auto">Bo</a>: <span class="log-reason">spam') in log

@@ -174,3 +174,36 @@ def test_tags_page_counts_live_content_only(client, make_user, actor_for, coache
     moderation.hide_reply(actor_for(make_user("Mo", staff=True)), coaches["reply"].id, "spam")
     page = client.get("/community/tags").text
     assert "#silence" not in page and "/community/feeds/tags/rapport.atom" in page
+
+
+def test_a_profile_pages_questions_and_contributions_separately(app, client, coaches):
+    """Two pagers on one page: ?page= for contributions, ?threads_page= for questions, newest
+    first, each link keeping the other list's page; the API pages both with ?page=."""
+    app.config["FORUM_THREADS_PER_PAGE"] = 2
+    ben = coaches["actors"]["Ben"]
+    for number in range(1, 4):
+        threads.start_thread(ben, f"Practice question number {number} from Ben", "", [], "", [])
+        replies.add_reply(ben, coaches["thread"].id, f"Contribution number {number} from Ben.")
+    member_id = ben_id(coaches)
+    base = f"/community/members/{member_id}"
+
+    def sections(path):
+        page = client.get(path).text
+        questions = page.split('id="member-threads-title"')[1].split('id="member-replies-title"')
+        return questions[0], questions[1]
+
+    questions, contributions = sections(base)
+    assert "question number 3" in questions and "question number 2" in questions
+    assert "question number 1" not in questions
+    assert "number 3 from Ben." in contributions and "number 1 from Ben." not in contributions
+    assert f'href="{base}?threads_page=2"' in questions and f'href="{base}?page=2"' in contributions
+    questions, contributions = sections(f"{base}?page=2&threads_page=2")
+    assert "question number 1" in questions and "question number 3" not in questions
+    # page 2 of contributions: the oldest of Ben's own (and the fixture's first one)
+    assert "number 1 from Ben." in contributions and "number 3 from Ben." not in contributions
+    assert "I ask what brought them here." in contributions
+    assert f'href="{base}?page=2&amp;threads_page=1"' in questions or \
+        f'href="{base}?threads_page=1&amp;page=2"' in questions  # back keeps contributions' page
+    body = client.get(f"/community/api/members/{member_id}?page=2").get_json()
+    assert [t["title"] for t in body["threads"]["items"]] == ["Practice question number 1 from Ben"]
+    assert len(body["contributions"]["items"]) == 2

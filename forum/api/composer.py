@@ -6,16 +6,29 @@ from forum.api.spec import endpoint, schema
 from forum.limits import limit
 from forum.request_actor import current_actor
 from forum.services import drafts as draft_service
-from forum.services.preview import PREVIEW_MAX, preview_html
+from forum.services.preview import PREVIEW_MAX, preview_html, preview_question
 
 PREVIEW_REQUEST = schema("PreviewRequest", {
     "type": "object", "required": ["text"], "additionalProperties": False,
-    "properties": {"text": {"type": "string", "maxLength": PREVIEW_MAX}},
+    "properties": {
+        "text": {"type": "string", "maxLength": PREVIEW_MAX},
+        "prompts": {"type": "string", "maxLength": PREVIEW_MAX,
+                    "description": "A question's prompts, one \"Label: text\" a line."},
+        "call_to_action": {"type": "string", "maxLength": PREVIEW_MAX,
+                           "description": "A question's call to action."}},
+})
+PROMPT = schema("PreviewPrompt", {
+    "type": "object", "required": ["label", "text"],
+    "properties": {"label": {"type": "string"}, "text": {"type": "string"}},
 })
 PREVIEW = schema("Preview", {
     "type": "object", "required": ["html"],
     "properties": {"html": {"type": "string",
-                            "description": "The text as posting would render it (sanitized)."}},
+                            "description": "The text as posting would render it (sanitized)."},
+                   "prompts": {"type": "array", "items": PROMPT,
+                               "description": "When prompts or call_to_action were sent: the "
+                                              "prompts as posting would keep them."},
+                   "call_to_action": {"type": "string"}},
 })
 FIELD = {"type": "string", "maxLength": draft_service.FIELD_MAX}
 DRAFT_REQUEST = schema("DraftRequest", {
@@ -45,8 +58,15 @@ def _draft_json(fields):
           body=PREVIEW_REQUEST, auth=True)
 @limit("composing")
 def preview(body):
-    """Render Markdown exactly as posting would (the one sanitizer); nothing is stored."""
-    return jsonify(html=str(preview_html(body["text"])))
+    """Render Markdown exactly as posting would (the one sanitizer), and a question's prompts
+    and call to action as posting would keep them (the same checks); nothing is stored."""
+    answer = {"html": str(preview_html(body["text"]))}
+    if "prompts" in body or "call_to_action" in body:
+        prompts, call_to_action = preview_question(body.get("prompts", ""),
+                                                   body.get("call_to_action", ""))
+        answer.update(prompts=[{"label": label, "text": text} for label, text in prompts],
+                      call_to_action=call_to_action)
+    return jsonify(answer)
 
 
 def _draft_endpoints(rule, name, summary, thread_arg):

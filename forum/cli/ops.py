@@ -58,8 +58,8 @@ def backup_command(path):
             nonlocal steps
             if steps is None:
                 steps = Steps(total, "Backing up (pages)")
-            while steps.done < total - remaining:
-                steps.advance()
+            if total - remaining > steps.done:  # one line a step of 1,000 pages off a terminal
+                steps.advance(count=total - remaining - steps.done)
 
         # SQLite's online backup API: one consistent snapshot, 1,000 pages (4 MB) a step
         source.backup(target, pages=1000, progress=copied)

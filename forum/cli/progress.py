@@ -37,13 +37,13 @@ class Steps:
                                           show_pos=True)
             self._bar.__enter__()
 
-    def advance(self, *_ignored):
-        """One more step done."""
-        self.done += 1
+    def advance(self, *_ignored, count=1):
+        """`count` more done (one a call from callbacks): off a terminal, one line a call."""
+        self.done += count
         if self._bar is not None:
-            self._bar.update(1)
+            self._bar.update(count)
         else:
-            click.echo(f"{self.label}: {self.done}/{self.total}", err=True)
+            click.echo(f"{self.label}: {self.done:,}/{self.total:,}", err=True)
 
     def close(self):
         """End the bar (a new line after it on a terminal)."""

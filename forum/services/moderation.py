@@ -5,7 +5,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from forum import markup
 from forum.database import atomic, get_or_not_found, session
 from forum.errors import Conflict, NotFound, ValidationError
-from forum.models import Member, ModerationLog, RelatedLink, Reply, Thread
+from forum.models import Credential, Member, ModerationLog, RelatedLink, Reply, Thread
 from forum.services import notification_kinds
 from forum.services.audit import log_action
 from forum.services.replies import adjust_thread_counters
@@ -141,15 +141,17 @@ def list_log(actor, actor_id=None, action=None, page=1, per_page=LOG_PER_PAGE):
 
 def log_subjects(entries):
     """{(target_type, id): row} for the log entries' threads, contributions (with author and
-    thread) and related-reading entries (with thread), so each can be named: three queries at
-    most, whatever the page's length."""
+    thread), related-reading entries (with thread), credentials (with member) and members, so
+    each can be named: five queries at most, whatever the page's length."""
     ids = {}
     for entry in entries:
         ids.setdefault(entry.target_type, set()).add(entry.target_id)
     subjects = {}
     loads = (("thread", Thread, [joinedload(Thread.author)]),
              ("reply", Reply, [joinedload(Reply.author), joinedload(Reply.thread)]),
-             ("related_link", RelatedLink, [joinedload(RelatedLink.thread)]))
+             ("related_link", RelatedLink, [joinedload(RelatedLink.thread)]),
+             ("credential", Credential, [joinedload(Credential.member)]),
+             ("member", Member, []))
     for kind, model, options in loads:
         if ids.get(kind):
             for row in session().scalars(select(model).where(model.id.in_(ids[kind]))

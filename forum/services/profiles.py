@@ -9,7 +9,9 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from forum import markup
 from forum.database import atomic, get_or_not_found, session
 from forum.errors import ValidationError
+from forum.i18n import format_number
 from forum.i18n import gettext as _
+from forum.i18n import lazy_gettext as _lazy
 from forum.models import Member, Rating, Reply, ReplyTag, Tag, Thread, ThreadTag
 from forum.services import outcomes, ratings
 from forum.services.actors import ANONYMOUS, rename_member
@@ -171,13 +173,23 @@ def member_replies(member_id, page=1):
                     current_app.config["FORUM_THREADS_PER_PAGE"])
 
 
-def _clean(value, limit, label, field, errors, multiline=False):
+# What each field's length error says, one whole sentence each (a language orders its own words)
+TOO_LONG = {
+    "display_name": _lazy("A display name has at most %(limit)s characters (this one has "
+                          "%(length)s)."),
+    "bio": _lazy("A bio has at most %(limit)s characters (this one has %(length)s)."),
+    "coaching_focus": _lazy("A coaching focus has at most %(limit)s characters (this one has "
+                            "%(length)s)."),
+}
+
+
+def _clean(value, limit, field, errors, multiline=False):
     """The cleaned text, noting an error for `field` when it is longer than `limit`."""
     text = (markup.clean_text(value or "").strip() if multiline
             else markup.clean_line(value or ""))
     if len(text) > limit:
-        errors[field] = _("%(field)s has at most %(limit)s characters (this one has %(length)s).",
-                          field=label, limit=limit, length=len(text))
+        errors[field] = str(TOO_LONG[field]) % {"limit": format_number(limit),
+                                                "length": format_number(len(text))}
     return text
 
 
@@ -187,9 +199,9 @@ def update_profile(actor, display_name, bio, coaching_focus):
     a ValidationError whose .errors maps each field to its message."""
     member = actor.require_member()
     errors = {}
-    name = _clean(display_name, NAME_MAX, "A display name", "display_name", errors)
-    bio = _clean(bio, BIO_MAX, "A bio", "bio", errors, multiline=True)
-    focus = _clean(coaching_focus, FOCUS_MAX, "A coaching focus", "coaching_focus", errors)
+    name = _clean(display_name, NAME_MAX, "display_name", errors)
+    bio = _clean(bio, BIO_MAX, "bio", errors, multiline=True)
+    focus = _clean(coaching_focus, FOCUS_MAX, "coaching_focus", errors)
     if errors:
         error = ValidationError(" ".join(errors.values()), field=next(iter(errors)))
         error.errors = errors

@@ -52,13 +52,44 @@
       });
   }
 
+  /** A question's prompts ("Label: text", the label bold) and call to action in the preview,
+   *  as plain text nodes (never HTML); hidden when there are none. */
+  function showQuestionParts(panel, data) {
+    var list = panel.querySelector("[data-preview-prompts]");
+    var call = panel.querySelector("[data-preview-cta]");
+    if (list) {
+      list.textContent = "";
+      (data.prompts || []).forEach(function (prompt) {
+        var item = document.createElement("li");
+        var label = document.createElement("strong");
+        item.setAttribute("dir", "auto");
+        label.textContent = prompt.label + ":";
+        item.appendChild(label);
+        item.appendChild(document.createTextNode(" " + prompt.text));
+        list.appendChild(item);
+      });
+      list.hidden = !list.firstChild;
+    }
+    if (call) {
+      call.textContent = data.call_to_action || "";
+      call.hidden = !data.call_to_action;
+    }
+  }
+
   /** Render the form's Markdown field through the server's sanitizer into the preview panel. */
   function preview(form) {
     var source = form.elements.namedItem("body") || form.elements.namedItem("lead");
     var panel = form.querySelector("[data-preview-panel]");
     if (!source || !panel) return;
+    var request = { text: source.value };
+    var prompts = form.elements.namedItem("prompts");
+    var callToAction = form.elements.namedItem("call_to_action");
+    if (prompts) {  // a question: its prompts and call to action, checked as posting would
+      request.prompts = prompts.value;
+      request.call_to_action = callToAction ? callToAction.value : "";
+    }
     window.forum.fetch(form.getAttribute("data-preview-url"), {
-      method: "POST", json: { text: source.value },
+      method: "POST", json: request,
     }).then(function (response) {
       return response.json().then(function (data) { return { ok: response.ok, data: data }; });
     }).then(function (result) {
@@ -67,10 +98,13 @@
       var titleInput = form.elements.namedItem("title");
       if (title && titleInput) title.textContent = titleInput.value;
       panel.hidden = false;
+      showQuestionParts(panel, result.ok ? result.data : {});
       if (!result.ok) {
         body.textContent = result.data.error ? result.data.error.message : forumText("no_preview", "No preview.");
       } else if (result.data.html) {
         body.innerHTML = result.data.html;  // sanitized by the server (forum/markup.py)
+      } else if ((result.data.prompts || []).length || result.data.call_to_action) {
+        body.textContent = "";
       } else {
         body.innerHTML = '<p class="empty"></p>';
         body.firstChild.textContent = forumText("preview_empty", "Nothing to preview yet.");

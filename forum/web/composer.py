@@ -6,7 +6,7 @@ from flask import g, request
 from forum.errors import ForumError
 from forum.services import drafts as draft_service
 from forum.services import replies as reply_service
-from forum.services.preview import preview_html
+from forum.services.preview import preview_html, preview_question
 from forum.web.context import current_actor
 
 PREVIEW, SAVE_DRAFT = "preview", "save_draft"
@@ -27,7 +27,8 @@ def _draft_names(thread_id):
 def composer_step(form, thread_id=None, drafts=True):
     """If Preview or Save draft was pressed, do it and return True (show the form again).
 
-    Preview puts form.preview_html (the Markdown field rendered as posting would); Save draft
+    Preview puts form.preview_html (the Markdown field rendered as posting would) and, for a
+    question, form.preview_prompts [(label, text)] and form.preview_cta; Save draft
     keeps the fields on the server (form.draft_saved) or names what is wrong on the form.
     Neither counts against the posting rate limit (nothing is posted).
     """
@@ -39,6 +40,12 @@ def composer_step(form, thread_id=None, drafts=True):
             form.preview_html = preview_html(getattr(form, markdown).data or "")
         except ForumError as error:
             getattr(form, markdown).errors = [error.message]
+        if hasattr(form, "prompts"):  # a question: its prompts and call to action as well
+            try:
+                form.preview_prompts, form.preview_cta = preview_question(
+                    form.prompts.data or "", form.call_to_action.data or "")
+            except ForumError as error:
+                getattr(form, error.field or "prompts").errors = [error.message]
         return True
     if drafts and SAVE_DRAFT in request.form:
         try:

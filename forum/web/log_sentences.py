@@ -42,13 +42,15 @@ SENTENCES = {
     "import_thread": _lazy("%(moderator)s imported %(target)s"),
     "replace_thread": _lazy("%(moderator)s replaced %(target)s by an import"),
     "set_language": _lazy("%(moderator)s changed the language of %(target)s"),
+    "credential.verify": _lazy("%(moderator)s verified %(target)s"),
+    "credential.unverify": _lazy("%(moderator)s took back the verification of %(target)s"),
 }
 OTHER = _lazy("%(moderator)s: %(action)s, %(target)s")
 TARGETS = {
     "thread": _lazy("thread #%(id)s"), "reply": _lazy("contribution #%(id)s"),
     "flag": _lazy("flag #%(id)s"), "related_link": _lazy("reading entry #%(id)s"),
     "tag": _lazy("tag #%(id)s"), "member": _lazy("member #%(id)s"),
-    "account": _lazy("account #%(id)s"),
+    "account": _lazy("account #%(id)s"), "credential": _lazy("credential #%(id)s"),
 }
 
 

@@ -123,3 +123,45 @@ def test_without_javascript_preview_save_draft_and_reply_are_form_steps(open_pag
     page.get_by_role("button", name="Post contribution").click()
     expect(page.locator(".reply").last.locator(".in-reply-to")).to_contain_text(
         f"{fresh_thread['other']}’s contribution")
+
+
+def test_a_question_previews_in_place_and_its_draft_follows_the_member(new_context, problems,
+                                                                      live_site, axe_source):
+    """Asking a question with JavaScript: Preview shows title, lead, prompts and call to action
+    without a page load; the draft saved as you type is back on another device; publishing
+    discards it."""
+    name = live_site.create_account()
+    laptop = new_context().new_page()
+    problems.watch(laptop)
+    log_in(laptop, name)
+    laptop.goto("/new")
+    title = "How do you end a coaching engagement that drifts?"
+    laptop.get_by_label("Question (the thread's title)").fill(title)
+    laptop.get_by_label("Lead paragraph").fill("Some clients *fade out* <script>window.bad = 1</script>")
+    laptop.get_by_label('Prompts, one per line as "Label: text"').fill(
+        "Name it: Say what you notice.\nClose well: Plan the last session.")
+    laptop.get_by_label("Call to share").fill("What has worked for you?")
+    url = laptop.url
+    laptop.get_by_role("button", name="Preview").click()
+    preview = laptop.locator("#thread-preview")
+    expect(preview.locator("[data-preview-title]")).to_have_text(title)
+    expect(preview.locator("em")).to_have_text("fade out")
+    expect(preview.locator(".prompts li")).to_have_text(
+        ["Name it: Say what you notice.", "Close well: Plan the last session."])
+    expect(preview.locator(".prompts strong").first).to_have_text("Name it:")
+    expect(preview.locator(".call-to-action")).to_have_text("What has worked for you?")
+    assert laptop.url == url and laptop.evaluate("() => window.bad") is None
+    assert run_axe(laptop, axe_source) == []
+    expect(laptop.get_by_text("Draft saved at")).to_be_visible()
+
+    phone = new_context().new_page()
+    problems.watch(phone)
+    log_in(phone, name)
+    phone.goto("/new")
+    expect(phone.get_by_label("Question (the thread's title)")).to_have_value(title)
+    expect(phone.get_by_label("Call to share")).to_have_value("What has worked for you?")
+    expect(phone.get_by_text("is back in the form")).to_be_visible()
+    phone.get_by_role("button", name="Publish the question").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(title)
+    laptop.goto("/new")
+    expect(laptop.get_by_label("Question (the thread's title)")).to_have_value("")

@@ -65,7 +65,10 @@ def test_member_fills_in_a_profile_a_moderator_verifies_a_credential(
     moderator.goto(demo_thread["url"])
     expect(card.locator(".badge-credential")).to_contain_text("ICF PCC")
     moderator.goto("/moderation/log")
-    expect(moderator.locator("#forum-main")).to_contain_text("credential.verify")  # the log reads as sentences
+    entry = moderator.locator(".log-entry").first  # the log reads as a sentence with a link
+    expect(entry.locator(".log-sentence")).to_contain_text(f"verified {coach}’s credential ICF PCC")
+    entry.get_by_role("link", name="ICF PCC").click()
+    expect(moderator.get_by_role("heading", level=1)).to_have_text(coach)
 
 
 def test_community_page_chart_table_and_star_distribution(live_site, page, fresh_thread,
