@@ -11,10 +11,11 @@ from forum import jobs, markup
 from forum.database import atomic, dialect_insert, session
 from forum.errors import Conflict, NotFound, ValidationError
 from forum.models import (
-    Member, Notification, Outcome, Prompt, Reply, ReplyTag, Tag, Thread, Timestamp, utcnow,
+    Member, Notification, Outcome, Prompt, Reply, Tag, Thread, Timestamp, utcnow,
 )
 from forum.services import confidentiality
 from forum.services.permissions import outcome_refusal, outcome_withdrawal_refusal
+from forum.services.tags import contribution_tags
 from forum.services.visibility import live_reply, live_thread
 from forum.i18n import gettext as _
 from forum.i18n import lazy_gettext as _lazy
@@ -422,18 +423,24 @@ def prompt_outcomes(thread):
 
 
 def field_tested_by_tag(member_id):
-    """A member's field-tested record per tag of their live contributions, for profiles:
-    [{"tag", "slug", "contributions" (with at least FORUM_OUTCOME_MIN_REPORTS reports),
-    "reported", "positive"}], most positive reports first; one query."""
+    """A member's field-tested record per tag, for profiles: [{"tag", "slug", "contributions"
+    (with at least FORUM_OUTCOME_MIN_REPORTS reports), "reported", "positive"}], most positive
+    reports first; one query. The tags are the ones expertise counts ratings under (a
+    contribution's own and its thread's, canonical tags only), live contributions in live
+    threads only, so the two columns of a profile's row speak of the same contributions."""
+    tagged = contribution_tags()
     enough = func.sum(cast(Reply.outcome_reported >= min_reports(), Integer))
     reported = func.sum(Reply.outcome_reported)
     positive = func.sum(Reply.outcome_reported - Reply.outcome_worse)
     rows = session().execute(
         select(Tag.name, Tag.slug, enough, reported, positive)
-        .select_from(Reply).join(ReplyTag, ReplyTag.reply_id == Reply.id)
-        .join(Tag, Tag.id == ReplyTag.tag_id)
-        .where(Reply.author_id == member_id, live_reply(), Reply.outcome_reported > 0)
-        .group_by(Tag.name, Tag.slug).order_by(positive.desc(), Tag.slug)).all()
+        .select_from(tagged)
+        .join(Reply, Reply.id == tagged.c.reply_id)
+        .join(Thread, Thread.id == Reply.thread_id)
+        .join(Tag, Tag.id == tagged.c.tag_id)
+        .where(Reply.author_id == member_id, live_reply(), live_thread(),
+               Tag.canonical_id.is_(None), Reply.outcome_reported > 0)
+        .group_by(Tag.id, Tag.name, Tag.slug).order_by(positive.desc(), Tag.slug)).all()
     return [{"tag": name, "slug": slug, "contributions": int(n), "reported": int(r),
              "positive": int(p)} for name, slug, n, r, p in rows]
 
