@@ -53,18 +53,24 @@ def wilson_lower_bound(positive, total, z=Z):
 
 def min_reports():
     """FORUM_OUTCOME_MIN_REPORTS: reports needed before a card shows its figures."""
-    return current_app.config["FORUM_OUTCOME_MIN_REPORTS"]
+    value = current_app.config["FORUM_OUTCOME_MIN_REPORTS"]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise RuntimeError("FORUM_OUTCOME_MIN_REPORTS must be a whole number >= 1 (e.g. 3).")
+    return value
 
 
 @dataclass(frozen=True)
 class OutcomeFigures:
-    """What a card or the API shows about one contribution's outcomes."""
+    """What a card or the API shows about one contribution's outcomes. `minimum` is the
+    FORUM_OUTCOME_MIN_REPORTS it was made under: a field, so a cached card (whose key these
+    figures are part of) never outlives a change of the setting."""
 
     tried: int
     reported: int
     better: int
     worse: int
     field_tested: float
+    minimum: int
 
     @property
     def positive(self):
@@ -74,7 +80,7 @@ class OutcomeFigures:
     @property
     def shown(self):
         """Whether there are enough reports to show the figures on the card."""
-        return self.reported >= min_reports()
+        return self.reported >= self.minimum
 
     def as_dict(self):
         """The JSON form: tried, reported, positive, field_tested."""
@@ -113,7 +119,7 @@ def figures(reply):
     """The OutcomeFigures of a loaded Reply from its stored columns."""
     return OutcomeFigures(reply.outcome_tried or 0, reply.outcome_reported or 0,
                           reply.outcome_better or 0, reply.outcome_worse or 0,
-                          reply.field_tested or 0.0)
+                          reply.field_tested or 0.0, min_reports())
 
 
 def parse_outcome(value):
@@ -224,7 +230,7 @@ def _bump(db_session, reply, tried=0, reported=0, better=0, worse=0):
         db_session.execute(update(Thread).where(Thread.id == reply.thread_id).values(
             field_tested_best=best_field_tested(reply.thread_id))
             .execution_options(synchronize_session=False))
-    return OutcomeFigures(n_tried, n_reported, n_better, n_worse, score)
+    return OutcomeFigures(n_tried, n_reported, n_better, n_worse, score, min_reports())
 
 
 def _moves(old, new):
