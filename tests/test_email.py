@@ -312,9 +312,10 @@ def test_outcome_reminder_is_emailed_by_the_members_settings(people, smtp, db):
     email_settings.update_settings(a["Dee"], {"outcome_reminder": "off"})
     start = db.session.scalar(select(Outcome.trying_since).where(Outcome.reply_id == reply.id))
     assert outcomes.send_due_reminders(now=start + timedelta(days=20)) == 0
-    assert email_delivery.deliver_emails() == 0
+    assert smtp.inbox.to("cy@example.org") == []
+    # the sweep queued after the reminders (run at once here: jobs run in the request, as on
+    # a site without a worker that runs `flask forum send-reminders` from cron)
     assert outcomes.send_due_reminders(now=start + timedelta(days=21, minutes=1)) == 2
-    assert email_delivery.deliver_emails() == 1  # the worker's minute sweep
     [message] = smtp.inbox.to("cy@example.org")
     assert message["Subject"] == (
         f"Ben shared advice you said you would try. How did it go?: {thread.title}")

@@ -13,7 +13,7 @@ from forum.errors import Conflict, NotFound, ValidationError
 from forum.models import (
     Member, Notification, Outcome, Prompt, Reply, Tag, Thread, Timestamp, utcnow,
 )
-from forum.services import confidentiality
+from forum.services import confidentiality, notifications
 from forum.services.permissions import outcome_refusal, outcome_withdrawal_refusal
 from forum.services.tags import contribution_tags
 from forum.services.visibility import live_reply, live_thread
@@ -336,7 +336,8 @@ def send_due_reminders(now=None):
     Two statements whatever the number: an INSERT ... SELECT of the notices (a repeat adds
     nothing: the event key is the outcome row's) and an UPDATE clearing remind_at and setting
     reminded_at, so a second run, or two workers at once, send each reminder once. Reminders
-    about contributions hidden or deleted meanwhile are dropped.
+    about contributions hidden or deleted meanwhile are dropped. Once committed, the email
+    sweep is queued as after any fan-out (run at once where jobs run in the request).
     """
     now = now or utcnow()
     due = Outcome.remind_at <= now
@@ -359,13 +360,15 @@ def send_due_reminders(now=None):
             .returning(Notification.id)).all()
         db_session.execute(update(Outcome).where(due).values(remind_at=None, reminded_at=now)
                            .execution_options(synchronize_session=False))
+        if sent:  # the email sweep, as after any fan-out (not only the worker's next minute)
+            notifications.notices_written()
     return len(sent)
 
 
 @jobs.periodic(jobs.crontab(minute="17"))
 def send_reminders_hourly():
-    """Every hour, in `flask forum worker`: the reminders that came due (the worker's minute
-    email sweep then emails them; a separate job, so sending stays two statements)."""
+    """Every hour, in `flask forum worker`: the reminders that came due (then the email sweep
+    emails them, a separate job, so sending stays two statements)."""
     send_due_reminders()
 
 
