@@ -72,7 +72,7 @@ SETTINGS = {
     "FORUM_OUTCOME_MIN_REPORTS": (
         3,
         "Outcome reports a contribution needs before its card shows \"tried by N · worked for "
-        "M\" and its field-tested score.",
+        "M\" and its field-tested score (a whole number >= 1).",
     ),
     "FORUM_EXPERTISE_MIN_RATINGS": (
         5,

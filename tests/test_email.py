@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from flask_login import FlaskLoginClient
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from forum.models import Delivery, EmailPreference, EmailSetting, Member, Notification, utcnow
 from forum.services import (
@@ -296,3 +296,34 @@ def test_a_member_who_prefers_german_is_emailed_in_german(people, smtp):
     assert "Alle E-Mail-Einstellungen" in html and "All email settings" not in html
     replies.add_reply(a["Ana"], thread.id, "Danke!")  # Ben (no setting) still gets English
     assert all("contributed" in m["Subject"] for m in smtp.inbox.to("ben@example.org"))
+
+
+def test_outcome_reminder_is_emailed_by_the_members_settings(people, smtp, db):
+    """#19: three weeks after "I'll try this" the member is asked "How did it go?" in the forum
+    and, by their email settings, by email; with the kind off, in the forum only."""
+    from forum.models import Outcome
+    from forum.services import outcomes
+
+    _, a = people
+    thread = _ask(a["Ana"])
+    reply = replies.add_reply(a["Ben"], thread.id, "Agree a cancellation rule up front.")
+    outcomes.mark_trying(a["Cy"], reply.id)  # the default delay: three weeks
+    outcomes.mark_trying(a["Dee"], reply.id)
+    email_settings.update_settings(a["Dee"], {"outcome_reminder": "off"})
+    start = db.session.scalar(select(Outcome.trying_since).where(Outcome.reply_id == reply.id))
+    assert outcomes.send_due_reminders(now=start + timedelta(days=20)) == 0
+    assert smtp.inbox.to("cy@example.org") == []
+    # the sweep queued after the reminders (run at once here: jobs run in the request, as on
+    # a site without a worker that runs `flask forum send-reminders` from cron)
+    assert outcomes.send_due_reminders(now=start + timedelta(days=21, minutes=1)) == 2
+    [message] = smtp.inbox.to("cy@example.org")
+    assert message["Subject"] == (
+        f"Ben shared advice you said you would try. How did it go?: {thread.title}")
+    link = f"https://coach.example/community/threads/{thread.id}/{thread.slug}#reply-{reply.id}"
+    assert link in smtp.inbox.text(message)
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert smtp.inbox.to("dee@example.org") == []  # off: the forum's notification only
+    assert db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.kind == "outcome_reminder",
+        Notification.recipient_id == a["Dee"].member_id)) == 1
+    assert email_delivery.deliver_emails() == 0  # never twice

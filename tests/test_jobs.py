@@ -70,6 +70,10 @@ def test_the_worker_registers_the_periodic_jobs(app):
     assert {"send_digests", "deliver_batched_emails"} <= names
     hourly = {task.name for task in huey.read_periodic(datetime(2026, 1, 5, 10, 8))}
     assert not any(name.endswith("send_digests") for name in hourly)
+    # #19's "How did it go?" reminders: hourly, at minute 17 (the minute sweep emails them)
+    assert not any(name.endswith("send_reminders_hourly") for name in hourly)
+    at_17 = {task.name for task in huey.read_periodic(datetime(2026, 1, 5, 10, 17))}
+    assert any(name.endswith("send_reminders_hourly") for name in at_17)
 
 
 def test_the_worker_explains_immediate_mode(database_url, smtp, tmp_path):

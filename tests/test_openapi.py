@@ -86,3 +86,43 @@ def test_api_conforms_to_its_document(app, api_token):
             case.call_and_validate(headers=headers, checks=CHECKS)
 
         check()
+
+
+OUTCOME_OPERATIONS = [("PUT", "/replies/{reply_id}/trying"), ("PUT", "/replies/{reply_id}/outcome"),
+                      ("DELETE", "/replies/{reply_id}/outcome"),
+                      ("DELETE", "/replies/{reply_id}/trying")]
+
+
+def test_outcome_answers_conform_to_the_document(app, api_token, make_user, actor_for):
+    """#19's endpoints on a contribution the token's member may try (in the test above the only
+    one is their own: 403): schemathesis' bodies, and a fixed sequence, give documented answers."""
+    other = actor_for(make_user("Bea Coach"))
+    thread = threads.start_thread(other, "What do you do when a client goes quiet?")
+    reply_id = replies.add_reply(other, thread.id, "I send one short question.").id
+    api_schema = schemathesis.openapi.from_wsgi(OPENAPI_URL, app)
+    headers = {"Authorization": f"Bearer {api_token}"}
+    statuses = set()
+    for method, path in OUTCOME_OPERATIONS:
+        operation = api_schema[path][method]
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+                  suppress_health_check=list(HealthCheck))
+        def check(case):
+            case.path_parameters = {"reply_id": reply_id}
+            statuses.add(case.call_and_validate(headers=headers, checks=CHECKS).status_code)
+
+        check()
+    assert 200 in statuses
+    for method, path, body in [("PUT", "/replies/{reply_id}/trying", {"remind_in_days": 21}),
+                               ("PUT", "/replies/{reply_id}/outcome",
+                                {"outcome": 2, "note": "Worked after one short question."}),
+                               ("DELETE", "/replies/{reply_id}/trying", None),
+                               ("DELETE", "/replies/{reply_id}/outcome", None),
+                               ("DELETE", "/replies/{reply_id}/trying", None)]:
+        operation = api_schema[path][method]
+        case = operation.Case(path_parameters={"reply_id": reply_id},
+                              **({"body": body, "media_type": "application/json"} if body else {}))
+        response = case.call_and_validate(headers=headers, checks=CHECKS)
+        assert response.status_code in (200, 409), (method, path, response.text)
+    assert response.json() == {"tried": 0, "reported": 0, "positive": 0, "field_tested": 0.0}

@@ -200,6 +200,92 @@ def test_field_tested_counts_per_tag_for_profiles(db, board, actor_for):
          "positive": 3}]
 
 
+# --- the issue's "Done when" -------------------------------------------------------------------
+
+def _card(page, reply_id):
+    """The HTML of one contribution's card on a thread page."""
+    start = page.index(f'id="reply-{reply_id}"')
+    ends = [page.find(mark, start + 1) for mark in ('<li id="reply-', "<template ")]
+    return page[start:min([end for end in ends if end > 0], default=None)]
+
+
+def test_done_when_marked_reminded_reported_and_reordered(db, board, client_for, actor_for):
+    """A member marks a contribution (the default delay), is reminded three weeks later (the
+    clock moved), reports how it went on the page, and the card's "tried by / worked for" and
+    both field-tested orders (contributions in the thread, threads in the list) change."""
+    people, member = board["members"], board["members"][11]
+    _reports(actor_for, people[:5], board["first"], [2, 1, 0, 1, -1])  # 4 of 5: 0.376
+    _reports(actor_for, people[5:7], board["second"], [2, 1])  # 2 of 2: 0.342, below 3 reports
+    other = threads.start_thread(actor_for(board["author"]), "What do you ask a sceptical client?")
+    lone = replies.add_reply(actor_for(board["bea"]), other.id, "Ask what they hope for.")
+    _reports(actor_for, people[:8], lone.id, [2, 2, 1, 1, 0, 0, -1, -2])  # 6 of 8: 0.409
+    client = client_for(member)
+
+    def orders():
+        page = thread_page(client, board, "?sort=tested").text
+        cards = [page.index(f'id="reply-{board[key]}"') for key in ("first", "second")]
+        listing = client.get("/community/?sort=tested").text
+        titles = [listing.index(TITLE.split(":")[0]), listing.index("sceptical client")]
+        return page, cards[0] < cards[1], titles[0] < titles[1]
+
+    page, first_above, thread_above = orders()
+    assert first_above and not thread_above
+    assert "Tried by" not in _card(page, board["second"])  # 2 reports: below the minimum
+
+    # "I'll try this" with the reminder left at its default (three weeks)
+    assert "<button form=forum-try" in _card(page, board["second"])
+    assert 'value="21" selected>in 3 weeks</option>' in page  # the page's one widget
+    response = client.post(f"/community/replies/{board['second']}/trying", data={})
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"], follow_redirects=True).text
+    assert "We will ask how it went in 21 days." in page
+    assert "You are trying this; we will ask how it went on" in _card(page, board["second"])
+    # private: the author sees a count, nobody else sees who or how many
+    author_card = _card(thread_page(client_for(board["bea"]), board).text, board["second"])
+    assert "3 members said they would try this; 2 reported how it went." in author_card
+    for viewer in (people[0], None):
+        seen = _card(thread_page(client_for(viewer), board).text, board["second"])
+        assert "said they would try" not in seen and "You are trying this" not in seen
+
+    start = db.session.scalar(select(Outcome.trying_since).where(
+        Outcome.reply_id == board["second"], Outcome.outcome.is_(None)))
+    assert outcomes.send_due_reminders(now=start + timedelta(days=20, hours=23)) == 0
+    assert outcomes.send_due_reminders(now=start + timedelta(days=21, minutes=1)) == 1
+    notices = client.get("/community/notifications").text
+    assert "Bea Coach shared advice you said you would try. How did it go?" in notices
+    card = _card(thread_page(client, board).text, board["second"])
+    assert '<details class="outcome-report" open>' in card  # reminded: the form is open
+    labels = re.findall(r'<input type="radio" name="outcome" value="(-?\d)"> ([^<]+?)</label>', card)
+    assert labels == [("2", "Much better than expected"), ("1", "Somewhat better than expected"),
+                      ("0", "As expected"), ("-1", "Somewhat worse than expected"),
+                      ("-2", "Much worse than expected")]
+
+    response = client.post(f"/community/replies/{board['second']}/outcome",
+                           data={"outcome": "1", "note": "Worked after I shortened the first step"})
+    assert response.status_code == 303
+    page, first_above, thread_above = orders()
+    assert re.search(r"Tried by 3 · worked for 3\s+· <span", _card(page, board["second"]))
+    assert not first_above and thread_above  # 3 of 3: 0.438, above 0.376 and 0.409
+    assert outcomes.send_due_reminders(now=start + timedelta(days=60)) == 0  # reported: done
+
+
+def test_figures_show_from_the_minimum_of_reports_the_setting_names(app, db, board, actor_for,
+                                                                     client_for):
+    app.config["FORUM_OUTCOME_MIN_REPORTS"] = 5
+    _reports(actor_for, board["members"][:4], board["first"], [2, 1, 0, -1])
+    page = thread_page(client_for(None), board).text
+    assert "Tried by" not in page  # 4 reports, 5 needed
+    app.config["FORUM_OUTCOME_MIN_REPORTS"] = 1
+    _reports(actor_for, board["members"][4:5], board["second"], [2])
+    page = thread_page(client_for(None), board).text
+    assert "Tried by 4 · worked for 3" in _card(page, board["first"])
+    assert "Tried by 1 · worked for 1" in _card(page, board["second"])
+    for bad in (0, "3", True):
+        app.config["FORUM_OUTCOME_MIN_REPORTS"] = bad
+        with pytest.raises(RuntimeError, match="FORUM_OUTCOME_MIN_REPORTS"):
+            outcomes.min_reports()
+
+
 # --- pages without JavaScript ----------------------------------------------------------------
 
 def test_member_tries_is_reminded_and_reports_on_the_page(app, db, board, client_for, actor_for):
@@ -334,7 +420,10 @@ def test_counts_move_the_content_version_and_tag_pages_show_counts_only(db, boar
     assert "I'll try this" not in page and "You are trying this" not in page
 
 
-def test_sending_reminders_costs_the_same_for_one_or_many(db, board, actor_for, count_queries):
+def test_sending_reminders_costs_the_same_for_one_or_many(db, board, actor_for, count_queries,
+                                                          monkeypatch):
+    # the email sweep it queues afterwards is a job of its own (test_email.py), left out here
+    monkeypatch.setattr(notifications, "NOTICES_WRITTEN", [])
     outcomes.mark_trying(actor_for(board["members"][0]), board["first"], 1)
     with count_queries() as one:
         assert outcomes.send_due_reminders(now=utcnow() + timedelta(days=2)) == 1

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from forum.models import Outcome, Reply, Thread
-from forum.services import outcomes, replies, threads
-from forum.web.context import actor_for_user
-from tests.test_ratings_concurrency import make_app, run_together
+from forum.services import outcomes
+from tests.concurrency import clients, make_app, run_processes, run_together
+from tests.concurrency import seed as seed_thread
 
 MEMBERS = 40
 RAPID_OPS = 40
@@ -18,22 +18,10 @@ RAPID_OPS = 40
 
 def seed(app, db, user_model, members=MEMBERS):
     """A thread with two contributions and `members` other members; returns their ids."""
-    with app.app_context():
-        def user(name):
-            row = user_model(name=name)
-            db.session.add(row)
-            db.session.commit()
-            return row
-
-        author, writer = user("Ada Author"), user("Bea Coach")
-        thread = threads.start_thread(actor_for_user(author),
-                                      "How do you keep a client's momentum between sessions?")
-        first = replies.add_reply(actor_for_user(writer), thread.id, "A midweek check-in.")
-        second = replies.add_reply(actor_for_user(writer), thread.id, "One small step a day.")
-        ids = [user(f"Member {n}").id for n in range(members)]
-        result = (thread.id, first.id, second.id, ids)
-        db.session.remove()
-    return result
+    thread_id, (first, second), ids = seed_thread(
+        app, db, user_model, ["A midweek check-in.", "One small step a day."], members,
+        "Member {}")
+    return thread_id, first, second, ids
 
 
 def post(client, url, data):
@@ -66,20 +54,18 @@ def check_consistent(app, db, thread_id, reply_ids):
 def test_forty_members_report_at_once_on_two_contributions(database_url):
     app, db, user_model = make_app(database_url)
     thread_id, first, second, ids = seed(app, db, user_model)
-    with app.app_context():
-        clients = [app.test_client(user=db.session.get(user_model, uid)) for uid in ids]
-        db.session.remove()
+    members = clients(app, db, user_model, ids)
     targets = [first if n % 2 else second for n in range(MEMBERS)]
     values = [(n % 5) - 2 for n in range(MEMBERS)]
     statuses = run_together([
         (lambda c=c, t=t, v=v: post(c, f"/community/replies/{t}/outcome", {"outcome": str(v)}))
-        for c, t, v in zip(clients, targets, values)])
+        for c, t, v in zip(members, targets, values)])
     assert statuses == [303] * MEMBERS
     figures = check_consistent(app, db, thread_id, (first, second))
     assert figures[first][1] + figures[second][1] == MEMBERS
     # ... then all of them withdraw, change or mark the other contribution at once
     jobs = []
-    for n, client in enumerate(clients):
+    for n, client in enumerate(members):
         if n % 3 == 0:
             jobs.append(lambda c=client, t=targets[n]: post(
                 c, f"/community/replies/{t}/outcome", {"remove": "1"}))
@@ -99,10 +85,6 @@ def test_forty_members_report_at_once_on_two_contributions(database_url):
 def test_one_member_changing_fast(database_url):
     app, db, user_model = make_app(database_url)
     thread_id, first, second, ids = seed(app, db, user_model, members=1)
-    with app.app_context():
-        member = db.session.get(user_model, ids[0])
-        clients = [app.test_client(user=member) for _ in range(4)]
-        db.session.remove()
 
     def ops(seed_value):
         rng = random.Random(seed_value)
@@ -122,7 +104,8 @@ def test_one_member_changing_fast(database_url):
         return [post(client, f"/community/replies/{first}/{path}", data)
                 for path, data in ops(n)]
 
-    results = run_together([(lambda c=c, n=n: sequence(c, n)) for n, c in enumerate(clients)])
+    results = run_together([(lambda c=c, n=n: sequence(c, n))
+                            for n, c in enumerate(clients(app, db, user_model, ids * 4))])
     assert all(status in (303, 409) for result in results for status in result), results
     figures = check_consistent(app, db, thread_id, (first, second))
     assert figures[first][0] in (0, 1) and figures[first][1] in (0, 1)
@@ -133,21 +116,18 @@ def test_one_member_changing_fast(database_url):
 def _process_worker(url, reply_ids, user_ids, barrier, queue):
     """One process of the SQLite test: its members report on the two contributions at once."""
     app, db, user_model = make_app(url)
-    with app.app_context():
-        clients = [app.test_client(user=db.session.get(user_model, uid)) for uid in user_ids]
-        db.session.remove()
+    members = clients(app, db, user_model, user_ids)
     barrier.wait()
     queue.put(run_together([
         (lambda c=c, uid=uid: post(c, f"/community/replies/{reply_ids[uid % 2]}/outcome",
                                    {"outcome": str(uid % 5 - 2)}))
-        for c, uid in zip(clients, user_ids)]))
+        for c, uid in zip(members, user_ids)]))
     with app.app_context():
         db.engine.dispose()
 
 
 @pytest.mark.slow
 def test_processes_report_in_one_sqlite_file(sqlite_template, tmp_path):
-    import multiprocessing
     import shutil
 
     path = tmp_path / "shared.sqlite3"
@@ -156,16 +136,8 @@ def test_processes_report_in_one_sqlite_file(sqlite_template, tmp_path):
     app, db, user_model = make_app(url)
     thread_id, first, second, ids = seed(app, db, user_model)
     processes = 4
-    context = multiprocessing.get_context("spawn")
-    barrier, queue = context.Barrier(processes), context.Queue()
-    workers = [context.Process(target=_process_worker, args=(
-        url, (first, second), ids[n::processes], barrier, queue)) for n in range(processes)]
-    for worker in workers:
-        worker.start()
-    results = [queue.get(timeout=300) for _ in workers]
-    for worker in workers:
-        worker.join(timeout=60)
-    assert all(worker.exitcode == 0 for worker in workers)
+    results = run_processes(_process_worker, [(url, (first, second), ids[n::processes])
+                                              for n in range(processes)])
     assert [status for result in results for status in result] == [303] * MEMBERS
     figures = check_consistent(app, db, thread_id, (first, second))
     assert figures[first][1] + figures[second][1] == MEMBERS

@@ -81,6 +81,30 @@ def test_expertise_ignores_hidden_contributions_and_post_counts(client, make_use
     assert "No tag has 5 ratings" in page and "I ask what brought them here." not in page
 
 
+def test_expertise_shows_field_tested_contributions_beside_ratings(client, coaches):
+    from forum.services import outcomes
+
+    member_id = ben_id(coaches)
+    rate_by(coaches, ["R1", "R2", "R3", "R4", "R5"], 5)
+
+    def tested():
+        page = client.get(f"/community/members/{member_id}").text
+        rows = re.findall(r'<th scope="row"><a class="tag" href="[^"]+">#(\w+)</a></th>\s*'
+                          r'<td>[\d.]+</td>\s*<td>[\d.]+ ★</td>\s*<td>(\d+)</td>\s*'
+                          r'<td>(\d+)</td>', page)
+        api = client.get(f"/community/api/members/{member_id}").get_json()["expertise"]["tags"]
+        assert sorted((t["slug"], str(t["ratings"]), str(t["field_tested"])) for t in api) == \
+            sorted(rows)
+        return sorted(rows)
+
+    for name, value in zip(("R1", "R2"), (2, -1)):
+        outcomes.report(coaches["actors"][name], coaches["reply"].id, value)
+    assert tested() == [("rapport", "5", "0"), ("silence", "5", "0")]  # 2 reports: below 3
+    outcomes.report(coaches["actors"]["R3"], coaches["reply"].id, 1)
+    # the thread's #rapport counts the contribution as its own #silence does, as ratings do
+    assert tested() == [("rapport", "5", "1"), ("silence", "5", "1")]
+
+
 def test_member_edits_name_bio_and_focus_with_every_error_at_once(app, client_for, coaches, db):
     ben = client_for(coaches["users"]["Ben"])
     long_focus = "x" * 201

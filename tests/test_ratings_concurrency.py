@@ -1,72 +1,28 @@
 """Ratings under concurrency: 50 members at once and one member changing fast, in threads (one app,
 SQLite and PostgreSQL) and in processes (one SQLite file in WAL mode); aggregates equal a recount."""
-import multiprocessing
 import random
 import shutil
 import threading
 import time
 
 import pytest
-from flask_login import FlaskLoginClient
 from sqlalchemy import func, select, text
 
 from forum.models import Member, Rating, Reply
-from forum.services import ratings, replies, threads
-from forum.web.context import actor_for_user
-from tests.host import create_host_app
+from forum.services import ratings
+from tests.concurrency import clients, make_app, run_processes, run_together
+from tests.concurrency import seed as seed_thread
 
 MEMBERS = 50
 RAPID_OPS = 40
-# Under load every writer may queue behind all the others: wait long rather than fail. WAL on
-# the whole engine, as the standalone site has it (a host opts in the same way).
-CONFIG = {"FORUM_SQLITE_BUSY_TIMEOUT": 60_000, "FORUM_SQLITE_TUNE_ENGINE": True}
-
-
-def make_app(url):
-    """A host app on url whose test clients log a user in."""
-    app, db, user_model = create_host_app(url, config=CONFIG)
-    app.test_client_class = FlaskLoginClient
-    return app, db, user_model
 
 
 def seed(app, db, user_model, members=MEMBERS):
     """A thread with one contribution and `members` other members; returns their ids."""
-    with app.app_context():
-        def user(name):
-            row = user_model(name=name)
-            db.session.add(row)
-            db.session.commit()
-            return row
-
-        author, writer = user("Ada Author"), user("Bea Coach")
-        thread = threads.start_thread(actor_for_user(author),
-                                      "How do you keep a client's momentum between sessions?")
-        reply = replies.add_reply(actor_for_user(writer), thread.id,
-                                  "A one-line check-in message midweek.")
-        ids = [user(f"Rater {n}").id for n in range(members)]
-        reply_id = reply.id
-        db.session.remove()
+    _thread, [reply_id], ids = seed_thread(app, db, user_model,
+                                           ["A one-line check-in message midweek."], members,
+                                           "Rater {}")
     return reply_id, ids
-
-
-def run_together(jobs):
-    """Start every job in its own thread at the same moment; return what each returned."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def run(index, job):
-        barrier.wait()
-        try:
-            results[index] = job()
-        except Exception as error:  # a 500 propagates in TESTING mode: record it, fail below
-            results[index] = repr(error)
-
-    workers = [threading.Thread(target=run, args=(n, job)) for n, job in enumerate(jobs)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=300)
-    return results
 
 
 def post_json(client, url, data):
@@ -101,19 +57,17 @@ def test_fifty_members_rate_one_reply_at_once(database_url):
     app, db, user_model = make_app(database_url)
     reply_id, ids = seed(app, db, user_model)
     url = f"/community/replies/{reply_id}/rating"
-    with app.app_context():
-        clients = [app.test_client(user=db.session.get(user_model, uid)) for uid in ids]
-        db.session.remove()
+    raters = clients(app, db, user_model, ids)
     stars = [1 + n % 5 for n in range(MEMBERS)]
     statuses = run_together([
         (lambda c=client, s=s: post_json(c, url, {"stars": str(s)}))
-        for client, s in zip(clients, stars)])
+        for client, s in zip(raters, stars)])
     assert statuses == [200] * MEMBERS
     assert check_consistent(app, db, reply_id, expected_rows=MEMBERS) == (MEMBERS, sum(stars))
     # ... and all of them change or remove their rating at once.
     statuses = run_together([
         (lambda c=client, n=n: post_json(c, url, {"remove": "1"} if n % 3 == 0 else {"stars": "5"}))
-        for n, client in enumerate(clients)])
+        for n, client in enumerate(raters)])
     assert statuses == [200] * MEMBERS
     kept = MEMBERS - len(range(0, MEMBERS, 3))
     assert check_consistent(app, db, reply_id, expected_rows=kept) == (kept, 5 * kept)
@@ -125,16 +79,12 @@ def test_one_member_changing_fast(database_url):
     app, db, user_model = make_app(database_url)
     reply_id, ids = seed(app, db, user_model, members=1)
     url = f"/community/replies/{reply_id}/rating"
-    with app.app_context():
-        member = db.session.get(user_model, ids[0])
-        clients = [app.test_client(user=member) for _ in range(4)]
-        db.session.remove()
 
     def sequence(client, ops):
         return [post_json(client, url, data) for data in ops]
 
     results = run_together([(lambda c=c, n=n: sequence(c, rapid_ops(n)))
-                            for n, c in enumerate(clients)])
+                            for n, c in enumerate(clients(app, db, user_model, ids[:1] * 4))])
     assert results == [[200] * (RAPID_OPS // 4)] * 4
     count, total = check_consistent(app, db, reply_id)
     assert count in (0, 1) and 0 <= total <= 5
@@ -145,14 +95,11 @@ def test_one_member_changing_fast(database_url):
 def _process_worker(url, reply_id, user_ids, rapid_user_id, barrier, queue):
     """One process of the SQLite test: its members rate at once, the shared member keeps changing."""
     app, db, user_model = make_app(url)
-    with app.app_context():
-        clients = [app.test_client(user=db.session.get(user_model, uid)) for uid in user_ids]
-        rapid = app.test_client(user=db.session.get(user_model, rapid_user_id))
-        db.session.remove()
+    *raters, rapid = clients(app, db, user_model, [*user_ids, rapid_user_id])
     rating_url = f"/community/replies/{reply_id}/rating"
     barrier.wait()
     jobs = [(lambda c=c, uid=uid: post_json(c, rating_url, {"stars": str(1 + uid % 5)}))
-            for c, uid in zip(clients, user_ids)]
+            for c, uid in zip(raters, user_ids)]
     jobs.append(lambda: [post_json(rapid, rating_url, data) for data in rapid_ops(user_ids[0])])
     queue.put(run_together(jobs))
     with app.app_context():
@@ -171,17 +118,9 @@ def test_processes_rate_one_reply_in_one_sqlite_file(sqlite_template, tmp_path):
         assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         db.session.remove()
     processes = 5
-    context = multiprocessing.get_context("spawn")
-    barrier, queue = context.Barrier(processes), context.Queue()
-    workers = [context.Process(target=_process_worker, args=(
-        url, reply_id, ids[n::processes], rapid_id, barrier, queue)) for n in range(processes)]
     started = time.monotonic()
-    for worker in workers:
-        worker.start()
-    results = [queue.get(timeout=300) for _ in workers]
-    for worker in workers:
-        worker.join(timeout=60)
-    assert all(worker.exitcode == 0 for worker in workers)
+    results = run_processes(_process_worker, [(url, reply_id, ids[n::processes], rapid_id)
+                                              for n in range(processes)])
     ones = [status for result in results for status in result[:-1]]
     rapid = [status for result in results for status in result[-1]]
     assert ones == [200] * MEMBERS, ones

@@ -11,10 +11,11 @@ from forum import jobs, markup
 from forum.database import atomic, dialect_insert, session
 from forum.errors import Conflict, NotFound, ValidationError
 from forum.models import (
-    Member, Notification, Outcome, Prompt, Reply, ReplyTag, Tag, Thread, Timestamp, utcnow,
+    Member, Notification, Outcome, Prompt, Reply, Tag, Thread, Timestamp, utcnow,
 )
-from forum.services import confidentiality
+from forum.services import confidentiality, notifications
 from forum.services.permissions import outcome_refusal, outcome_withdrawal_refusal
+from forum.services.tags import contribution_tags
 from forum.services.visibility import live_reply, live_thread
 from forum.i18n import gettext as _
 from forum.i18n import lazy_gettext as _lazy
@@ -52,18 +53,24 @@ def wilson_lower_bound(positive, total, z=Z):
 
 def min_reports():
     """FORUM_OUTCOME_MIN_REPORTS: reports needed before a card shows its figures."""
-    return current_app.config["FORUM_OUTCOME_MIN_REPORTS"]
+    value = current_app.config["FORUM_OUTCOME_MIN_REPORTS"]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise RuntimeError("FORUM_OUTCOME_MIN_REPORTS must be a whole number >= 1 (e.g. 3).")
+    return value
 
 
 @dataclass(frozen=True)
 class OutcomeFigures:
-    """What a card or the API shows about one contribution's outcomes."""
+    """What a card or the API shows about one contribution's outcomes. `minimum` is the
+    FORUM_OUTCOME_MIN_REPORTS it was made under: a field, so a cached card (whose key these
+    figures are part of) never outlives a change of the setting."""
 
     tried: int
     reported: int
     better: int
     worse: int
     field_tested: float
+    minimum: int
 
     @property
     def positive(self):
@@ -73,7 +80,7 @@ class OutcomeFigures:
     @property
     def shown(self):
         """Whether there are enough reports to show the figures on the card."""
-        return self.reported >= min_reports()
+        return self.reported >= self.minimum
 
     def as_dict(self):
         """The JSON form: tried, reported, positive, field_tested."""
@@ -112,7 +119,7 @@ def figures(reply):
     """The OutcomeFigures of a loaded Reply from its stored columns."""
     return OutcomeFigures(reply.outcome_tried or 0, reply.outcome_reported or 0,
                           reply.outcome_better or 0, reply.outcome_worse or 0,
-                          reply.field_tested or 0.0)
+                          reply.field_tested or 0.0, min_reports())
 
 
 def parse_outcome(value):
@@ -223,7 +230,7 @@ def _bump(db_session, reply, tried=0, reported=0, better=0, worse=0):
         db_session.execute(update(Thread).where(Thread.id == reply.thread_id).values(
             field_tested_best=best_field_tested(reply.thread_id))
             .execution_options(synchronize_session=False))
-    return OutcomeFigures(n_tried, n_reported, n_better, n_worse, score)
+    return OutcomeFigures(n_tried, n_reported, n_better, n_worse, score, min_reports())
 
 
 def _moves(old, new):
@@ -329,7 +336,8 @@ def send_due_reminders(now=None):
     Two statements whatever the number: an INSERT ... SELECT of the notices (a repeat adds
     nothing: the event key is the outcome row's) and an UPDATE clearing remind_at and setting
     reminded_at, so a second run, or two workers at once, send each reminder once. Reminders
-    about contributions hidden or deleted meanwhile are dropped.
+    about contributions hidden or deleted meanwhile are dropped. Once committed, the email
+    sweep is queued as after any fan-out (run at once where jobs run in the request).
     """
     now = now or utcnow()
     due = Outcome.remind_at <= now
@@ -352,13 +360,15 @@ def send_due_reminders(now=None):
             .returning(Notification.id)).all()
         db_session.execute(update(Outcome).where(due).values(remind_at=None, reminded_at=now)
                            .execution_options(synchronize_session=False))
+        if sent:  # the email sweep, as after any fan-out (not only the worker's next minute)
+            notifications.notices_written()
     return len(sent)
 
 
 @jobs.periodic(jobs.crontab(minute="17"))
 def send_reminders_hourly():
-    """Every hour, in `flask forum worker`: the reminders that came due (the worker's minute
-    email sweep then emails them; a separate job, so sending stays two statements)."""
+    """Every hour, in `flask forum worker`: the reminders that came due (then the email sweep
+    emails them, a separate job, so sending stays two statements)."""
     send_due_reminders()
 
 
@@ -422,18 +432,24 @@ def prompt_outcomes(thread):
 
 
 def field_tested_by_tag(member_id):
-    """A member's field-tested record per tag of their live contributions, for profiles:
-    [{"tag", "slug", "contributions" (with at least FORUM_OUTCOME_MIN_REPORTS reports),
-    "reported", "positive"}], most positive reports first; one query."""
+    """A member's field-tested record per tag, for profiles: [{"tag", "slug", "contributions"
+    (with at least FORUM_OUTCOME_MIN_REPORTS reports), "reported", "positive"}], most positive
+    reports first; one query. The tags are the ones expertise counts ratings under (a
+    contribution's own and its thread's, canonical tags only), live contributions in live
+    threads only, so the two columns of a profile's row speak of the same contributions."""
+    tagged = contribution_tags()
     enough = func.sum(cast(Reply.outcome_reported >= min_reports(), Integer))
     reported = func.sum(Reply.outcome_reported)
     positive = func.sum(Reply.outcome_reported - Reply.outcome_worse)
     rows = session().execute(
         select(Tag.name, Tag.slug, enough, reported, positive)
-        .select_from(Reply).join(ReplyTag, ReplyTag.reply_id == Reply.id)
-        .join(Tag, Tag.id == ReplyTag.tag_id)
-        .where(Reply.author_id == member_id, live_reply(), Reply.outcome_reported > 0)
-        .group_by(Tag.name, Tag.slug).order_by(positive.desc(), Tag.slug)).all()
+        .select_from(tagged)
+        .join(Reply, Reply.id == tagged.c.reply_id)
+        .join(Thread, Thread.id == Reply.thread_id)
+        .join(Tag, Tag.id == tagged.c.tag_id)
+        .where(Reply.author_id == member_id, live_reply(), live_thread(),
+               Tag.canonical_id.is_(None), Reply.outcome_reported > 0)
+        .group_by(Tag.id, Tag.name, Tag.slug).order_by(positive.desc(), Tag.slug)).all()
     return [{"tag": name, "slug": slug, "contributions": int(n), "reported": int(r),
              "positive": int(p)} for name, slug, n, r, p in rows]
 

@@ -3,7 +3,7 @@ per tag that ratings by other members of their contributions earned them."""
 from dataclasses import dataclass, field, replace
 
 from flask import current_app
-from sqlalchemy import func, select, union
+from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from forum import markup
@@ -12,11 +12,12 @@ from forum.errors import ValidationError
 from forum.i18n import format_number
 from forum.i18n import gettext as _
 from forum.i18n import lazy_gettext as _lazy
-from forum.models import Member, Rating, Reply, ReplyTag, Tag, Thread, ThreadTag
+from forum.models import Member, Rating, Reply, Tag, Thread
 from forum.services import outcomes, ratings
 from forum.services.actors import ANONYMOUS, rename_member
 from forum.services.credentials import list_credentials
 from forum.services.paging import paginate
+from forum.services.tags import contribution_tags
 from forum.services.visibility import live_reply, live_thread, visible_replies, visible_threads
 
 NAME_MAX, BIO_MAX, FOCUS_MAX = 80, 1000, 200
@@ -97,19 +98,10 @@ def _live_authored(model, member_id):
     return query.scalar_subquery()
 
 
-def _reply_tags():
-    """(reply_id, tag_id) for every contribution under a tag: its own tags and its thread's."""
-    return union(
-        select(ReplyTag.reply_id, ReplyTag.tag_id),
-        select(Reply.id.label("reply_id"), ThreadTag.tag_id)
-        .join(ThreadTag, ThreadTag.thread_id == Reply.thread_id),
-    ).subquery()
-
-
 def expertise(member_id, mean, weight, minimum):
     """The member's TagExpertise past `minimum` ratings, best score first: ratings of their
     live contributions by OTHER members only (one query)."""
-    tagged = _reply_tags()
+    tagged = contribution_tags()
     count, total = func.count(Rating.id), func.sum(Rating.stars)
     rows = session().execute(
         select(Tag.name, Tag.slug, count, total)

@@ -4,7 +4,7 @@ import unicodedata
 from urllib.parse import quote
 
 from flask import current_app
-from sqlalchemy import delete, func, insert, literal, or_, select, update
+from sqlalchemy import delete, func, insert, literal, or_, select, union, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -144,6 +144,16 @@ def replace_tags(link_model, owner_column, owner_id, names):
     for tag in tags:
         db_session.add(link_model(**{owner_column: owner_id, "tag_id": tag.id}))
     return tags
+
+
+def contribution_tags():
+    """Subquery of (reply_id, tag_id) for every contribution under a tag: its own tags and its
+    thread's (what a member's expertise per tag counts, ratings and outcomes alike)."""
+    return union(
+        select(ReplyTag.reply_id, ReplyTag.tag_id),
+        select(Reply.id.label("reply_id"), ThreadTag.tag_id)
+        .join(ThreadTag, ThreadTag.thread_id == Reply.thread_id),
+    ).subquery()
 
 
 def _live_threads_tagged(tag_id):
