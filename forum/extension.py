@@ -4,7 +4,7 @@ from typing import Callable
 
 from flask import Flask, appcontext_pushed
 
-from forum.settings import DEFAULTS
+from forum.settings import DEFAULTS, number_problems
 
 
 def _default_display_name(user):
@@ -91,6 +91,9 @@ class Forum:
             app.config.setdefault("FORUM_URL_PREFIX", self.url_prefix)
         for key, value in DEFAULTS.items():
             app.config.setdefault(key, value)
+        problems = number_problems(app.config)
+        if problems:
+            raise RuntimeError("; ".join(problems) + " (the settings: docs/operations.md).")
 
         from forum import builtin_login
 

@@ -208,6 +208,27 @@ SETTINGS = {
 
 DEFAULTS = {name: default for name, (default, _) in SETTINGS.items()}
 
+# Numeric settings below 0 make no sense; these need at least 1 (a page of none, a minimum of none).
+AT_LEAST_ONE = ("FORUM_THREADS_PER_PAGE", "FORUM_REPLIES_PER_PAGE", "FORUM_OUTCOME_MIN_REPORTS",
+                "FORUM_EXPERTISE_MIN_RATINGS", "FORUM_LINK_CHECK_CONCURRENCY",
+                "FORUM_JOBS_WORKERS", "FORUM_DIGEST_ITEMS")
+
+
+def number_problems(config):
+    """One line for each numeric setting that is not a number of its kind at or above its least
+    value (an environment's "3 weeks" or a bool), so a bad value stops the app at start-up
+    instead of failing the first page that reads it."""
+    problems = []
+    for name, default in DEFAULTS.items():
+        if isinstance(default, bool) or not isinstance(default, (int, float)):
+            continue
+        value, least = config.get(name, default), 1 if name in AT_LEAST_ONE else 0
+        kinds = (int, float) if isinstance(default, float) else (int,)
+        whole = "a number" if isinstance(default, float) else "a whole number"
+        if isinstance(value, bool) or not isinstance(value, kinds) or value < least:
+            problems.append(f"{name} must be {whole} >= {least} (e.g. {default}), not {value!r}")
+    return problems
+
 
 def url_prefix(config):
     """FORUM_URL_PREFIX normalized for register_blueprint: None for the site root ('' or '/')."""

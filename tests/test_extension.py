@@ -72,6 +72,23 @@ def test_unknown_setting_is_refused(tmp_path):
         Forum(app, threads_per_pages=3)
 
 
+def test_numeric_settings_are_checked_at_start_up(tmp_path):
+    """A reminder delay of "3 weeks" or a minimum of 0 reports stops the app at start-up, each
+    named with what it needs, instead of failing the first page that reads it."""
+    app = Flask("h")
+    app.config.update(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/x.db",
+                      FORUM_OUTCOME_REMINDER_DAYS="3 weeks", FORUM_LINK_CHECK_TIMEOUT=True)
+    SQLAlchemy(app)
+    LoginManager(app)
+    with pytest.raises(RuntimeError) as refused:
+        Forum(app, outcome_min_reports=0)
+    message = str(refused.value)
+    assert "FORUM_OUTCOME_REMINDER_DAYS must be a whole number >= 0 (e.g. 21), not '3 weeks'" in message
+    assert "FORUM_OUTCOME_MIN_REPORTS must be a whole number >= 1 (e.g. 3), not 0" in message
+    assert "FORUM_LINK_CHECK_TIMEOUT must be a number >= 0 (e.g. 5.0), not True" in message
+    assert "forum" not in app.extensions
+
+
 def test_mounted_under_prefix_with_host_users(client, make_user, client_for):
     assert client.get("/community/").status_code == 200
     assert client.get("/").status_code == 404
