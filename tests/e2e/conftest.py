@@ -272,17 +272,20 @@ DEMO_REPLIES = [
 ]
 
 
-def seed_thread(site, title=DEMO_THREAD["title"], replies=DEMO_REPLIES):
+def seed_thread(site, title=DEMO_THREAD["title"], replies=DEMO_REPLIES,
+                tags=DEMO_THREAD["tags"]):
     """A thread in the discussion format with contributions, made through the services."""
     from forum.services import replies as reply_service
     from forum.services import threads
 
     author, other = site.create_account(), site.create_account()
     with site.app.test_request_context():
-        thread = threads.start_thread(site.actor(author), **dict(DEMO_THREAD, title=title))
+        thread = threads.start_thread(site.actor(author),
+                                      **dict(DEMO_THREAD, title=title, tags=tags))
         ids = []
-        for name, (body, prompt, tags) in zip((other, author, other), replies):
-            ids.append(reply_service.add_reply(site.actor(name), thread.id, body, prompt, tags).id)
+        for name, (body, prompt, reply_tags) in zip((other, author, other), replies):
+            ids.append(reply_service.add_reply(site.actor(name), thread.id, body, prompt,
+                                               reply_tags).id)
         return {"id": thread.id, "slug": thread.slug, "url": f"/threads/{thread.id}/{thread.slug}",
                 "author": author, "other": other, "title": title, "reply_ids": ids}
 
