@@ -2,6 +2,9 @@
 
 One server and one browser per session keep the suite fast; every test gets a fresh browser
 context (its own cookies) and fails on any console error, CSP violation or server exception.
+Which other files share a session, and in what order, changes with xdist's deal: a test makes
+what it changes or looks for in a list (fresh_thread, seed_thread, unique names) and finds items
+by id or name, never by position; demo_thread is read-only, checked after every test using it.
 """
 import itertools
 import os
@@ -11,7 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from flask import got_request_exception
+from flask import got_request_exception, request_started, request_tearing_down
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 HERE = Path(__file__).resolve().parent
@@ -41,8 +44,10 @@ def unavailable(reason):
 
 
 def unique(prefix):
-    """A name no other test in this session uses (the server and database are shared)."""
-    return f"{prefix}{next(_names)}"
+    """A name no other test in this session uses (the server and database are shared); the
+    number has a fixed width, so no name is the start of another (Coach0001, never Coach1 and
+    Coach12, which a substring or prefix match would confuse)."""
+    return f"{prefix}{next(_names):04d}"
 
 
 @pytest.fixture(scope="session")
@@ -74,6 +79,8 @@ class LiveSite:
         self.app = app
         self.base_url = base_url
         self.exceptions = []
+        self._busy = 0  # requests being served right now
+        self._idle = threading.Condition()
 
     def url(self, path="/"):
         """Absolute URL of a path on the site."""
@@ -99,6 +106,23 @@ class LiveSite:
     def _record(self, sender, exception, **extra):
         """Remember an exception raised while serving a request (the test then fails)."""
         self.exceptions.append(repr(exception))
+
+    def _started(self, sender, **extra):
+        """Count a request in (request_started)."""
+        with self._idle:
+            self._busy += 1
+
+    def _finished(self, sender, **extra):
+        """Count a request out (request_tearing_down, sent for every request, failed or not)."""
+        with self._idle:
+            self._busy -= 1
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout=5):
+        """Wait until no request is being served, so what a test's pages set off is over (and
+        blamed on that test, not the next) before it is checked."""
+        with self._idle:
+            return self._idle.wait_for(lambda: self._busy <= 0, timeout=timeout)
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -128,6 +152,8 @@ def live_site(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     site = LiveSite(app, f"http://127.0.0.1:{server.server_port}")
     got_request_exception.connect(site._record, app)
+    request_started.connect(site._started, app)
+    request_tearing_down.connect(site._finished, app)
     thread = threading.Thread(target=server.serve_forever, name="e2e-site", daemon=True)
     thread.start()
     yield site
@@ -182,8 +208,9 @@ class PageProblems:
 
 
 @pytest.fixture
-def new_context(browser, live_site):
-    """Factory for browser contexts on the site (fresh cookies), closed after the test."""
+def new_context(browser, live_site, problems):
+    """Factory for browser contexts on the site (fresh cookies), closed after the test and
+    before `problems` is checked (which depends on it for that order)."""
     contexts = []
 
     def make(**options):
@@ -205,6 +232,7 @@ def problems(live_site):
     seen = PageProblems(live_site)
     before = len(live_site.exceptions)
     yield seen
+    live_site.wait_idle()  # the test's contexts are closed: let their last requests finish
     server_errors = live_site.exceptions[before:]
     assert not server_errors, f"the server raised: {server_errors}"
     assert not seen.messages, "problems in the browser:\n" + "\n".join(seen.messages)
@@ -272,25 +300,72 @@ DEMO_REPLIES = [
 ]
 
 
-def seed_thread(site, title=DEMO_THREAD["title"], replies=DEMO_REPLIES):
+def seed_thread(site, title=DEMO_THREAD["title"], replies=DEMO_REPLIES,
+                tags=DEMO_THREAD["tags"]):
     """A thread in the discussion format with contributions, made through the services."""
     from forum.services import replies as reply_service
     from forum.services import threads
 
     author, other = site.create_account(), site.create_account()
     with site.app.test_request_context():
-        thread = threads.start_thread(site.actor(author), **dict(DEMO_THREAD, title=title))
+        thread = threads.start_thread(site.actor(author),
+                                      **dict(DEMO_THREAD, title=title, tags=tags))
         ids = []
-        for name, (body, prompt, tags) in zip((other, author, other), replies):
-            ids.append(reply_service.add_reply(site.actor(name), thread.id, body, prompt, tags).id)
+        for name, (body, prompt, reply_tags) in zip((other, author, other), replies):
+            ids.append(reply_service.add_reply(site.actor(name), thread.id, body, prompt,
+                                               reply_tags).id)
         return {"id": thread.id, "slug": thread.slug, "url": f"/threads/{thread.id}/{thread.slug}",
                 "author": author, "other": other, "title": title, "reply_ids": ids}
 
 
+def thread_state(site, thread_id):
+    """What readers of a thread see, as rows by table: the thread, its prompts and
+    contributions, their tags, ratings, flags, outcomes and reading entries."""
+    from sqlalchemy import or_, select
+
+    from forum.models import (Flag, Outcome, Prompt, Rating, RelatedLink, Reply, ReplyTag,
+                              Thread, ThreadTag)
+
+    def rows(model, *where):
+        table = model.__table__
+        query = select(table).where(*where).order_by(*table.primary_key.columns)
+        return [tuple(row) for row in connection.execute(query)]
+
+    replies = select(Reply.id).where(Reply.thread_id == thread_id).scalar_subquery()
+    with site.app.app_context(), site.app.extensions["sqlalchemy"].engine.connect() as connection:
+        state = {
+            "thread": rows(Thread, Thread.id == thread_id),
+            "prompts": rows(Prompt, Prompt.thread_id == thread_id),
+            "contributions": rows(Reply, Reply.thread_id == thread_id),
+            "thread tags": rows(ThreadTag, ThreadTag.thread_id == thread_id),
+            "contribution tags": rows(ReplyTag, ReplyTag.reply_id.in_(replies)),
+            "outcomes": rows(Outcome, Outcome.reply_id.in_(replies)),
+            "reading entries": rows(RelatedLink, RelatedLink.thread_id == thread_id),
+            "ratings": rows(Rating, or_(Rating.thread_id == thread_id,
+                                        Rating.reply_id.in_(replies))),
+            "flags": rows(Flag, or_(Flag.thread_id == thread_id, Flag.reply_id.in_(replies))),
+        }
+    return state
+
+
 @pytest.fixture(scope="session")
-def demo_thread(live_site):
-    """The thread the read-only tests share (three contributions, prompts, tags)."""
+def _seeded_demo_thread(live_site):
+    """The demo thread, seeded once per session (see demo_thread)."""
     return seed_thread(live_site)
+
+
+@pytest.fixture
+def demo_thread(live_site, _seeded_demo_thread):
+    """The thread the read-only tests share (three contributions, prompts, tags). Any file may
+    run before its readers, so no test may change it: one that does fails here, naming what it
+    changed (use fresh_thread), rather than a later reader in another file."""
+    before = thread_state(live_site, _seeded_demo_thread["id"])
+    yield _seeded_demo_thread
+    live_site.wait_idle()
+    after = thread_state(live_site, _seeded_demo_thread["id"])
+    changed = [part for part in before if before[part] != after[part]]
+    assert not changed, (f"this test changed the shared demo thread's {', '.join(changed)}: "
+                         "tests that change a thread use fresh_thread")
 
 
 @pytest.fixture

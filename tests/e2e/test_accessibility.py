@@ -26,8 +26,16 @@ def test_axe_on_forms_as_a_member_in_light_and_dark_mode(page, live_site, demo_t
             assert run_axe(page, axe_source) == [], f"{path} ({scheme})"
 
 
-def test_axe_on_moderator_pages(page, live_site, demo_thread, axe_source):
-    log_in(page, live_site.create_account(role="moderator"))
+def test_axe_on_moderator_pages(page, live_site, demo_thread, fresh_thread, axe_source):
+    from forum.services import flags, moderation
+
+    moderator = live_site.create_account(role="moderator")
+    with live_site.app.test_request_context():  # the queue and the log are never empty
+        flags.flag_reply(live_site.actor(fresh_thread["author"]), fresh_thread["reply_ids"][0],
+                         "other", "Please check: it may name a client's employer.")
+        moderation.hide_reply(live_site.actor(moderator), fresh_thread["reply_ids"][2],
+                              "Repeats the contribution above")
+    log_in(page, moderator)
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
         for path in [demo_thread["url"], "/moderation/flags", "/moderation/log"]:

@@ -13,10 +13,10 @@ def test_suggest_pick_post_and_follow_a_mentioned_member(page, live_site, fresh_
     page.goto(fresh_thread["url"])
     field = page.get_by_label("Your contribution (Markdown)")
     field.click()
-    field.press_sequentially(f"What would @{mentioned}", delay=20)  # a full run has many CoachN
+    field.press_sequentially(f"What would @{mentioned}", delay=20)  # the whole, unique name
     suggestions = page.get_by_role("listbox", name="Members to mention")
     expect(suggestions).to_be_visible()
-    option = suggestions.get_by_role("option", name=f"@{mentioned}")
+    option = suggestions.get_by_role("option", name=f"@{mentioned}", exact=True)
     expect(option).to_be_visible()
     expect(page.get_by_role("status").filter(has_text="to mention")).to_have_count(1)
     for scheme in ("dark", "light"):  # the open list, in both palettes

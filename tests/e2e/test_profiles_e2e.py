@@ -5,14 +5,16 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import log_in, run_axe
 
 
-def test_a_visitor_understands_the_home_page_and_finds_tags_and_feeds(page, demo_thread,
+def test_a_visitor_understands_the_home_page_and_finds_tags_and_feeds(page, fresh_thread,
                                                                       axe_source):
+    # A thread of its own: the newest activity, so on the home page's first page (the shared
+    # demo thread falls to page two after 20 other threads), and unrated whatever ran before.
     page.goto("/")
     welcome = page.locator(".welcome")
     expect(welcome).to_contain_text("Coaches ask each other practice questions here")
     expect(welcome.get_by_role("link", name="Ask a question")).to_be_visible()
     expect(welcome.get_by_role("link", name="Register")).to_be_visible()
-    card = page.locator(".thread-item", has_text=demo_thread["title"])
+    card = page.locator(".thread-item", has_text=fresh_thread["title"])
     expect(card.locator(".thread-excerpt")).to_contain_text("Late cancellations rarely mean")
     expect(card).to_contain_text("needs more ratings")
     expect(card).to_contain_text("last contribution by")

@@ -4,10 +4,10 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import log_in, run_axe
 
 
-def test_rating_updates_in_place_without_a_reload(page, live_site, demo_thread):
+def test_rating_updates_in_place_without_a_reload(page, live_site, fresh_thread):
     name = live_site.create_account()
     log_in(page, name)
-    page.goto(demo_thread["url"])
+    page.goto(fresh_thread["url"])  # it rates: the shared demo thread stays as seeded
     page.evaluate("() => { window.noReload = true; }")
     card = page.locator(".reply").first
     star = card.get_by_role("radio", name="Rate 4 stars")
@@ -33,11 +33,11 @@ def test_rating_updates_in_place_without_a_reload(page, live_site, demo_thread):
         "Your rating")
 
 
-def test_rating_works_without_javascript(new_context, problems, live_site, demo_thread):
+def test_rating_works_without_javascript(new_context, problems, live_site, fresh_thread):
     page = new_context(java_script_enabled=False).new_page()
     problems.watch(page)
     log_in(page, live_site.create_account())
-    page.goto(demo_thread["url"])
+    page.goto(fresh_thread["url"])  # its rating stays: the shared demo thread stays unrated
     rating = page.locator("#rate-thread")
     expect(rating.get_by_role("heading", name="Rate this article")).to_be_visible()
     rating.get_by_role("button", name="Rate 5 stars").click()

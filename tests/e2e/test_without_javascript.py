@@ -4,10 +4,10 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import log_in
 
 
-def test_log_in_and_contribute_with_javascript_disabled(open_page, live_site, demo_thread):
+def test_log_in_and_contribute_with_javascript_disabled(open_page, live_site, fresh_thread):
     page = open_page(java_script_enabled=False)
     log_in(page, live_site.create_account())
-    page.goto(demo_thread["url"])
+    page.goto(fresh_thread["url"])  # it posts: the shared demo thread stays as seeded
     page.get_by_label("Your contribution (Markdown)").fill("Plain forms work: *no script* needed.")
     page.get_by_label("Answers prompt").select_option(label="3. Shrink the next step")
     page.get_by_role("button", name="Post contribution").click()
