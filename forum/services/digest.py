@@ -137,6 +137,7 @@ def _send_digest(member, preference, now):
     since = max(now - every, (preference.digest_sent_at if preference and
                               preference.digest_sent_at else member.created_at))
     contributions, items, notices = digest_for(member, since)
+    notices = email_delivery.held(notices)  # the commit below expires the loaded rows
     address = address_of(member)
     with atomic():
         _set_sent(member, preference, now)  # nothing or no address: checked again next period
