@@ -218,6 +218,22 @@ def test_content_hidden_before_delivery_is_never_emailed(people, smtp, db):
     assert "Another visible idea." in body and "moderators will hide" not in body
 
 
+def test_a_moderation_notice_set_to_immediately_is_emailed_with_its_reason(people, smtp):
+    _, a = people
+    thread = _ask(a["Ana"])
+    reply = replies.add_reply(a["Ben"], thread.id, "The client zanzibarsecret said so.")
+    other = replies.add_reply(a["Ben"], thread.id, "Ask what the rule protects.")
+    email_settings.update_settings(a["Ben"], {"moderation": "immediately"})
+    moderation.hide_reply(a["Mo"], reply.id, reason="Names a client")
+    [message] = smtp.inbox.to("ben@example.org")  # at once, not at the worker's next minute
+    assert message["Subject"] == ("A moderator hid your contribution: Names a client: "
+                                  f"{thread.title}")
+    assert "zanzibarsecret" not in smtp.inbox.text(message)
+    assert "zanzibarsecret" not in smtp.inbox.html(message)
+    ratings.rate(a["Cy"], "reply", other.id, 4)  # ratings stay in the weekly digest
+    assert len(smtp.inbox.to("ben@example.org")) == 1
+
+
 def test_settings_off_and_digest_kinds_send_nothing_at_once(people, smtp, db):
     _, a = people
     thread = _ask(a["Ana"])

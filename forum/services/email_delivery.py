@@ -27,7 +27,8 @@ from forum.services import email_links, mailer
 from forum.services.actors import Actor
 from forum.services.email_addresses import address_of
 from forum.services.email_settings import LINK_LABELS, mode_sql
-from forum.services.notifications import NOTICES_WRITTEN, describe, excerpt
+from forum.services.notification_kinds import NOTICES_WRITTEN
+from forum.services.notifications import describe, excerpt
 from forum.services.visibility import mark_shown_content, visible_notices
 from forum.i18n import gettext as _
 from forum.i18n import lazy_gettext as _lazy

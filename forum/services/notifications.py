@@ -23,6 +23,7 @@ from forum.models import (
     ThreadWatch, Timestamp, utcnow,
 )
 from forum.services import notification_kinds, thread_visits
+from forum.services.notification_kinds import notices_written
 from forum.services.actors import with_preference
 from forum.services.following import DEFAULT_LEVEL, watch_by_default, watch_level_query
 from forum.services.paging import slice_before
@@ -49,15 +50,6 @@ POSTED = _lazy("%(name)s posted")
 IDS_MAX = 500
 MENTIONS_MAX = 10  # members one contribution can notify by @name
 EXCERPT = 160  # characters of a contribution's text a notice shows
-# Jobs queued after a fan-out wrote notices (email delivery adds its sweep: it imports this).
-NOTICES_WRITTEN = []
-
-
-def notices_written():
-    """Queue the jobs that act on new notices, once this transaction commits."""
-    for job in NOTICES_WRITTEN:
-        on_commit(lambda job=job: jobs.later(job))
-
 
 def _fan_out(candidates, thread_id, reply_id, author_id, event_key, now):
     """INSERT ... SELECT one notice per candidate member (rank -> kind, best rank wins), leaving
