@@ -95,15 +95,39 @@ def fan_out_reply(reply_id):
         return
     tags = union(select(ReplyTag.tag_id).where(ReplyTag.reply_id == reply.id),
                  select(ThreadTag.tag_id).where(ThreadTag.thread_id == reply.thread_id))
-    names = [name.casefold() for name in markup.mentions(reply.body)[:MENTIONS_MAX]]
     with atomic():
         _fan_out([
-            _ranked(Member.id, "mention").where(func.lower(Member.display_name).in_(names or [""])),
+            _mentioned(reply),
             _ranked(Thread.author_id, "question_reply").where(Thread.id == reply.thread_id),
             _ranked(ThreadWatch.member_id, "watched_thread").where(
                 ThreadWatch.thread_id == reply.thread_id, ThreadWatch.level == "watching"),
             _ranked(TagFollow.member_id, "tag_reply").where(TagFollow.tag_id.in_(tags)),
         ], reply.thread_id, reply.id, reply.author_id, f"reply:{reply.id}", reply.created_at)
+        notices_written()
+
+
+def _mentioned(reply):
+    """A candidate SELECT: the members the contribution's text names (@name, the first ten)."""
+    names = [name.casefold() for name in markup.mentions(reply.body)[:MENTIONS_MAX]]
+    return _ranked(Member.id, "mention").where(func.lower(Member.display_name).in_(names or [""]))
+
+
+def contribution_edited(reply):
+    """After a contribution's text changed (same transaction): the members it now mentions
+    are told once it commits, unless this contribution told them already."""
+    on_commit(lambda: jobs.later(fan_out_edit, reply.id))
+
+
+@jobs.task(retries=3, retry_delay=30)
+def fan_out_edit(reply_id):
+    """Notify the members an edited contribution mentions who were not told of it yet (a
+    corrected @name reaches its member; nobody hears of the same contribution twice)."""
+    reply = session().get(Reply, reply_id)
+    if reply is None:
+        return
+    with atomic():
+        _fan_out([_mentioned(reply)], reply.thread_id, reply.id, reply.author_id,
+                 f"reply:{reply.id}", utcnow())
         notices_written()
 
 
