@@ -301,6 +301,24 @@ def test_a_daily_digest_leaves_out_what_was_hidden_since(people, smtp, db):
     assert digest.send_digests() == 0  # the next one is due tomorrow
 
 
+def test_every_member_due_gets_their_own_digest_in_one_run(people, smtp, db):
+    _, a = people
+    thread = _ask(a["Ana"])
+    for name in ("Cy", "Dee", "Mo"):
+        following.follow_tag(a[name], "listening")
+    email_settings.update_settings(a["Dee"], digest="daily")
+    email_settings.update_settings(a["Mo"], digest="off")
+    replies.add_reply(a["Ben"], thread.id, "Agree the rule in the first session.")
+    for name in ("Cy", "Dee", "Mo"):
+        _age(db, name, 8)
+    assert digest.send_digests() == 2
+    assert [m["Subject"] for m in smtp.inbox.to("cy@example.org")] == [
+        "Your week on Coaching Community"]
+    assert [m["Subject"] for m in smtp.inbox.to("dee@example.org")] == [
+        "Your day on Coaching Community"]
+    assert smtp.inbox.to("mo@example.org") == []  # digest off
+
+
 def test_no_digest_when_there_is_nothing_new(people, smtp, db):
     _, a = people
     _ask(a["Ana"])  # a new question, but before Cy followed its tag
