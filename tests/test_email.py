@@ -319,6 +319,24 @@ def test_every_member_due_gets_their_own_digest_in_one_run(people, smtp, db):
     assert smtp.inbox.to("mo@example.org") == []  # digest off
 
 
+def test_a_reply_too_old_to_email_after_an_outage_goes_into_the_digest(people, smtp, app, db):
+    _, a = people
+    thread = _ask(a["Ana"])
+    following.set_watch_level(a["Ana"], thread.id, "normal")  # only what is addressed to her
+    app.config["FORUM_EMAIL"] = False  # no email goes out meanwhile, as with the worker down
+    replies.add_reply(a["Ben"], thread.id, "Agree the rule in the first session.")
+    app.config["FORUM_EMAIL"] = True
+    db.session.execute(update(Notification).values(created_at=utcnow() - timedelta(days=3)))
+    db.session.commit()
+    assert email_delivery.deliver_emails() == 0  # too old to email on its own...
+    _age(db, "Ana", 8)
+    assert digest.send_digests() == 1  # ...so the weekly digest carries it
+    [message] = smtp.inbox.to("ana@example.org")
+    text = smtp.inbox.text(message)
+    assert f"Ben contributed to your question in \u201c{thread.title}\u201d" in text
+    assert email_delivery.deliver_emails() == 0 and digest.send_digests() == 0
+
+
 def test_no_digest_when_there_is_nothing_new(people, smtp, db):
     _, a = people
     _ask(a["Ana"])  # a new question, but before Cy followed its tag
