@@ -48,10 +48,13 @@ def atomic():
 ON_COMMIT = "forum_on_commit"
 
 
-def on_commit(callback):
+def on_commit(callback, once=False):
     """Call callback() once the current unit of work (atomic()) has committed, never if it
-    rolls back: jobs are queued only for rows other connections can already read."""
-    session().info.setdefault(ON_COMMIT, []).append(callback)
+    rolls back: jobs are queued only for rows other connections can already read. once=True:
+    not again when the same callback is already waiting for this commit."""
+    waiting = session().info.setdefault(ON_COMMIT, [])
+    if not (once and callback in waiting):
+        waiting.append(callback)
 
 
 def write_after_reading():

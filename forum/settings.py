@@ -198,7 +198,7 @@ SETTINGS = {
     "FORUM_EMAIL_MAX_AGE_HOURS": (
         48,
         "Notices older than this are never emailed one by one (a worker that was down for days "
-        "does not send a flood); digest kinds still reach the digest.",
+        "does not send a flood); they go into the member's next digest instead.",
     ),
     "FORUM_EMAIL_LINK_DAYS": (
         60, "Days an unsubscribe link in an email keeps working (address checks: 2 days)."

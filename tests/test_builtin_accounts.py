@@ -1,4 +1,6 @@
 """Built-in accounts: register, log in, log out, remember me, roles, argon2id, the CLI."""
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -148,3 +150,24 @@ def test_cli_create_user_from_stdin(site):
     short = runner.invoke(args=["forum", "create-user", "Other", "--password-stdin"],
                           input="short\n")
     assert short.exit_code == 1 and "at least 10 characters" in short.output
+
+
+def test_a_new_account_can_be_mentioned_before_it_posts(site, site_client, login_site):
+    from forum.models import Notification
+
+    registered = site_client.post("/register", data={
+        "name": "Dana", "password": "a long enough pw", "confirm": "a long enough pw"})
+    assert registered.status_code == 302  # Dana has read nothing and posted nothing yet
+    ana = login_site("Ana")
+    names = ana.get("/members/suggest", query_string={"q": "da"}).json["members"]
+    assert [item["name"] for item in names] == ["Dana"]
+    asked = ana.post("/new", data={"title": "How do you pace a first session?",
+                                   "prompts": "Pace: How fast do you go?"})
+    assert asked.status_code == 302, asked.text
+    thread_id = int(asked.headers["Location"].split("/")[2])
+    ana.post(f"/threads/{thread_id}/replies", data={"body": "What would @Dana do here?"})
+    page = ana.get(asked.headers["Location"]).text
+    assert re.search(r'<a href="/members/\d+"[^>]*>@Dana</a>', page)
+    session = site.extensions["sqlalchemy"].session
+    assert session.scalars(select(Notification.kind)).all() == ["mention"]
+    assert 'Notifications <span class="badge">1' in site_client.get("/").text  # Dana's header

@@ -5,11 +5,13 @@ from datetime import timedelta
 
 import pytest
 from flask_login import FlaskLoginClient
+from itsdangerous import TimestampSigner
 from sqlalchemy import func, select, update
 
 from forum.models import Delivery, EmailPreference, EmailSetting, Member, Notification, utcnow
 from forum.services import (
-    digest, email_delivery, email_links, email_settings, following, moderation, ratings, replies, threads,
+    digest, email_delivery, email_links, email_settings, following, mailer, moderation, ratings,
+    replies, threads,
 )
 from forum.web.context import actor_for_user
 from tests.host import create_docs_host, create_host_app
@@ -70,6 +72,19 @@ def test_question_author_is_emailed_when_answered(people, smtp):
     assert smtp.inbox.to("ben@example.org") == []  # never about one's own contribution
 
 
+def test_one_contribution_emails_the_asker_and_the_member_it_mentions(people, smtp, db):
+    _, a = people
+    a["Cy"].require_member()  # Cy has used the forum, so @Cy names a member
+    db.session.commit()
+    thread = _ask(a["Ana"])
+    replies.add_reply(a["Ben"], thread.id, "What would @Cy say about late cancels?")
+    [to_ana] = smtp.inbox.to("ana@example.org")  # two emails out of one sweep
+    [to_cy] = smtp.inbox.to("cy@example.org")
+    assert to_ana["Subject"] == f"Ben contributed to your question: {thread.title}"
+    assert to_cy["Subject"] == f"Ben mentioned you: {thread.title}"
+    assert "What would @Cy say" in smtp.inbox.text(to_cy)
+
+
 def test_one_click_unsubscribe_turns_that_kind_off(people, smtp, app, db):
     _, a = people
     app.config["WTF_CSRF_ENABLED"] = True  # the one-click POST carries no CSRF token
@@ -96,6 +111,28 @@ def notifications_of(db, name):
     member_id = db.session.scalar(select(Member.id).where(Member.display_name == name))
     return len(db.session.scalars(select(Notification).where(
         Notification.recipient_id == member_id)).all())
+
+
+def test_an_unsubscribe_link_expires_after_its_days(people, app, db, monkeypatch):
+    _, a = people
+    member_id = a["Ana"].require_member().id
+    db.session.commit()
+    days = app.config["FORUM_EMAIL_LINK_DAYS"]
+
+    def link_made(days_ago):
+        real = TimestampSigner.get_timestamp
+        with monkeypatch.context() as patch:
+            patch.setattr(TimestampSigner, "get_timestamp",
+                          lambda self: real(self) - days_ago * 86400)
+            token = email_links.unsubscribe_token(member_id, "mention")
+        return f"/community/email/unsubscribe/{token}"
+    visitor = app.test_client()
+    old = link_made(days + 1)
+    assert visitor.get(old).status_code == 404 and visitor.post(old).status_code == 404
+    assert email_settings.settings_for(a["Ana"])["kinds"]["mention"] == "immediately"
+    recent = link_made(days - 1)
+    assert visitor.post(recent).status_code == 200
+    assert email_settings.settings_for(a["Ana"])["kinds"]["mention"] == "off"
 
 
 def test_a_busy_thread_batches_emails_per_member(people, smtp, db):
@@ -133,6 +170,30 @@ def test_no_second_email_after_a_crash_between_send_and_mark(people, smtp, db, m
     assert db.session.scalars(select(Delivery.status)).all() == ["claimed"]
 
 
+def test_a_worker_killed_mid_batch_resumes_without_a_second_email(people, smtp, app, db,
+                                                                 monkeypatch):
+    _, a = people
+    app.config["FORUM_EMAIL"] = False  # three answered questions wait for one sweep
+    for name in ("Ana", "Cy", "Dee"):
+        replies.add_reply(a["Ben"], _ask(a[name]).id, f"An answer for {name}.")
+    app.config["FORUM_EMAIL"] = True
+    real, sent = mailer.send, []
+
+    def killed_at_the_second(*args, **kwargs):
+        real(*args, **kwargs)
+        sent.append(args[0])
+        if len(sent) == 2:  # the server took the second email; the worker dies before marking
+            raise SystemExit("worker killed")
+    monkeypatch.setattr(mailer, "send", killed_at_the_second)
+    with pytest.raises(SystemExit):
+        email_delivery.deliver_emails()
+    monkeypatch.undo()
+    assert email_delivery.deliver_emails() == 1  # the rerun sends the third only
+    for name in ("ana", "cy", "dee"):
+        assert len(smtp.inbox.to(f"{name}@example.org")) == 1, name
+    assert email_delivery.deliver_emails() == 0
+
+
 def test_a_failed_send_is_released_and_sent_on_retry(people, smtp, db, monkeypatch):
     _, a = people
     thread = _ask(a["Ana"])
@@ -155,6 +216,22 @@ def test_content_hidden_before_delivery_is_never_emailed(people, smtp, db):
     assert email_delivery.deliver_emails() == 1
     body = smtp.inbox.text(smtp.inbox.to("ana@example.org")[-1])
     assert "Another visible idea." in body and "moderators will hide" not in body
+
+
+def test_a_moderation_notice_set_to_immediately_is_emailed_with_its_reason(people, smtp):
+    _, a = people
+    thread = _ask(a["Ana"])
+    reply = replies.add_reply(a["Ben"], thread.id, "The client zanzibarsecret said so.")
+    other = replies.add_reply(a["Ben"], thread.id, "Ask what the rule protects.")
+    email_settings.update_settings(a["Ben"], {"moderation": "immediately"})
+    moderation.hide_reply(a["Mo"], reply.id, reason="Names a client")
+    [message] = smtp.inbox.to("ben@example.org")  # at once, not at the worker's next minute
+    assert message["Subject"] == ("A moderator hid your contribution: Names a client: "
+                                  f"{thread.title}")
+    assert "zanzibarsecret" not in smtp.inbox.text(message)
+    assert "zanzibarsecret" not in smtp.inbox.html(message)
+    ratings.rate(a["Cy"], "reply", other.id, 4)  # ratings stay in the weekly digest
+    assert len(smtp.inbox.to("ben@example.org")) == 1
 
 
 def test_settings_off_and_digest_kinds_send_nothing_at_once(people, smtp, db):
@@ -204,6 +281,60 @@ def test_digest_lists_the_best_new_contributions_and_waiting_notices(people, smt
     db.session.execute(update(EmailPreference).values(digest_sent_at=utcnow() - timedelta(days=8)))
     db.session.commit()
     assert digest.send_digests() == 0  # the digest is off
+
+
+def test_a_daily_digest_leaves_out_what_was_hidden_since(people, smtp, db):
+    _, a = people
+    thread = _ask(a["Ana"])
+    following.follow_tag(a["Cy"], "listening")
+    email_settings.update_settings(a["Cy"], digest="daily")
+    kept = replies.add_reply(a["Ben"], thread.id, "Agree the rule in the first session.")
+    hidden = replies.add_reply(a["Dee"], thread.id, "The client zanzibarsecret cancelled.")
+    moderation.hide_reply(a["Mo"], hidden.id, reason="Names a client")
+    _age(db, "Cy", 2)
+    assert digest.send_digests() == 1
+    [message] = smtp.inbox.to("cy@example.org")
+    assert message["Subject"] == "Your day on Coaching Community"
+    text = smtp.inbox.text(message)
+    assert "Agree the rule in the first session." in text and f"#reply-{kept.id}" in text
+    assert "zanzibarsecret" not in text and f"#reply-{hidden.id}" not in text
+    assert digest.send_digests() == 0  # the next one is due tomorrow
+
+
+def test_every_member_due_gets_their_own_digest_in_one_run(people, smtp, db):
+    _, a = people
+    thread = _ask(a["Ana"])
+    for name in ("Cy", "Dee", "Mo"):
+        following.follow_tag(a[name], "listening")
+    email_settings.update_settings(a["Dee"], digest="daily")
+    email_settings.update_settings(a["Mo"], digest="off")
+    replies.add_reply(a["Ben"], thread.id, "Agree the rule in the first session.")
+    for name in ("Cy", "Dee", "Mo"):
+        _age(db, name, 8)
+    assert digest.send_digests() == 2
+    assert [m["Subject"] for m in smtp.inbox.to("cy@example.org")] == [
+        "Your week on Coaching Community"]
+    assert [m["Subject"] for m in smtp.inbox.to("dee@example.org")] == [
+        "Your day on Coaching Community"]
+    assert smtp.inbox.to("mo@example.org") == []  # digest off
+
+
+def test_a_reply_too_old_to_email_after_an_outage_goes_into_the_digest(people, smtp, app, db):
+    _, a = people
+    thread = _ask(a["Ana"])
+    following.set_watch_level(a["Ana"], thread.id, "normal")  # only what is addressed to her
+    app.config["FORUM_EMAIL"] = False  # no email goes out meanwhile, as with the worker down
+    replies.add_reply(a["Ben"], thread.id, "Agree the rule in the first session.")
+    app.config["FORUM_EMAIL"] = True
+    db.session.execute(update(Notification).values(created_at=utcnow() - timedelta(days=3)))
+    db.session.commit()
+    assert email_delivery.deliver_emails() == 0  # too old to email on its own...
+    _age(db, "Ana", 8)
+    assert digest.send_digests() == 1  # ...so the weekly digest carries it
+    [message] = smtp.inbox.to("ana@example.org")
+    text = smtp.inbox.text(message)
+    assert f"Ben contributed to your question in \u201c{thread.title}\u201d" in text
+    assert email_delivery.deliver_emails() == 0 and digest.send_digests() == 0
 
 
 def test_no_digest_when_there_is_nothing_new(people, smtp, db):

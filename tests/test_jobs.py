@@ -1,9 +1,14 @@
 """Background jobs on Huey: queued with no worker, the site keeps working and the queue drains
 when a worker comes; SQLite storage by default, Redis when FORUM_JOBS_URL says so (two
-consumers never send an email twice); periodic jobs are registered for the worker."""
+consumers never send an email twice); a failed send is retried with backoff and logged;
+periodic jobs are registered for the worker; and the issue's "done when" scenario, answered,
+emailed, counted and unsubscribed with one click, with two workers on each storage."""
+import logging
 import os
+import re
 import threading
-from datetime import datetime
+import time
+from datetime import datetime, timezone
 
 import pytest
 from flask_login import FlaskLoginClient
@@ -11,7 +16,7 @@ from sqlalchemy import func, select
 
 from forum import jobs
 from forum.models import Delivery, Notification
-from forum.services import replies, threads
+from forum.services import email_settings, replies, threads
 from forum.web.context import actor_for_user
 from tests.host import create_host_app
 
@@ -126,5 +131,108 @@ def test_two_consumers_drain_one_redis_queue_without_doubles(
         subjects = [message["Subject"] for message in smtp.inbox.to("ana@example.org")]
         assert len(subjects) == 8 and len(set(subjects)) == 8
         assert _count(db, Delivery) == 8
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_failed_send_is_retried_with_backoff_and_logged(app, db, make_user, actor_for, smtp,
+                                                           caplog):
+    huey, _ = jobs.queue(app)
+    ana, ben = make_user("Ana"), make_user("Ben")
+    thread = threads.start_thread(actor_for(ana), "How do you end a coaching contract?",
+                                  prompts="Endings: What do you say?")
+    jobs.drain(app)
+    smtp.inbox.refuse = True  # the mail server answers "try again later"
+    replies.add_reply(actor_for(ben), thread.id, "Name what changed, then say goodbye.")
+    started = datetime.now(timezone.utc).replace(tzinfo=None)
+    with caplog.at_level(logging.ERROR, logger="forum.email"):
+        assert jobs.drain(app) == 2  # the fan-out, then the sweep that fails
+    assert "it will be retried" in caplog.text and smtp.inbox.messages == []
+    [retry] = huey.scheduled()
+    delays = [(retry.eta - started).total_seconds()]
+    assert huey.read_schedule(retry.eta) == [retry]  # due then: the worker runs it
+    started = datetime.now(timezone.utc).replace(tzinfo=None)
+    huey.execute(retry, timestamp=retry.eta)  # refused again
+    [second] = huey.scheduled()
+    delays.append((second.eta - started).total_seconds())
+    assert [round(delay) for delay in delays] == [60, 120]  # a minute, then twice as long
+    assert huey.read_schedule(second.eta) == [second]
+    smtp.inbox.refuse = False
+    huey.execute(second, timestamp=second.eta)
+    assert huey.scheduled() == [] and huey.pending_count() == 0
+    [message] = smtp.inbox.to("ana@example.org")
+    assert "Name what changed" in smtp.inbox.text(message)
+
+
+STORAGES = ["sqlite", pytest.param("redis", marks=pytest.mark.skipif(
+    not REDIS_URL, reason="set FORUM_TEST_REDIS_URL to test Redis storage"))]
+
+
+def _run_workers(huey, done, count=2, seconds=30):
+    """Run `count` Huey consumers (as `flask forum worker` does) until done() or the time is up."""
+    consumers = [huey.create_consumer(workers=1, worker_type="thread", periodic=False,
+                                      initial_delay=0.05, max_delay=0.2)
+                 for _ in range(count)]
+    for consumer in consumers:
+        consumer._set_signal_handlers = lambda: None  # the test runner keeps its own signals
+        consumer.start()
+    try:
+        deadline = time.monotonic() + seconds
+        while not done() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        while huey.pending_count() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        for consumer in consumers:
+            consumer.stop(graceful=True)
+
+
+@pytest.mark.parametrize("storage", STORAGES)
+def test_done_when_a_coach_is_emailed_sees_the_count_and_unsubscribes_in_one_click(
+        database_url, smtp, tmp_path, request, storage):
+    """#16's scenario with two workers: jobs in SQLite (no extra service) or Redis, on each
+    database."""
+    app, db = _queued_app(database_url, smtp, tmp_path,
+                          jobs_url=REDIS_URL if storage == "redis" else None)
+    huey, _ = jobs.queue(app)
+    huey.flush()
+    request.addfinalizer(huey.flush)
+    with app.app_context():
+        ana, ben, cy = (app.host_user_model(name=name) for name in ("Ana", "Ben", "Cy"))
+        db.session.add_all([ana, ben, cy])
+        db.session.commit()
+        coach, answerer, another = (app.test_client(user=user) for user in (ana, ben, cy))
+        asked = coach.post("/community/new", data={
+            "title": "How do you handle a client who cancels at the last minute?",
+            "prompts": "Boundaries: What do you agree up front?"})
+        assert asked.status_code == 302, asked.text
+        replies_path = re.sub(r"(/threads/\d+)/.*", r"\1/replies", asked.headers["Location"])
+        answered = answerer.post(replies_path, data={
+            "body": "Agree a cancellation rule in the first session."})
+        assert answered.status_code == 302, answered.text
+        db.session.remove()
+    _run_workers(huey, lambda: smtp.inbox.to("ana@example.org"))
+    [message] = smtp.inbox.to("ana@example.org")
+    assert message["Subject"].startswith("Ben contributed to your question: ")
+    assert "Agree a cancellation rule" in smtp.inbox.text(message)
+    header = coach.get("/community/").text
+    assert 'Notifications <span class="badge">1<span class="visually-hidden"> unread' in header
+
+    url = "".join(message["List-Unsubscribe"].split()).strip("<>")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    clicked = app.test_client().post(  # the mail program's one click: no session, no CSRF
+        url.removeprefix("https://coach.example"), data="List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert clicked.status_code == 200
+    with app.app_context():
+        member_id = db.session.scalar(select(Notification.recipient_id))
+        assert email_settings.settings_of(member_id)["kinds"]["question_reply"] == "off"
+        again = another.post(replies_path, data={"body": "Charge the session, kindly."})
+        assert again.status_code == 302
+        db.session.remove()
+    _run_workers(huey, lambda: False, seconds=3)
+    assert len(smtp.inbox.to("ana@example.org")) == 1  # that kind is off now...
+    assert 'Notifications <span class="badge">2' in coach.get("/community/").text  # ...not notices
+    with app.app_context():
         db.session.remove()
         db.engine.dispose()

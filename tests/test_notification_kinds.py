@@ -4,7 +4,8 @@ each on the page and in the API, none leaking a hidden item's text."""
 import pytest
 
 from forum.services import (
-    flags, member_follows, moderation, notifications, ratings, related, replies, threads,
+    flags, following, member_follows, moderation, notifications, ratings, related, replies,
+    threads,
 )
 
 
@@ -140,3 +141,23 @@ def test_a_hidden_threads_notices_hide_its_title_for_everyone_but_moderators(peo
         assert "Zanzibar" not in page and "A hidden thread" in page
     assert [kind for kind, _ in _texts(a["Ana"])] == ["moderation"]  # Ben's reply is gone
     assert _texts(a["Cy"])[0][0] == "flag_resolved"
+
+
+def test_a_muted_thread_sends_no_ratings_or_reading_but_moderation_still_reaches(people, db):
+    users, a = people
+    thread = _ask(a["Ana"])
+    following.set_watch_level(a["Ana"], thread.id, "muted")
+    reply = replies.add_reply(a["Ben"], thread.id, "Agree the rule in the first session.")
+    following.set_watch_level(a["Ben"], thread.id, "muted")
+    ratings.rate(a["Cy"], "reply", reply.id, 5)
+    ratings.rate(a["Cy"], "thread", thread.id, 4)
+    related.add_link(a["Mo"], thread.id, "Reading", "A guide to silence",
+                     url="https://example.org/silence")
+    assert _texts(a["Ben"]) == [] and _texts(a["Ana"]) == []  # muted: nothing from it
+    moderation.hide_reply(a["Mo"], reply.id, reason="Names a client")
+    assert _texts(a["Ben"]) == [("moderation", "A moderator hid your contribution: "
+                                               "Names a client")]
+    following.set_watch_level(a["Ben"], thread.id, "normal")
+    moderation.restore_reply(a["Mo"], reply.id, reason="Edited out")
+    ratings.rate(a["Mo"], "reply", reply.id, 4)
+    assert _texts(a["Ben"])[0] == ("rating", "1 new rating on your contribution")

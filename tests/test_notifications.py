@@ -256,6 +256,22 @@ def test_mentions_notify_named_members_outside_code_and_links(people, make_user,
     assert _kinds(a["Cy"]) == ["mention"]  # nothing from a muted thread, not even a mention
 
 
+def test_an_edit_that_corrects_a_mention_tells_that_member_once(people, db):
+    users, a = people
+    thread = _ask(a["Ana"])
+    a["Cy"].require_member()  # Cy has used the forum, so @Cy names a member
+    db.session.commit()
+    reply = replies.add_reply(a["Ben"], thread.id, "What would @Cyy say about this?")
+    assert _kinds(a["Cy"]) == [] and _kinds(a["Ana"]) == ["question_reply"]
+    replies.edit_reply(a["Ben"], reply.id, "What would @Cy say about this?")
+    assert _kinds(a["Cy"]) == ["mention"]
+    assert notifications.describe(notifications.list_notifications(a["Cy"]).items[0]) == (
+        "Ben mentioned you")
+    replies.edit_reply(a["Ben"], reply.id, "What would @Cy and @Ana say about this?")
+    assert _kinds(a["Cy"]) == ["mention"]  # told once of one contribution
+    assert _kinds(a["Ana"]) == ["question_reply"]  # already told of it as the asker
+
+
 def test_reading_pages_creates_no_member_row(people, client_for, db):
     users, a = people
     thread = _ask(a["Ana"])

@@ -52,6 +52,16 @@ def test_issue_paths_are_present(client):
     for path in ("/threads", "/threads/{thread_id}", "/threads/{thread_id}/replies",
                  "/replies/{reply_id}", "/tags", "/me"):
         assert path in paths
+    following = {  # issue #16, by name and method
+        "/notifications": {"get"}, "/notifications/read": {"post"},
+        "/threads/{thread_id}/watch": {"get", "put"},
+        "/tags/{slug}/follow": {"get", "put", "delete"},
+        "/me/notification-settings": {"get", "put"},
+    }
+    for path, methods in following.items():
+        assert set(paths[path]) == methods, path
+    parameters = {parameter["name"] for parameter in paths["/notifications"]["get"]["parameters"]}
+    assert {"cursor", "unread"} <= parameters
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ from sqlalchemy import func, select, update
 
 from forum.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationError
 from forum.models import Flag, Notification, Outcome, Reply, Thread, utcnow
-from forum.services import importer, moderation, notifications, outcomes, replies, threads
+from forum.services import (
+    importer, moderation, notification_kinds, notifications, outcomes, replies, threads,
+)
 from forum.services.confidentiality import ConfidentialError
 
 TITLE = "Dealing with a stalled client: how do you restart momentum?"
@@ -423,7 +425,7 @@ def test_counts_move_the_content_version_and_tag_pages_show_counts_only(db, boar
 def test_sending_reminders_costs_the_same_for_one_or_many(db, board, actor_for, count_queries,
                                                           monkeypatch):
     # the email sweep it queues afterwards is a job of its own (test_email.py), left out here
-    monkeypatch.setattr(notifications, "NOTICES_WRITTEN", [])
+    monkeypatch.setattr(notification_kinds, "NOTICES_WRITTEN", [])
     outcomes.mark_trying(actor_for(board["members"][0]), board["first"], 1)
     with count_queries() as one:
         assert outcomes.send_due_reminders(now=utcnow() + timedelta(days=2)) == 1

@@ -68,3 +68,36 @@ def test_flask_upgrade_then_gunicorn_style_import(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], env=env_all, cwd=tmp_path,
                          capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "200 True", out.stderr
+
+
+FAKE_FLASK = '''#!{python}
+"""Stands in for .venv/bin/flask: logs each command; the worker runs until SIGINT (as Huey's
+consumer does), the server for a moment."""
+import signal, sys, time
+log = open({log!r}, "a", buffering=1)
+command = " ".join(sys.argv[1:])
+log.write(f"start {{command}}\\n")
+if command == "forum worker":
+    signal.signal(signal.SIGINT, lambda *_: (log.write("worker stopped\\n"), sys.exit(0)))
+    while True:
+        time.sleep(0.05)
+if command.startswith("run"):
+    time.sleep(1)
+    log.write("server stopped\\n")
+'''
+
+
+def test_make_run_starts_the_worker_beside_the_server_and_stops_it_after(tmp_path):
+    venv, log = tmp_path / "venv", tmp_path / "commands.log"
+    (venv / "bin").mkdir(parents=True)
+    flask = venv / "bin" / "flask"
+    flask.write_text(FAKE_FLASK.format(python=sys.executable, log=str(log)))
+    flask.chmod(0o755)
+    (venv / ".installed").touch()  # newer than setup.cfg: make installs nothing
+    result = subprocess.run(["make", "-s", "run", f"VENV={venv}", "PORT=5999"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    lines = log.read_text().splitlines()
+    assert lines[:2] == ["start forum upgrade", "start forum load-demo --if-empty"]
+    assert set(lines[2:4]) == {"start forum worker", "start run --host 127.0.0.1 --port 5999"}
+    assert lines[4:] == ["server stopped", "worker stopped"]

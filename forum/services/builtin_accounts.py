@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from forum.database import atomic, session
 from forum.errors import Conflict, NotFound, ValidationError, collect
 from forum.models import ROLES, Account
+from forum.services.actors import create_member
 from forum.services.audit import log_action
 from forum.services.confusables import skeleton
 from forum.services.tokens import revoke_member_tokens
@@ -67,6 +68,8 @@ def create_account(name, password, role="member", confirm=None):
         account = Account(name=name, name_key=name_key(name), name_skeleton=skeleton(name),
                           password_hash=HASHER.hash(password), role=role)
         db_session.add(account)
+        db_session.flush()
+        create_member(user_key(account.id), name)  # so @name reaches them from the first day
     return account
 
 

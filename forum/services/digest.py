@@ -9,7 +9,7 @@ the email goes out, so a crash never sends the same digest twice.
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import exists, or_, select, union
+from sqlalchemy import and_, exists, or_, select, union
 from sqlalchemy.orm import contains_eager, joinedload
 
 from forum import jobs
@@ -58,16 +58,22 @@ def _due_members(after, now):
 
 
 def waiting_notices(member_id, since):
-    """The member's unread notices of digest kinds since `since` not in a digest yet, still
-    visible to members."""
+    """The member's unread notices since `since` not in a digest yet, still visible to members:
+    those of digest kinds, and those of "immediately" kinds that were never emailed because
+    they grew too old first (FORUM_EMAIL_MAX_AGE_HOURS: a worker was down), so none is lost."""
     in_digest = exists().where(Delivery.notification_id == Notification.id,
                                Delivery.channel == "digest")
+    emailed = exists().where(Delivery.notification_id == Notification.id,
+                             Delivery.channel == "email")
+    too_old = utcnow() - timedelta(hours=current_app.config["FORUM_EMAIL_MAX_AGE_HOURS"])
+    mode = mode_sql(Notification.recipient_id, Notification.kind)
     query = (select(Notification)
              .join(Thread, Notification.thread_id == Thread.id)
              .outerjoin(Reply, Notification.reply_id == Reply.id)
              .where(Notification.recipient_id == member_id, Notification.read_at.is_(None),
                     Notification.created_at > since, ~in_digest,
-                    mode_sql(Notification.recipient_id, Notification.kind) == "digest")
+                    or_(mode == "digest", and_(mode == "immediately", ~emailed,
+                                               Notification.created_at < too_old)))
              .options(contains_eager(Notification.thread), contains_eager(Notification.reply),
                       joinedload(Notification.actor))
              .order_by(Notification.id.desc()).limit(NOTICES_MAX))
@@ -137,6 +143,7 @@ def _send_digest(member, preference, now):
     since = max(now - every, (preference.digest_sent_at if preference and
                               preference.digest_sent_at else member.created_at))
     contributions, items, notices = digest_for(member, since)
+    notices = email_delivery.held(notices)  # the commit below expires the loaded rows
     address = address_of(member)
     with atomic():
         _set_sent(member, preference, now)  # nothing or no address: checked again next period

@@ -11,7 +11,9 @@ claimed and never sends them again. A failed send releases the claim and raises,
 retried with backoff.
 """
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from flask import current_app
 from sqlalchemy import delete, exists, func, select, update
@@ -25,7 +27,8 @@ from forum.services import email_links, mailer
 from forum.services.actors import Actor
 from forum.services.email_addresses import address_of
 from forum.services.email_settings import LINK_LABELS, mode_sql
-from forum.services.notifications import NOTICES_WRITTEN, describe, excerpt
+from forum.services.notification_kinds import NOTICES_WRITTEN
+from forum.services.notifications import describe, excerpt
 from forum.services.visibility import mark_shown_content, visible_notices
 from forum.i18n import gettext as _
 from forum.i18n import lazy_gettext as _lazy
@@ -74,9 +77,23 @@ def _recently_emailed(member_id, group_key):
         Delivery.claimed_at > since)) > 0
 
 
+@dataclass(frozen=True)
+class Held:
+    """What claiming needs of a notice, kept apart from the ORM object (a commit expires it)."""
+
+    id: int
+    recipient_id: int
+    group_key: str
+
+
+def held(notices):
+    """The notices as Held values, read now, before any commit."""
+    return [Held(notice.id, notice.recipient_id, notice.group_key) for notice in notices]
+
+
 def claim(notices, channel, status="claimed"):
-    """Commit one delivery row per notice for channel; False when another worker (or an
-    earlier run) holds any of them already, and then nothing is claimed."""
+    """Commit one delivery row per notice (or Held) for channel; False when another worker
+    (or an earlier run) holds any of them already, and then nothing is claimed."""
     try:
         with atomic() as db_session:
             db_session.add_all([
@@ -107,6 +124,7 @@ def mark_sent(ids, channel):
 def send_claimed(notices, channel, send):
     """Claim the notices, call send(), mark them sent; release them and re-raise when send()
     fails. Returns False when they were claimed already (nothing sent)."""
+    notices = held(notices)
     ids = [notice.id for notice in notices]
     if not claim(notices, channel):
         return False
@@ -142,31 +160,55 @@ def unsubscribe_headers(links):
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
-def _email_group(member, address, notices):
-    """Send one email about one thread's notices to the member (claimed first), in their
-    language and time zone."""
-    with speaking_to(*preference_for(member.id)):
-        return _send_group(member, address, notices)
+def _compose(member, notices):
+    """(language preference, subject, template context) of one email about one thread's
+    notices, written in the member's language and time zone."""
+    preference = preference_for(member.id)
+    with speaking_to(*preference):
+        thread = notices[0].thread
+        links = footer_links(member.id, notices[0].kind)
+        items = [{"text": describe(notice), "excerpt": excerpt(notice),
+                  "url": email_links.absolute_url("forum.thread", thread_id=thread.id,
+                                                  slug=thread.slug,
+                                                  _anchor=f"reply-{notice.reply_id}"
+                                                  if notice.reply_id else None)}
+                 for notice in notices]
+        title = shown_title(notices[0])
+        subject = (_("%(notice)s: %(title)s", notice=items[0]["text"], title=title)
+                   if len(items) == 1 else
+                   ngettext("%(num)s new in “%(title)s”", "%(num)s new in “%(title)s”",
+                            len(items), title=title))
+    return preference, subject, dict(headers=unsubscribe_headers(links), member=member,
+                                     thread=thread, title=title, items=items, **links)
 
 
-def _send_group(member, address, notices):
-    """_email_group's email, written in the language in force."""
-    thread = notices[0].thread
-    links = footer_links(member.id, notices[0].kind)
-    items = [{"text": describe(notice), "excerpt": excerpt(notice),
-              "url": email_links.absolute_url("forum.thread", thread_id=thread.id,
-                                              slug=thread.slug,
-                                              _anchor=f"reply-{notice.reply_id}"
-                                              if notice.reply_id else None)}
-             for notice in notices]
-    title = shown_title(notices[0])
-    subject = (_("%(notice)s: %(title)s", notice=items[0]["text"], title=title)
-               if len(items) == 1 else
-               ngettext("%(num)s new in “%(title)s”", "%(num)s new in “%(title)s”",
-                        len(items), title=title))
-    return send_claimed(notices, "email", lambda: mailer.send(
-        address, subject, "notice", headers=unsubscribe_headers(links), member=member,
-        thread=thread, title=title, items=items, **links))
+def _send_notice(address, preference, subject, context):
+    """Send one notice email, its templates rendered in the member's language."""
+    with speaking_to(*preference):
+        mailer.send(address, subject, "notice", **context)
+
+
+def _sweep(notices):
+    """Email one chunk of pending notices, one email per member and thread; returns how many.
+    Every email is written before the first claim commits (a commit expires the loaded rows)."""
+    groups = _groups(notices)
+    members = {member.id: member for member in session().scalars(
+        select(Member).where(Member.id.in_({key[0] for key in groups})))}
+    skipped, outgoing = [], []
+    for (member_id, group_key), group in groups.items():
+        if _recently_emailed(member_id, group_key):
+            continue  # the next batch email takes them
+        address = address_of(members[member_id])
+        if address is None:
+            skipped.append(held(group))
+        else:
+            outgoing.append((address, held(group), _compose(members[member_id], group)))
+    for group in skipped:
+        claim(group, "email", status="skipped")
+    sent = 0
+    for address, group, email in outgoing:
+        sent += send_claimed(group, "email", partial(_send_notice, address, *email))
+    return sent
 
 
 @jobs.task(retries=5, retry_delay=60, retry_backoff=2)
@@ -177,17 +219,7 @@ def deliver_emails():
     sent, after = 0, 0
     while notices := _pending(after):
         after = notices[-1].id
-        groups = _groups(notices)
-        members = {member.id: member for member in session().scalars(
-            select(Member).where(Member.id.in_({key[0] for key in groups})))}
-        for (member_id, group_key), group in groups.items():
-            if _recently_emailed(member_id, group_key):
-                continue  # the next batch email takes them
-            address = address_of(members[member_id])
-            if address is None:
-                claim(group, "email", status="skipped")
-            elif _email_group(members[member_id], address, group):
-                sent += 1
+        sent += _sweep(notices)
     return sent
 
 

@@ -1,15 +1,18 @@
 """Notices to one member about what happened to their own items: ratings (grouped), moderation,
 related reading added to their question, their flag resolved. Each is written inside the
 transaction of the event, like the fan-out in services/notifications.py, and is checked against
-the visibility rule again when shown.
+the visibility rule again when shown. A member who muted the thread hears nothing of ratings or
+reading added there; what a moderator did to their item, or to what they flagged, still reaches
+them.
 """
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
-from forum.database import dialect_insert, session
+from forum import jobs
+from forum.database import dialect_insert, on_commit, session
 from forum.i18n import gettext as _
 from forum.i18n import lazy_gettext as _lazy
 from forum.i18n import ngettext
-from forum.models import Notification, Thread, utcnow
+from forum.models import Notification, Thread, ThreadWatch, utcnow
 
 # Moderator actions that tell the item's author, and how each reads.
 MODERATION_TEXT = {
@@ -34,13 +37,35 @@ FLAG_OUTCOMES = {  # (on a contribution, on a thread)
 FLAG_RESOLVED = (_lazy("Your flag on a contribution was resolved: a moderator resolved it"),
                  _lazy("Your flag on a thread was resolved: a moderator resolved it"))
 DETAIL_MAX = 500
+# Jobs queued once a transaction that wrote notices commits (email delivery adds its sweep).
+NOTICES_WRITTEN = []
+
+
+def _queue_written_jobs():
+    """Queue every job that acts on new notices (the email sweep)."""
+    for job in NOTICES_WRITTEN:
+        jobs.later(job)
+
+
+def notices_written():
+    """Queue the jobs that act on new notices once this transaction commits (once however
+    many notices it wrote)."""
+    on_commit(_queue_written_jobs, once=True)
+
+
+def _muted(member_id, thread_id):
+    """Whether the member muted the thread (then ratings and reading added there stay silent)."""
+    return session().scalar(select(ThreadWatch.level).where(
+        ThreadWatch.member_id == member_id, ThreadWatch.thread_id == thread_id)) == "muted"
 
 
 def _notify(recipient_id, kind, thread_id, event_key, actor_id=None, reply_id=None,
             detail=None):
-    """One notice (at most once per recipient and event_key); nobody is told of their own act."""
+    """One notice (at most once per recipient and event_key); nobody is told of their own act.
+    The email sweep is queued for when the event's transaction commits."""
     if recipient_id is None or recipient_id == actor_id:
         return
+    notices_written()
     session().execute(dialect_insert(Notification).values(
         recipient_id=recipient_id, kind=kind, thread_id=thread_id, reply_id=reply_id,
         actor_id=actor_id, event_key=event_key, group_key=f"thread:{thread_id}",
@@ -52,7 +77,7 @@ def _notify(recipient_id, kind, thread_id, event_key, actor_id=None, reply_id=No
 def rating_given(item, thread_id, reply_id, rating_id, rater_id):
     """A new rating of a thread or contribution: its author's unread rating notice for that item
     counts one more, or a new one starts ("3 new ratings on your contribution")."""
-    if item.author_id is None or item.author_id == rater_id:
+    if item.author_id is None or item.author_id == rater_id or _muted(item.author_id, thread_id):
         return
     grouped = session().execute(
         update(Notification).where(
@@ -81,6 +106,8 @@ def item_moderated(moderator, action, item, entry, reason):
 def reading_added(link, curator):
     """Related reading was added under a question: its author is told the reading's title."""
     author_id = session().get(Thread, link.thread_id).author_id  # loaded by the caller
+    if _muted(author_id, link.thread_id):
+        return
     _notify(author_id, "related_added", link.thread_id, f"related:{link.id}",
             actor_id=curator.id, detail=link.title)
 

@@ -23,6 +23,7 @@ from forum.models import (
     ThreadWatch, Timestamp, utcnow,
 )
 from forum.services import notification_kinds, thread_visits
+from forum.services.notification_kinds import notices_written
 from forum.services.actors import with_preference
 from forum.services.following import DEFAULT_LEVEL, watch_by_default, watch_level_query
 from forum.services.paging import slice_before
@@ -49,15 +50,6 @@ POSTED = _lazy("%(name)s posted")
 IDS_MAX = 500
 MENTIONS_MAX = 10  # members one contribution can notify by @name
 EXCERPT = 160  # characters of a contribution's text a notice shows
-# Jobs queued after a fan-out wrote notices (email delivery adds its sweep: it imports this).
-NOTICES_WRITTEN = []
-
-
-def notices_written():
-    """Queue the jobs that act on new notices, once this transaction commits."""
-    for job in NOTICES_WRITTEN:
-        on_commit(lambda job=job: jobs.later(job))
-
 
 def _fan_out(candidates, thread_id, reply_id, author_id, event_key, now):
     """INSERT ... SELECT one notice per candidate member (rank -> kind, best rank wins), leaving
@@ -103,15 +95,39 @@ def fan_out_reply(reply_id):
         return
     tags = union(select(ReplyTag.tag_id).where(ReplyTag.reply_id == reply.id),
                  select(ThreadTag.tag_id).where(ThreadTag.thread_id == reply.thread_id))
-    names = [name.casefold() for name in markup.mentions(reply.body)[:MENTIONS_MAX]]
     with atomic():
         _fan_out([
-            _ranked(Member.id, "mention").where(func.lower(Member.display_name).in_(names or [""])),
+            _mentioned(reply),
             _ranked(Thread.author_id, "question_reply").where(Thread.id == reply.thread_id),
             _ranked(ThreadWatch.member_id, "watched_thread").where(
                 ThreadWatch.thread_id == reply.thread_id, ThreadWatch.level == "watching"),
             _ranked(TagFollow.member_id, "tag_reply").where(TagFollow.tag_id.in_(tags)),
         ], reply.thread_id, reply.id, reply.author_id, f"reply:{reply.id}", reply.created_at)
+        notices_written()
+
+
+def _mentioned(reply):
+    """A candidate SELECT: the members the contribution's text names (@name, the first ten)."""
+    names = [name.casefold() for name in markup.mentions(reply.body)[:MENTIONS_MAX]]
+    return _ranked(Member.id, "mention").where(func.lower(Member.display_name).in_(names or [""]))
+
+
+def contribution_edited(reply):
+    """After a contribution's text changed (same transaction): the members it now mentions
+    are told once it commits, unless this contribution told them already."""
+    on_commit(lambda: jobs.later(fan_out_edit, reply.id))
+
+
+@jobs.task(retries=3, retry_delay=30)
+def fan_out_edit(reply_id):
+    """Notify the members an edited contribution mentions who were not told of it yet (a
+    corrected @name reaches its member; nobody hears of the same contribution twice)."""
+    reply = session().get(Reply, reply_id)
+    if reply is None:
+        return
+    with atomic():
+        _fan_out([_mentioned(reply)], reply.thread_id, reply.id, reply.author_id,
+                 f"reply:{reply.id}", utcnow())
         notices_written()
 
 

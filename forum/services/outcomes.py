@@ -13,7 +13,7 @@ from forum.errors import Conflict, NotFound, ValidationError
 from forum.models import (
     Member, Notification, Outcome, Prompt, Reply, Tag, Thread, Timestamp, utcnow,
 )
-from forum.services import confidentiality, notifications
+from forum.services import confidentiality, notification_kinds
 from forum.services.permissions import outcome_refusal, outcome_withdrawal_refusal
 from forum.services.tags import contribution_tags
 from forum.services.visibility import live_reply, live_thread
@@ -361,7 +361,7 @@ def send_due_reminders(now=None):
         db_session.execute(update(Outcome).where(due).values(remind_at=None, reminded_at=now)
                            .execution_options(synchronize_session=False))
         if sent:  # the email sweep, as after any fan-out (not only the worker's next minute)
-            notifications.notices_written()
+            notification_kinds.notices_written()
     return len(sent)
 
 

@@ -357,6 +357,7 @@ def edit_reply(actor, reply_id, body, prompt_position=None, tags=None, reason=""
             db_session.add(ReplyRevision(reply_id=reply.id, editor_id=member.id, body=before,
                                          created_at=utcnow()))
             reply.body, reply.edited_at = body, utcnow()
+            notifications.contribution_edited(reply)  # a name it now mentions is told
         reply.html = mentions.contribution_html(body, hashtag_linker(tag_names))
         reply.prompt_id = prompt_id
         replace_tags(ReplyTag, "reply_id", reply.id, tag_names)
