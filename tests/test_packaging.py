@@ -26,5 +26,8 @@ def test_wheel_contains_templates_migrations_and_static(tmp_path):
                      "forum/translations/de/LC_MESSAGES/forum.po",
                      "forum/translations/es/LC_MESSAGES/forum.po"):
         assert expected in names, expected
+    # every module of the package (a subpackage missing from setup.cfg's list ships none)
+    sources = {path.relative_to(ROOT).as_posix() for path in (ROOT / "forum").rglob("*.py")}
+    assert sources - names == set()
     assert not any(name.startswith("tests/") for name in names)
     assert any(re.search(r"\.dist-info/(licenses/)?LICENSE$", name) for name in names)
