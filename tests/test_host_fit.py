@@ -1,4 +1,5 @@
 """A plugin that never harms its host: migrations, CSRF, hooks and SQLite of a docs-style host."""
+import logging
 import re
 
 import pytest
@@ -14,6 +15,25 @@ from tests.test_migrations import fresh_database
 
 ORDERS = [pytest.param(True, id="forum-first"), pytest.param(False, id="forum-last")]
 KINDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture
+def logging_as_it_was():
+    """Undo what a host's Flask-Migrate env.py does to this process's logging (fileConfig of
+    alembic.ini disables every existing logger, the forum's too, and replaces the root's
+    handlers), as the next shell command would start afresh: later tests read the forum's logs."""
+    root, loggers = logging.getLogger(), logging.Logger.manager.loggerDict
+    before = {name: (logger.disabled, logger.level, logger.handlers[:], logger.propagate)
+              for name, logger in loggers.items() if isinstance(logger, logging.Logger)}
+    root_before = (root.level, root.handlers[:])
+    yield
+    for name, logger in list(loggers.items()):
+        if isinstance(logger, logging.Logger):
+            disabled, level, handlers, propagate = before.get(name, (False, logging.NOTSET, [], True))
+            logger.disabled, logger.propagate, logger.handlers[:] = disabled, propagate, handlers
+            logger.setLevel(level)
+    root.setLevel(root_before[0])
+    root.handlers[:] = root_before[1]
 
 
 def run(app, *args):
@@ -48,6 +68,7 @@ def dispose(app):
 @pytest.mark.filterwarnings("ignore:'get_engine' is deprecated")  # Flask-Migrate's env.py
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("forum_first", ORDERS)
+@pytest.mark.usefixtures("logging_as_it_was")
 def test_host_flask_migrate_never_sees_the_forum_tables(kind, forum_first, tmp_path):
     url = fresh_database(kind, tmp_path)
     folder = tmp_path / "migrations"
