@@ -381,22 +381,29 @@ def test_field_tested_sort_link_on_the_thread_page(db, board, client_for, actor_
 
 # --- API ---------------------------------------------------------------------------------------
 
-def test_api_trying_and_outcome(db, board, client_for):
-    client = client_for(board["members"][0])
+def test_api_trying_and_outcome(app, db, board, client_for):
+    """The four endpoints; figures stay null for everyone but the author until the minimum of
+    reports (the page hides them too: who says they will try something stays private)."""
+    client, hidden = client_for(board["members"][0]), dict.fromkeys(
+        ("tried", "reported", "positive", "field_tested"))
     base = f"/community/api/replies/{board['first']}"
     response = client.put(f"{base}/trying", json={"remind_in_days": 7})
-    assert response.status_code == 200
-    assert response.get_json() == {"tried": 1, "reported": 0, "positive": 0, "field_tested": 0.0}
+    assert response.status_code == 200 and response.get_json() == hidden
+    assert client_for(board["bea"]).get(base).get_json()["outcomes"] == {
+        "tried": 1, "reported": 0, "positive": 0, "field_tested": 0.0}  # the author's own counts
+    assert client_for(None).get(base).get_json()["outcomes"] == hidden
+    app.config["FORUM_OUTCOME_MIN_REPORTS"] = 1
     response = client.put(f"{base}/outcome", json={"outcome": 2, "note": "It worked."})
     assert response.get_json()["reported"] == 1
     assert client.delete(f"{base}/trying").status_code == 409
-    reply = client.get(base).get_json()
+    reply = client_for(None).get(base).get_json()  # past the minimum: everyone reads them
     assert reply["outcomes"] == {"tried": 1, "reported": 1, "positive": 1,
                                  "field_tested": round(outcomes.wilson_lower_bound(1, 1), 3)}
     bad = client.put(f"{base}/outcome", json={"outcome": 5})
     assert bad.status_code == 422 and bad.get_json()["error"]["field"] == "outcome"
-    assert client.delete(f"{base}/outcome").get_json()["reported"] == 0
-    assert client.delete(f"{base}/trying").get_json()["tried"] == 0
+    assert client.delete(f"{base}/outcome").get_json() == hidden  # back below the minimum
+    assert client.delete(f"{base}/trying").status_code == 200
+    assert client_for(board["bea"]).get(base).get_json()["outcomes"]["tried"] == 0
     own = client_for(board["bea"]).put(f"{base}/trying", json={})
     assert own.status_code == 403
     assert client_for(None).put(f"{base}/trying", json={}).status_code == 401

@@ -39,7 +39,7 @@ RULE = "/replies/<int:reply_id>"
 def mark_trying(reply_id, body):
     """Mark "I'll try this" (private: only the counts show it); a reminder asks how it went."""
     figures = outcome_service.mark_trying(current_actor(), reply_id, body.get("remind_in_days"))
-    return jsonify(figures.as_dict())
+    return jsonify(shapes.outcomes_json(figures))
 
 
 @endpoint(f"{RULE}/trying", "DELETE", summary="Take back \"I'll try this\"", tag="outcomes",
@@ -47,7 +47,7 @@ def mark_trying(reply_id, body):
 @limit("rating")
 def unmark_trying(reply_id):
     """Take back "I'll try this" (409 once you reported how it went: remove the report first)."""
-    return jsonify(outcome_service.unmark_trying(current_actor(), reply_id).as_dict())
+    return jsonify(shapes.outcomes_json(outcome_service.unmark_trying(current_actor(), reply_id)))
 
 
 @endpoint(f"{RULE}/outcome", "PUT", summary="Report how a contribution worked", tag="outcomes",
@@ -58,7 +58,7 @@ def report_outcome(reply_id, body):
     figures = outcome_service.report(
         current_actor(), reply_id, body["outcome"], body.get("note", ""),
         body.get("show_name", False), confirm_confidential=body.get("confirm_confidential", False))
-    return jsonify(figures.as_dict())
+    return jsonify(shapes.outcomes_json(figures))
 
 
 @endpoint(f"{RULE}/outcome", "DELETE", summary="Remove your outcome report", tag="outcomes",
@@ -66,4 +66,5 @@ def report_outcome(reply_id, body):
 @limit("rating")
 def withdraw_outcome(reply_id):
     """Remove your report (you stay marked as trying the contribution)."""
-    return jsonify(outcome_service.withdraw_report(current_actor(), reply_id).as_dict())
+    return jsonify(shapes.outcomes_json(
+        outcome_service.withdraw_report(current_actor(), reply_id)))

@@ -1,7 +1,9 @@
 """JSON shapes of forum objects: one serializer and one schema for each, side by side."""
 
 from forum.api.spec import schema
+from forum.request_actor import current_actor
 from forum.services import outcomes as outcome_service
+from forum.services import permissions
 from forum.services import ratings as rating_service
 from forum.urls import url_for
 
@@ -25,11 +27,13 @@ OUTCOMES = schema("OutcomeFigures", {
     "type": "object", "required": ["tried", "reported", "positive", "field_tested"],
     "description": "Members who said they would try it, outcome reports, reports at \"as "
                    "expected\" or better, and the field-tested score: the lower bound of the "
-                   "95% Wilson interval of positive/reported (0 without reports).",
-    "properties": {"tried": {"type": "integer", "minimum": 0},
-                   "reported": {"type": "integer", "minimum": 0},
-                   "positive": {"type": "integer", "minimum": 0},
-                   "field_tested": {"type": "number", "minimum": 0, "maximum": 1}},
+                   "95% Wilson interval of positive/reported (0 without reports). All null "
+                   "below the site's minimum of reports (FORUM_OUTCOME_MIN_REPORTS), as the "
+                   "page hides them, except for the contribution's own author.",
+    "properties": {"tried": {"type": ["integer", "null"], "minimum": 0},
+                   "reported": {"type": ["integer", "null"], "minimum": 0},
+                   "positive": {"type": ["integer", "null"], "minimum": 0},
+                   "field_tested": {"type": ["number", "null"], "minimum": 0, "maximum": 1}},
 })
 TAG = schema("Tag", {
     "type": "object", "required": ["name", "slug"],
@@ -123,6 +127,13 @@ def thread_json(thread):
     }
 
 
+def outcomes_json(figures, reply=None):
+    """A contribution's outcome figures as the current actor may read them (all null before
+    the minimum of reports, except for its author)."""
+    actor = current_actor()
+    return figures.as_dict(permissions.can_read_outcome_figures(actor, reply, figures))
+
+
 def reply_json(reply):
     """A contribution with Markdown source, sanitized HTML, prompt position and tags."""
     return {
@@ -130,7 +141,8 @@ def reply_json(reply):
         "body": reply.body, "html": reply.html,
         "prompt": reply.prompt.position if reply.prompt is not None else None,
         "reply_to": reply.reply_to_id, "tags": [tag.name for tag in reply.tags],
-        "rating": rating_json(reply), "outcomes": outcome_service.figures(reply).as_dict(),
+        "rating": rating_json(reply),
+        "outcomes": outcomes_json(outcome_service.figures(reply), reply),
         "is_hidden": reply.is_hidden, "is_deleted": reply.is_deleted,
         "created_at": when(reply.created_at), "edited_at": when(reply.edited_at),
     }

@@ -82,8 +82,11 @@ class OutcomeFigures:
         """Whether there are enough reports to show the figures on the card."""
         return self.reported >= self.minimum
 
-    def as_dict(self):
-        """The JSON form: tried, reported, positive, field_tested."""
+    def as_dict(self, readable=True):
+        """The JSON form: tried, reported, positive, field_tested (all null when not readable:
+        see permissions.can_read_outcome_figures)."""
+        if not readable:
+            return dict.fromkeys(("tried", "reported", "positive", "field_tested"))
         return {"tried": self.tried, "reported": self.reported, "positive": self.positive,
                 "field_tested": round(self.field_tested, 3)}
 

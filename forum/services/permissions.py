@@ -151,6 +151,13 @@ CHECKS = {
 }
 
 
+def can_read_outcome_figures(actor, reply, figures):
+    """May the actor read a contribution's outcome figures? Past FORUM_OUTCOME_MIN_REPORTS
+    reports everyone may (the card shows them); before, only its author (their own counts):
+    who said they would try it stays private until then."""
+    return figures.shown or (reply is not None and is_author(actor, reply))
+
+
 def can(actor, action, item=None):
     """The answer for a named action (templates ask `forum_can('edit_tags', thread)`)."""
     return CHECKS[action](actor, item)
