@@ -7,6 +7,24 @@ from sqlalchemy.orm import Mapped, mapped_column
 from forum.models.base import Base, Timestamp, utcnow
 
 
+class StarCounts:
+    """How many ratings gave 1..5 stars, for a rated thread or reply: kept by the same SQL
+    arithmetic as its count and sum, so a card draws its star distribution without a query.
+    Listed after the item's own columns in create_all's DDL (sort_order); migration 0015_profiles
+    added them to the tables, and column order changes nothing the forum reads."""
+
+    stars_1: Mapped[int] = mapped_column(Integer, default=0, server_default="0", sort_order=1)
+    stars_2: Mapped[int] = mapped_column(Integer, default=0, server_default="0", sort_order=2)
+    stars_3: Mapped[int] = mapped_column(Integer, default=0, server_default="0", sort_order=3)
+    stars_4: Mapped[int] = mapped_column(Integer, default=0, server_default="0", sort_order=4)
+    stars_5: Mapped[int] = mapped_column(Integer, default=0, server_default="0", sort_order=5)
+
+    @property
+    def star_counts(self):
+        """[(stars, how many ratings gave them)] from 5 down to 1."""
+        return [(n, getattr(self, f"stars_{n}") or 0) for n in range(5, 0, -1)]
+
+
 class Rating(Base):
     """One member's 1-5 stars for exactly one thread or one reply."""
 

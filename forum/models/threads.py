@@ -8,9 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from forum.models.base import Base, Timestamp, utcnow
 from forum.models.members import Member
+from forum.models.ratings import StarCounts
 
 
-class Thread(Base):
+class Thread(StarCounts, Base):
     """A practice question: title, lead, prompts, call to action, and denormalized counters."""
 
     __tablename__ = "forum_thread"
@@ -42,17 +43,6 @@ class Thread(Base):
     rating_sum: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # the best field-tested score of its live contributions (services.outcomes keeps it)
     field_tested_best: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
-    # How many ratings gave 1..5 stars, kept by the same SQL arithmetic as the count and sum.
-    stars_1: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    stars_2: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    stars_3: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    stars_4: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    stars_5: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-
-    @property
-    def star_counts(self):
-        """[(stars, how many ratings gave them)] from 5 down to 1."""
-        return [(n, getattr(self, f"stars_{n}") or 0) for n in range(5, 0, -1)]
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     last_activity_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     # ISO 639-1 code (detected on posting, changeable), None when unknown: picks the search
@@ -90,7 +80,7 @@ class Prompt(Base):
 
 
 
-class Reply(Base):
+class Reply(StarCounts, Base):
     """A contribution to a thread: Markdown source plus HTML rendered once, at write time."""
 
     __tablename__ = "forum_reply"
@@ -124,17 +114,6 @@ class Reply(Base):
     outcome_better: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     outcome_worse: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     field_tested: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
-    # How many ratings gave 1..5 stars, kept by the same SQL arithmetic as the count and sum.
-    stars_1: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    stars_2: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    stars_3: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    stars_4: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    stars_5: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-
-    @property
-    def star_counts(self):
-        """[(stars, how many ratings gave them)] from 5 down to 1."""
-        return [(n, getattr(self, f"stars_{n}") or 0) for n in range(5, 0, -1)]
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     author: Mapped[Member | None] = relationship(lazy="raise")
