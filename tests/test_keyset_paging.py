@@ -78,6 +78,23 @@ def test_search_pages_walk_the_ranking_once_in_order(app, client, host_users, ac
     assert search_service.search(ana, "momentum", per_page=4, page=2).next_after
 
 
+def test_search_next_link_survives_a_new_match_between_pages(app, client, host_users,
+                                                             actor_for):
+    """A new match changes every bm25 score on SQLite (a word's weight depends on how many
+    documents hold it): the Next link still continues right after the last hit shown."""
+    app.config.update(FORUM_THREADS_PER_PAGE=3)
+    ana, ben = actor_for(host_users["ana"]), actor_for(host_users["ben"])
+    thread = thread_service.start_thread(ana, "Ending sessions on time").id
+    for n in range(7):
+        reply_service.add_reply(ben, thread, f"Reframing helps the client see options ({n}).")
+    url = f"{PREFIX}/search?q=reframing&kind=replies"
+    before, _pages = walk(client, url, HIT)
+    first = client.get(url).text
+    reply_service.add_reply(ben, thread, "Reframing, reframing: the new best answer.")
+    after, _pages = walk(client, html.unescape(NEXT.search(first).group(1)), HIT)
+    assert HIT.findall(first) + after == before
+
+
 def test_a_malformed_search_cursor_falls_back_to_the_page_number(app, client, host_users,
                                                                   actor_for):
     app.config.update(FORUM_THREADS_PER_PAGE=2)
@@ -96,3 +113,4 @@ def test_a_malformed_cursor_shows_the_first_page(app, client, host_users, actor_
     for cursor in ("x", "1-2-3-4", "0-99999999999999999999-1", ""):
         page = client.get(f"{PREFIX}/?after={cursor}")
         assert page.status_code == 200 and "How do you end on time?" in page.text
+

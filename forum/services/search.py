@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import Float, Integer, String, column, func, select, text
+from sqlalchemy import Float, Integer, String, column, func, literal, select, text
 from sqlalchemy.orm import selectinload
 
 from forum import markup
@@ -138,6 +138,14 @@ def _ranked_ids(phrases, kind, tag_id, page, per_page, cursor):
         column("kind", String), column("item_id", Integer), column("score", Float)).cte("c")
     total = select(func.count()).select_from(found).scalar_subquery()
     key = (found.c.score, found.c.item_id, found.c.kind)
+    if cursor is not None:
+        # The cursor's hit's score as it ranks now (the cursor's copy if it is gone): bm25 on
+        # SQLite weighs words by how many documents hold them, so a new match shifts every
+        # score, and the old score would skip or repeat the rest of the walk.
+        score, item_id, item_kind = cursor
+        now = select(found.c.score).where(found.c.kind == item_kind,
+                                          found.c.item_id == item_id).scalar_subquery()
+        cursor = (func.coalesce(now, literal(score, Float)), item_id, item_kind)
     ranked = keyset_page(
         select(*key, total.label("total")).order_by(*(part.desc() for part in key)),
         key, cursor, page, per_page, search_cursor, entities=False)
