@@ -253,3 +253,18 @@ def test_search_page_queries_do_not_grow_with_results(app, client, count_queries
     after = re.search(r'<a rel="next" href="[^"]*after=([^"&]+)', first).group(1)
     assert _queries(client, count_queries,
                     f"/community/search?q=client&page=2&after={after}") == few
+
+
+def test_api_search_queries_do_not_grow_with_results(app, client, count_queries, forum_with):
+    """GET api/search by page number and by next_cursor: the same few queries whether a page
+    holds two hits or a full page of them, and page 2 by cursor costs what page 1 does."""
+    app.config.update(FORUM_THREADS_PER_PAGE=6)
+    forum_with(1)
+    few = _queries(client, count_queries, "/community/api/search?q=client")
+    for number in range(6):
+        forum_with(2, title=f"Practice question number {number} about momentum")
+    assert _queries(client, count_queries, "/community/api/search?q=client") == few
+    assert _queries(client, count_queries, "/community/api/search?q=client&page=2") == few
+    cursor = client.get("/community/api/search?q=client").json["next_cursor"]
+    assert cursor
+    assert _queries(client, count_queries, f"/community/api/search?q=client&cursor={cursor}") == few

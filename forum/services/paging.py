@@ -1,7 +1,7 @@
 """Pagination for list pages: one query returns a page of rows and the total together."""
 from dataclasses import dataclass
 
-from sqlalchemy import func, literal, select, tuple_
+from sqlalchemy import ColumnElement, func, literal, select, tuple_
 
 from forum.database import session
 
@@ -104,9 +104,11 @@ def keyset_page(query, key_columns, cursor, page, per_page, make_cursor, entitie
     The ORDER BY is key_columns, each descending. Without a cursor a later page (an old
     ?page= link, or a malformed cursor) is found by OFFSET, and its next page has a cursor
     again. entities=False: the rows are Row tuples (a Core select), not the first column.
+    A cursor value may be an SQL expression (the search looks its last hit's score up again).
     """
     if cursor is not None:
-        bound = tuple_(*(literal(value, column.type)
+        bound = tuple_(*(value if isinstance(value, ColumnElement) else
+                         literal(value, column.type)
                          for value, column in zip(cursor, key_columns)))
         query = query.where(tuple_(*key_columns) < bound)
     elif page > 1:

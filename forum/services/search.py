@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import Float, Integer, String, column, func, select, text
+from sqlalchemy import Float, Integer, String, column, func, literal, select, text
 from sqlalchemy.orm import selectinload
 
 from forum import markup
@@ -34,6 +34,8 @@ CANDIDATES = 1000
 COMMON_MATCHES = 20_000
 # kind, item id, score as Python writes a float back exactly (a finite one: no rank is inf)
 CURSOR_RE = re.compile(r"([tr])(\d{1,19})_(-?\d+(?:\.\d+)?(?:e[-+]?\d+)?)")
+# the API's cursor: the number of the page it opens, then the keyset cursor ("3_r42_-1.25")
+API_CURSOR_RE = re.compile(r"([1-9]\d{0,5})_(.+)")
 
 
 @dataclass
@@ -138,6 +140,14 @@ def _ranked_ids(phrases, kind, tag_id, page, per_page, cursor):
         column("kind", String), column("item_id", Integer), column("score", Float)).cte("c")
     total = select(func.count()).select_from(found).scalar_subquery()
     key = (found.c.score, found.c.item_id, found.c.kind)
+    if cursor is not None:
+        # The cursor's hit's score as it ranks now (the cursor's copy if it is gone): bm25 on
+        # SQLite weighs words by how many documents hold them, so a new match shifts every
+        # score, and the old score would skip or repeat the rest of the walk.
+        score, item_id, item_kind = cursor
+        now = select(found.c.score).where(found.c.kind == item_kind,
+                                          found.c.item_id == item_id).scalar_subquery()
+        cursor = (func.coalesce(now, literal(score, Float)), item_id, item_kind)
     ranked = keyset_page(
         select(*key, total.label("total")).order_by(*(part.desc() for part in key)),
         key, cursor, page, per_page, search_cursor, entities=False)
@@ -160,6 +170,23 @@ def parse_search_cursor(text):
     if not found or int(found[2]) > ID_MAX or not math.isfinite(float(found[3])):
         return None
     return float(found[3]), int(found[2]), found[1]
+
+
+def api_cursor(page):
+    """The API's next_cursor after a page of results: the next page's number and its keyset
+    cursor in one value (the pages' "Next" link carries them as page= and after=), or None at
+    the end."""
+    return f"{page.page + 1}_{page.next_after}" if page.next_after else None
+
+
+def parse_api_cursor(text):
+    """(page number, keyset cursor) from an API cursor; a malformed one is a 422, since a client
+    that sends a cursor must get the page after it or be told, never some other page."""
+    found = API_CURSOR_RE.fullmatch(text)
+    if not found or parse_search_cursor(found[2]) is None:
+        raise ValidationError(_("The cursor is not one this search gave: pass the previous "
+                                "page's next_cursor unchanged."), field="cursor")
+    return int(found[1]), found[2]
 
 
 def _configs_in_use():
