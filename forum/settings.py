@@ -195,6 +195,12 @@ SETTINGS = {
         "One thread sends a member at most one email per this many minutes; notices in that "
         "window go into the next email together.",
     ),
+    "FORUM_EMAIL_CLAIM_MINUTES": (
+        10.0,
+        "An email a worker began sending and never marked sent after this many minutes was left "
+        "by a worker that died (killed mid-send): the next sweep sends it again. Keep it well "
+        "above the longest send (MAIL_TIMEOUT).",
+    ),
     "FORUM_EMAIL_MAX_AGE_HOURS": (
         48,
         "Notices older than this are never emailed one by one (a worker that was down for days "

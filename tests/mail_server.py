@@ -1,4 +1,5 @@
 """A real SMTP server on loopback (aiosmtpd) that keeps what arrives, for the email tests."""
+import asyncio
 import email
 import socket
 from email import policy
@@ -13,8 +14,13 @@ class Inbox:
     def __init__(self):
         self.messages = []
         self.refuse = False  # True: answer every message "451 try again later"
+        self.delay = 0  # seconds to wait before answering a message (a slow server)
+        self.receiving = 0  # messages whose DATA arrived, answered or not
 
     async def handle_DATA(self, server, session, envelope):
+        self.receiving += 1
+        if self.delay:  # cancelled, unaccepted, if the sender goes away meanwhile
+            await asyncio.sleep(self.delay)
         if self.refuse:
             return "451 Requested action aborted: try again later"
         message = email.message_from_bytes(envelope.content, policy=policy.default)

@@ -153,8 +153,10 @@ def test_a_busy_thread_batches_emails_per_member(people, smtp, db):
     assert email_delivery.deliver_emails() == 0
 
 
-def test_no_second_email_after_a_crash_between_send_and_mark(people, smtp, db, monkeypatch):
+def test_no_second_email_after_a_crash_between_send_and_mark(people, smtp, app, db,
+                                                             monkeypatch):
     _, a = people
+    app.config["FORUM_EMAIL_CLAIM_MINUTES"] = 30  # the claim outlives the 16 minutes below
     thread = _ask(a["Ana"])
 
     def killed(ids, channel):
@@ -168,6 +170,39 @@ def test_no_second_email_after_a_crash_between_send_and_mark(people, smtp, db, m
     assert email_delivery.deliver_emails() == 0
     assert len(smtp.inbox.to("ana@example.org")) == 1
     assert db.session.scalars(select(Delivery.status)).all() == ["claimed"]
+
+
+def test_an_email_whose_worker_died_mid_send_is_sent_once_its_claim_is_old(
+        people, smtp, app, db, monkeypatch):
+    """Killed before the mail server accepted (SIGKILL mid-send, as tests/
+    test_worker_processes.py does to a real worker): the claim stays, so without a lease the
+    email was lost for good; after FORUM_EMAIL_CLAIM_MINUTES the next sweep sends it, once."""
+    _, a = people
+    thread = _ask(a["Ana"])
+
+    def killed_mid_send(*args, **kwargs):
+        raise SystemExit("worker killed before the mail server answered")
+
+    monkeypatch.setattr(mailer, "send", killed_mid_send)
+    with pytest.raises(SystemExit):
+        replies.add_reply(a["Ben"], thread.id, "Claimed, never sent.")
+    monkeypatch.undo()
+    db.session.rollback()
+    lease = app.config["FORUM_EMAIL_CLAIM_MINUTES"]
+
+    def claim_made(minutes_ago):
+        db.session.execute(update(Delivery).values(
+            claimed_at=utcnow() - timedelta(minutes=minutes_ago)))
+        db.session.commit()
+
+    claim_made(lease - 1)  # perhaps a live worker still sending: left alone
+    assert email_delivery.deliver_emails() == 0 and smtp.inbox.to("ana@example.org") == []
+    claim_made(lease + 1)  # its worker is gone: the sweep takes the claim over
+    assert email_delivery.deliver_emails() == 1
+    [message] = smtp.inbox.to("ana@example.org")
+    assert "Claimed, never sent." in smtp.inbox.text(message)
+    assert email_delivery.deliver_emails() == 0
+    assert db.session.scalars(select(Delivery.status)).all() == ["sent"]
 
 
 def test_a_worker_killed_mid_batch_resumes_without_a_second_email(people, smtp, app, db,

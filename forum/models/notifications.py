@@ -98,8 +98,9 @@ class EmailPreference(Base):
 class Delivery(Base):
     """One notice delivered (or being delivered) by one channel: the idempotency key.
 
-    The row is written and committed before the email is sent, so a worker killed between
-    sending and marking never sends the notice again (at most once); sent_at is set after.
+    The row is written and committed before the email is sent, so no other worker sends it
+    too; sent_at is set after. A claim left unmarked past FORUM_EMAIL_CLAIM_MINUTES (its
+    worker died mid-send) is taken over by the next sweep (services/email_delivery.py).
     batch_key ("thread:3") and recipient_id let batching find the member's last email about
     a thread without joining the notices.
     """
@@ -119,7 +120,7 @@ class Delivery(Base):
     recipient_id: Mapped[int] = mapped_column(ForeignKey("forum_member.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(10))
     batch_key: Mapped[str] = mapped_column(String(40))
-    # claimed (being sent, or the worker died after sending), sent, skipped (no address)
+    # claimed (being sent, or its worker died), sent, skipped (no address)
     status: Mapped[str] = mapped_column(String(10), default="claimed")
     claimed_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(Timestamp)

@@ -9,13 +9,13 @@ the email goes out, so a crash never sends the same digest twice.
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, exists, or_, select, union
+from sqlalchemy import and_, or_, select, union
 from sqlalchemy.orm import contains_eager, joinedload
 
 from forum import jobs
 from forum.database import atomic, session
 from forum.models import (
-    Delivery, EmailPreference, Member, Notification, Reply, ReplyTag, TagFollow, Thread,
+    EmailPreference, Member, Notification, Reply, ReplyTag, TagFollow, Thread,
     ThreadTag, ThreadWatch, utcnow,
 )
 from forum.services import email_delivery, email_links, mailer, ratings
@@ -61,10 +61,8 @@ def waiting_notices(member_id, since):
     """The member's unread notices since `since` not in a digest yet, still visible to members:
     those of digest kinds, and those of "immediately" kinds that were never emailed because
     they grew too old first (FORUM_EMAIL_MAX_AGE_HOURS: a worker was down), so none is lost."""
-    in_digest = exists().where(Delivery.notification_id == Notification.id,
-                               Delivery.channel == "digest")
-    emailed = exists().where(Delivery.notification_id == Notification.id,
-                             Delivery.channel == "email")
+    in_digest = email_delivery.delivered("digest")
+    emailed = email_delivery.delivered("email")
     too_old = utcnow() - timedelta(hours=current_app.config["FORUM_EMAIL_MAX_AGE_HOURS"])
     mode = mode_sql(Notification.recipient_id, Notification.kind)
     query = (select(Notification)

@@ -6,9 +6,11 @@ and still visible to a member (checked now, not when the notice was made). It gr
 member and thread: a thread emails a member at most once per FORUM_EMAIL_BATCH_MINUTES, and what
 arrives in that window goes into the next email together. Each email first claims its notices
 (a forum_delivery row per notice and channel, unique, committed), then sends, then marks them
-sent: a second worker, or the same one after a crash between sending and marking, finds them
-claimed and never sends them again. A failed send releases the claim and raises, so the job is
-retried with backoff.
+sent: a second worker finds them claimed and never sends them too. A claim still unmarked after
+FORUM_EMAIL_CLAIM_MINUTES was left by a worker that died (killed mid-send): the next sweep takes
+it over and sends the email, so none is lost (twice only if the worker died in the instant
+between the mail server's acceptance and the mark). A failed send releases the claim and
+raises, so the job is retried with backoff.
 """
 import logging
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from datetime import timedelta
 from functools import partial
 
 from flask import current_app
-from sqlalchemy import delete, exists, func, select, update
+from sqlalchemy import delete, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -41,17 +43,27 @@ HIDDEN_TITLE = _lazy("a thread no longer shown")
 MEMBER_VIEW = Actor(user_key="")  # a member who does not moderate: what every member may see
 
 
+def abandoned_before():
+    """Claims older than this and never marked were left by a worker that died while sending."""
+    return utcnow() - timedelta(minutes=current_app.config["FORUM_EMAIL_CLAIM_MINUTES"])
+
+
+def delivered(channel):
+    """SQL: the notice has a delivery on channel (sent, skipped, or claimed by a live worker)."""
+    return exists().where(Delivery.notification_id == Notification.id, Delivery.channel == channel,
+                          or_(Delivery.status != "claimed",
+                              Delivery.claimed_at >= abandoned_before()))
+
+
 def _pending(after):
     """Up to CHUNK notices to email now, past id `after`, with thread, reply and actor."""
     now = utcnow()
     max_age = timedelta(hours=current_app.config["FORUM_EMAIL_MAX_AGE_HOURS"])
-    claimed = exists().where(Delivery.notification_id == Notification.id,
-                             Delivery.channel == "email")
     query = (select(Notification)
              .join(Thread, Notification.thread_id == Thread.id)
              .outerjoin(Reply, Notification.reply_id == Reply.id)
              .where(Notification.id > after, Notification.read_at.is_(None),
-                    Notification.created_at >= now - max_age, ~claimed,
+                    Notification.created_at >= now - max_age, ~delivered("email"),
                     mode_sql(Notification.recipient_id, Notification.kind) == "immediately")
              .options(contains_eager(Notification.thread), contains_eager(Notification.reply),
                       joinedload(Notification.actor))
@@ -74,7 +86,8 @@ def _recently_emailed(member_id, group_key):
     return session().scalar(select(func.count(Delivery.id)).where(
         Delivery.recipient_id == member_id, Delivery.batch_key == group_key,
         Delivery.channel == "email", Delivery.status != "skipped",
-        Delivery.claimed_at > since)) > 0
+        Delivery.claimed_at > since,
+        or_(Delivery.status == "sent", Delivery.claimed_at >= abandoned_before()))) > 0
 
 
 @dataclass(frozen=True)
@@ -92,10 +105,15 @@ def held(notices):
 
 
 def claim(notices, channel, status="claimed"):
-    """Commit one delivery row per notice (or Held) for channel; False when another worker
-    (or an earlier run) holds any of them already, and then nothing is claimed."""
+    """Commit one delivery row per notice (or Held) for channel, taking over claims a dead
+    worker abandoned; False when another worker (or an earlier run) holds any of them already,
+    and then nothing is claimed."""
     try:
         with atomic() as db_session:
+            db_session.execute(delete(Delivery).where(
+                Delivery.notification_id.in_([notice.id for notice in notices]),
+                Delivery.channel == channel, Delivery.status == "claimed",
+                Delivery.claimed_at < abandoned_before()))
             db_session.add_all([
                 Delivery(notification_id=notice.id, recipient_id=notice.recipient_id,
                          channel=channel, batch_key=notice.group_key, status=status)
