@@ -18,7 +18,7 @@ import time
 
 from bench.run import database_url
 
-CSRF_TOKEN = re.compile(r'(name="csrf[-_]token" (?:type="hidden" value|content)=")[^"]+"')
+CSRF_TOKEN = re.compile(r'(<(?:input|meta)[^>]*csrf[-_]token[^>]*?(?:value|content)=")[^"]+"')
 
 
 def login(client):
