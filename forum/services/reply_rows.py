@@ -17,9 +17,8 @@ from forum.services.paging import paginate
 from forum.services.replies import answer_ids_sql, reply_to_name_sql, thread_page_query
 
 REPLY_COLUMNS = tuple(Reply.__table__.c)
-FIELDS = tuple(column.key for column in REPLY_COLUMNS) + (
-    "answer_ids", "reply_to_name", "author_member_id", "author_name", "author_credentials",
-    "prompt_position", "prompt_label", "prompt_text")
+FIELDS = tuple(column.key for column in REPLY_COLUMNS) + ("answer_ids", "reply_to_name")
+TAG_COLUMNS = ReplyTag.__table__.c
 TAG_BATCH = 500  # ids per IN list, as SQLAlchemy's selectin loading does
 TagRow = namedtuple("TagRow", "id name slug")
 
@@ -57,11 +56,20 @@ def list_reply_rows(actor, thread, page=1, per_page=None, by_prompt=False, inclu
     query = query.outerjoin(Member, Member.id == Reply.author_id)
     result = paginate(query, page, per_page, entities=False)
     prompts = {prompt.id: prompt for prompt in thread.prompts}
-    authors, rows = {}, []
+    authors, rows, extra = {}, [], len(FIELDS)
     for values in result.items:
         row = ReplyRow(**dict(zip(FIELDS, values)))
-        row.author = _author(row, authors)
-        row.prompt = _prompt(row, prompts)
+        member_id, name, credentials, position, label, text = values[extra:extra + 6]
+        if member_id is None:
+            row.author = None
+        else:  # one AuthorRow a member a page
+            row.author = authors.get(member_id) or authors.setdefault(member_id, AuthorRow(
+                id=member_id, display_name=name, verified_credentials=credentials))
+        if row.prompt_id is None or position is None:
+            row.prompt = None
+        else:  # the thread's own Prompt (loaded with it), as the ORM would give
+            row.prompt = prompts.get(row.prompt_id) or SimpleNamespace(
+                id=row.prompt_id, position=position, label=label, text=text)
         row.tags = []
         rows.append(row)
     _load_tags(rows)
@@ -69,37 +77,18 @@ def list_reply_rows(actor, thread, page=1, per_page=None, by_prompt=False, inclu
     return result
 
 
-def _author(row, authors):
-    """The row's AuthorRow (one per member a page), or None for a removed author."""
-    member_id = row.__dict__.pop("author_member_id")
-    name, credentials = row.__dict__.pop("author_name"), row.__dict__.pop("author_credentials")
-    if member_id is None:
-        return None
-    if member_id not in authors:
-        authors[member_id] = AuthorRow(id=member_id, display_name=name,
-                                       verified_credentials=credentials)
-    return authors[member_id]
-
-
-def _prompt(row, prompts):
-    """The thread's Prompt the row answers (loaded with the thread), or None."""
-    position = row.__dict__.pop("prompt_position")
-    label, text = row.__dict__.pop("prompt_label"), row.__dict__.pop("prompt_text")
-    if row.prompt_id is None or position is None:
-        return None
-    found = prompts.get(row.prompt_id)
-    return found if found is not None else SimpleNamespace(
-        id=row.prompt_id, position=position, label=label, text=text)
-
-
 def _load_tags(rows):
-    """Fill each row's tags, ordered by slug (one query a page)."""
-    by_id = {row.id: row for row in rows}
-    ids = list(by_id)
+    """Fill each row's tags, ordered by slug (one query a page; one TagRow a tag)."""
+    by_id = {row.id: row.tags for row in rows}
+    ids, tags = list(by_id), {}
     for start in range(0, len(ids), TAG_BATCH):
-        for reply_id, tag_id, name, slug in session().execute(
-                select(ReplyTag.reply_id, Tag.id, Tag.name, Tag.slug)
-                .join(Tag, Tag.id == ReplyTag.tag_id)
-                .where(ReplyTag.reply_id.in_(ids[start:start + TAG_BATCH]))
-                .order_by(Tag.slug)):
-            by_id[reply_id].tags.append(TagRow(tag_id, name, slug))
+        for reply_id, tag_id, name, slug in session().connection().execute(
+                select(TAG_COLUMNS.reply_id, Tag.__table__.c.id, Tag.__table__.c.name,
+                       Tag.__table__.c.slug)
+                .join(Tag.__table__, Tag.__table__.c.id == TAG_COLUMNS.tag_id)
+                .where(TAG_COLUMNS.reply_id.in_(ids[start:start + TAG_BATCH]))
+                .order_by(Tag.__table__.c.slug)):
+            tag = tags.get(tag_id)
+            if tag is None:
+                tag = tags[tag_id] = TagRow(tag_id, name, slug)
+            by_id[reply_id].append(tag)
