@@ -410,7 +410,7 @@ def viewer_slots(reply, show_thread=False, context=None):
     if not reply.is_deleted:
         ratings = context.ratings
         mine = ratings.mine("reply", reply)
-        slots["mine"] = " " + _("Your rating: %(stars)s.", stars=stars_text(mine)) if mine else ""
+        slots["mine"] = _mine_text(context, mine) if mine else ""
         slots["rate"] = _plain("rate_slot", mine, ratings.refusal("reply", reply),
                                memo=context.memo)
         if not show_thread:  # lists across threads show the figures only
@@ -418,6 +418,16 @@ def viewer_slots(reply, show_thread=False, context=None):
     reply_id = str(reply.id)
     return {name: html.replace(PLACEHOLDER, reply_id) if html else html
             for name, html in slots.items()}
+
+
+def _mine_text(context, stars):
+    """" Your rating: 4 stars." in the viewer's language, made once a page per number of stars
+    (a member who rated every card of a page would otherwise format it 200 times)."""
+    key = ("mine", stars)
+    text = context.memo.get(key)
+    if text is None:
+        text = context.memo[key] = " " + _("Your rating: %(stars)s.", stars=stars_text(stars))
+    return text
 
 
 @routes.template_global("forum_card")
