@@ -66,6 +66,7 @@ class Replay:
 
     def __init__(self, app):
         self.values = {}
+        self.firsts = {}  # name -> ids of the first arguments recorded (a quick "not captured")
         self.recording = False
         originals = {name: fn for name, fn in app.jinja_env.globals.items()
                      if callable(fn) and getattr(fn, "__module__", "").startswith("forum.")
@@ -75,9 +76,15 @@ class Replay:
 
     def _wrap(self, name, function):
         """A stand-in that records while capturing and replays for the captured objects."""
+        firsts = self.firsts.setdefault(name, set())
+
         def wrapper(*args, **kwargs):
+            if not self.recording and args and id(args[0]) not in firsts:
+                return function(*args, **kwargs)  # any real page: no key to build (hundreds)
             key = (name, tuple(id(arg) for arg in args), repr(sorted(kwargs.items())))
             if self.recording:
+                if args:
+                    firsts.add(id(args[0]))
                 return self.values.setdefault(key, function(*args, **kwargs))
             found = self.values.get(key)
             return found if found is not None else function(*args, **kwargs)

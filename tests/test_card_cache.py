@@ -162,6 +162,19 @@ def test_the_cache_is_bounded_and_can_be_turned_off(app, board, renders):
     assert cache.get(data) is None  # larger than the whole cache: not kept
 
 
+def test_a_full_cache_drops_the_least_recently_used_card_first():
+    cache = card_cache.CardCache(3 * (1000 + card_cache.ENTRY_OVERHEAD))
+    blank = card_cache.CardData(*([1] * len(card_cache.CardData._fields)))
+    cards = [blank._replace(id=number, html="") for number in range(4)]
+    for data in cards[:3]:
+        cache.put(data, ("y" * 1000,))
+    assert cache.get(cards[0])  # read: now the most recently used
+    cache.put(cards[3], ("z" * 1000,))
+    assert cache.get(cards[1]) is None
+    assert [cache.get(data) for data in (cards[0], cards[2], cards[3])] == [
+        ("y" * 1000,), ("y" * 1000,), ("z" * 1000,)]
+
+
 @pytest.mark.skipif(not REDIS_URL, reason="Redis tests skipped: set FORUM_TEST_REDIS_URL "
                                           "(e.g. redis://127.0.0.1:6379/0) to run them")
 def test_instances_share_cards_through_redis(app, board, renders):

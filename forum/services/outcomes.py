@@ -1,11 +1,12 @@
 """Outcome reports: "I'll try this", the "How did it go?" reminder, reports on a five-point
 scale, and the field-tested score, with the figures kept in step by SQL arithmetic."""
+import functools
 import math
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import Integer, String, cast, delete, func, literal, select, update
+from sqlalchemy import Integer, String, bindparam, cast, delete, func, literal, select, update
 
 from forum import jobs, markup
 from forum.database import atomic, dialect_insert, session
@@ -387,15 +388,11 @@ class Mine:
     reminded_at: object
 
 
-def page_outcomes(actor, reply_ids, per_reply=NOTES_SHOWN):
-    """({reply_id: Mine}, {reply_id: [Note]}) for a page's contributions, in ONE query: the
-    viewer's own rows, and members' newest notes (newest first; names only where the reporter
-    chose to show theirs; a window numbers each contribution's notes). Nothing for visitors:
-    notes are for members."""
-    ids = list(reply_ids)
-    if actor.user_key is None or not ids:
-        return {}, {}
-    is_mine = Member.user_key == actor.user_key
+@functools.cache
+def _page_outcomes_query():
+    """page_outcomes' query, built once (a third of its time was building it): binds user_key,
+    reply_ids and per_reply."""
+    is_mine = Member.user_key == bindparam("user_key")
     has_note = Outcome.outcome.is_not(None) & (Outcome.note != "")
     number = func.row_number().over(partition_by=(Outcome.reply_id, is_mine),
                                     order_by=(Outcome.reported_at.desc(), Outcome.id.desc()))
@@ -404,10 +401,22 @@ def page_outcomes(actor, reply_ids, per_reply=NOTES_SHOWN):
                      Outcome.reported_at, Member.display_name, is_mine.label("mine"),
                      has_note.label("has_note"), number.label("number"))
               .join(Member, Member.id == Outcome.member_id)
-              .where(Outcome.reply_id.in_(ids), is_mine | has_note).subquery())
-    rows = session().execute(
-        select(ranked).where(ranked.c.mine | (ranked.c.number <= per_reply))
-        .order_by(ranked.c.reply_id, ranked.c.reported_at.desc(), ranked.c.number)).all()
+              .where(Outcome.reply_id.in_(bindparam("reply_ids", expanding=True)),
+                     is_mine | has_note).subquery())
+    return (select(ranked).where(ranked.c.mine | (ranked.c.number <= bindparam("per_reply")))
+            .order_by(ranked.c.reply_id, ranked.c.reported_at.desc(), ranked.c.number))
+
+
+def page_outcomes(actor, reply_ids, per_reply=NOTES_SHOWN):
+    """({reply_id: Mine}, {reply_id: [Note]}) for a page's contributions, in ONE query: the
+    viewer's own rows, and members' newest notes (newest first; names only where the reporter
+    chose to show theirs; a window numbers each contribution's notes). Nothing for visitors:
+    notes are for members."""
+    ids = list(reply_ids)
+    if actor.user_key is None or not ids:
+        return {}, {}
+    rows = session().execute(_page_outcomes_query(), {
+        "user_key": actor.user_key, "reply_ids": ids, "per_reply": per_reply}).all()
     mine, notes = {}, {}
     for row in rows:
         if row.mine:

@@ -191,11 +191,9 @@ def list_replies(actor, thread, page=1, per_page=None, by_prompt=False, include_
     """
     if sort is not None and sort not in REPLY_SORTS:
         raise ValidationError(_('Sort by one of %(join)s.', join=', '.join(REPLY_SORTS)), field="sort")
-    sort = reply_sort(thread, sort)
     per_page = per_page or current_app.config["FORUM_REPLIES_PER_PAGE"]
     query = (
-        select(Reply).outerjoin(Prompt, Reply.prompt_id == Prompt.id)
-        .where(Reply.thread_id == thread.id)
+        select(Reply)
         .options(contains_eager(Reply.prompt), joinedload(Reply.author),
                  selectinload(Reply.tags),
                  with_expression(Reply.answer_ids, answer_ids_sql(actor)),
@@ -203,6 +201,16 @@ def list_replies(actor, thread, page=1, per_page=None, by_prompt=False, include_
         # the answers depend on who reads: never keep another reader's from the session
         .execution_options(populate_existing=True)
     )
+    query = thread_page_query(actor, thread, query, sort, by_prompt, include_deleted)
+    return paginate(query, page, per_page)
+
+
+def thread_page_query(actor, thread, query, sort=None, by_prompt=False, include_deleted=False):
+    """The query (a select of Reply or its columns) restricted to the contributions of a thread
+    page the actor may see, with the prompts joined, in the page's order (see list_replies)."""
+    sort = reply_sort(thread, sort)
+    query = query.outerjoin(Prompt, Reply.prompt_id == Prompt.id).where(
+        Reply.thread_id == thread.id)
     query = visible_replies(actor, query, include_deleted=include_deleted)
     order = [Reply.created_at, Reply.id]
     if sort == "best":
@@ -211,7 +219,7 @@ def list_replies(actor, thread, page=1, per_page=None, by_prompt=False, include_
         order = [Reply.field_tested.desc(), Reply.outcome_reported.desc()] + order
     if by_prompt:
         order = [Prompt.position.is_(None), Prompt.position] + order
-    return paginate(query.order_by(*order), page, per_page)
+    return query.order_by(*order)
 
 
 def reply_to_target(actor, thread_id, reply_id):

@@ -16,11 +16,11 @@ goes into a slot.
 import hashlib
 import re
 import threading
+from collections import OrderedDict
 from types import SimpleNamespace
 from typing import NamedTuple
 from urllib.parse import urlencode
 
-from cachetools import LRUCache
 from flask import current_app, g, request, url_for
 from flask_babel import get_locale, get_timezone
 from markupsafe import Markup, escape
@@ -81,9 +81,9 @@ class CardData(NamedTuple):
     time_zone: str  # the viewer's time zone: the card's times (#22)
 
 
-def card_data(reply, show_prompt=True, show_thread=False, script_root=None):
+def card_data(reply, show_prompt=True, show_thread=False, script_root=None, context=None):
     """The CardData of a reply row (its author, prompt, tags and, if shown, thread loaded)."""
-    context = _request_context()
+    context = context or _request_context()
     script_root = context.root if script_root is None else script_root
     deleted = reply.is_deleted
     prompt = reply.prompt if (show_prompt or show_thread) else None
@@ -99,7 +99,7 @@ def card_data(reply, show_prompt=True, show_thread=False, script_root=None):
         prompt=(prompt.position, prompt.label) if prompt else None,
         thread=(thread.id, thread.slug, thread.title) if thread else None,
         reply_to=_reply_to(reply) if reply.reply_to_id and not show_thread else None,
-        answers=() if show_thread else tuple(reply_service.answers(reply)),
+        answers=() if show_thread or not reply.answer_ids else tuple(reply_service.answers(reply)),
         star_counts=((5, reply.stars_5 or 0), (4, reply.stars_4 or 0), (3, reply.stars_3 or 0),
                      (2, reply.stars_2 or 0), (1, reply.stars_1 or 0))
         if reply.rating_count else (),  # Reply.star_counts, without its getattr per star
@@ -121,6 +121,10 @@ class RequestContext(NamedTuple):
     cache: object  # the CardCache, or None
     actor: object
     ratings: object  # the page's PageRatings
+    outcomes: object  # the page's PageOutcomes
+    memo: dict  # viewer parts made once a request (g.forum_card_plain)
+    on_thread_page: bool  # a thread page (g.forum_card_thread), not a list across threads
+    report: str | None  # the page's ?report= argument
 
 
 def _request_context():
@@ -129,7 +133,9 @@ def _request_context():
     if context is None:
         context = g.forum_card_context = RequestContext(
             request.script_root, str(get_locale()), str(get_timezone()), _cache(),
-            current_actor(), page_ratings())
+            current_actor(), page_ratings(), page_outcomes(),
+            g.setdefault("forum_card_plain", {}), "forum_card_thread" in g,
+            request.args.get(REPORT_ARG))
     return context
 
 
@@ -147,24 +153,38 @@ def _size(parts):
 
 
 class CardCache:
-    """Shared card parts by CardData, at most max_bytes (least recently used go first)."""
+    """Shared card parts by CardData, at most max_bytes (least recently used go first).
+
+    An OrderedDict in recency order: a hit hashes its CardData twice, where cachetools'
+    LRUCache hashed it three times through four Python calls (200 hits a page)."""
 
     def __init__(self, max_bytes):
         self.max_bytes = max_bytes
-        self._entries = LRUCache(maxsize=max_bytes, getsizeof=_size)
+        self._entries = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()  # gthread workers share one cache between threads
 
     def get(self, data):
         """The parts kept for this CardData, or None."""
         with self._lock:
-            return self._entries.get(data)
+            parts = self._entries.get(data)
+            if parts is not None:
+                self._entries.move_to_end(data)
+            return parts
 
     def put(self, data, parts):
         """Keep a card's parts (a card bigger than the whole cache is not kept)."""
-        if _size(parts) + len(data.html) > self.max_bytes:
+        size = _size(parts)
+        if size + len(data.html) > self.max_bytes:
             return
         with self._lock:
+            old = self._entries.pop(data, None)
+            if old is not None:
+                self._bytes -= _size(old)
+            while self._entries and self._bytes + size > self.max_bytes:
+                self._bytes -= _size(self._entries.popitem(last=False)[1])
             self._entries[data] = parts
+            self._bytes += size
 
 
 def _cache():
@@ -224,9 +244,9 @@ def _from_redis(data, cache):
     return parts
 
 
-def _shared_parts(data):
+def _shared_parts(data, context):
     """The shared card from this worker, else Redis, else a fresh render (then kept in both)."""
-    cache = _request_context().cache
+    cache = context.cache
     if cache is None:
         return _render_shared(data)
     parts = cache.get(data) or _from_redis(data, cache)
@@ -283,37 +303,43 @@ PLACEHOLDER_ID = 987654321987654321  # stands for the card's id in a plain viewe
 REPORT_ARG = "report"  # a thread page's ?report=<id>: that card's report form, open (no script)
 
 
-def _plain(macro, *values):
+def _plain(macro, *values, memo=None):
     """A plain viewer part rendered once per request for these values, with a placeholder id."""
-    memo = g.setdefault("forum_card_plain", {})
+    memo = g.setdefault("forum_card_plain", {}) if memo is None else memo
     key = (macro, *values)
-    if key not in memo:
-        memo[key] = str(getattr(_viewer(), macro)(PLACEHOLDER_ID, *values))
-    return memo[key]
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = str(getattr(_viewer(), macro)(PLACEHOLDER_ID, *values))
+    return found
 
 
-def _outcome_slot(actor, reply):
+def _outcome_slot(context, reply):
     """Members' notes and the viewer's try/report widget: the common one is a button of the
     page's one "try" form and a link to the report form (outcomes.js swaps in the whole widget,
     the page's template of it); the card named by ?report= gets the whole widget, open."""
-    page = page_outcomes()
-    if not actor.is_authenticated:
+    if not context.actor.is_authenticated:
         return ""
+    page = context.outcomes
     if page.is_author(reply) or page.refusal(reply) or page.mine(reply) or page.draft(reply):
         return str(_viewer().outcomes_slot(reply))
     notes = str(_viewer().notes_slot(reply)) if page.notes(reply) else ""
-    if request.args.get(REPORT_ARG) == str(reply.id):
+    if context.report == str(reply.id):
         return notes + str(_viewer().outcome_widget_slot(reply.id, None, None, True))
-    g.forum_card_try = True  # the page's forms bring the template of the whole widget
-    return notes + _plain("try_slot", _report_url(reply))
+    if "try" not in context.memo:  # the page's forms bring the template of the whole widget
+        context.memo["try"] = g.forum_card_try = True
+    return notes + _plain("try_slot", _report_url(context, reply.thread_id), memo=context.memo)
 
 
-def _report_url(reply):
+def _report_url(context, thread_id):
     """Where a card's "Report how it went" leads: this page of its thread with the report form
-    open (with a placeholder id, like the rest of a plain part)."""
-    args = {key: value for key, value in request.args.items() if key != REPORT_ARG}
-    url = thread_link(reply.thread_id, **args, report=PLACEHOLDER_ID)
-    return f"{url}#outcomes-{PLACEHOLDER_ID}"
+    open (with a placeholder id, like the rest of a plain part), made once a request."""
+    key = ("report_url", thread_id)
+    url = context.memo.get(key)
+    if url is None:
+        args = {key: value for key, value in request.args.items() if key != REPORT_ARG}
+        url = thread_link(thread_id, **args, report=PLACEHOLDER_ID)
+        url = context.memo[key] = f"{url}#outcomes-{PLACEHOLDER_ID}"
+    return url
 
 
 @routes.template_global("forum_thread_link")
@@ -338,57 +364,78 @@ def page_forms():
 PLACEHOLDER_NAME = "forum-placeholder-author-6f1d"  # stands for the author's name likewise
 
 
-def _tools_slot(actor, reply):
+def _tools_slot(context, reply):
     """Reply, edit, hide and flag controls: per card for its author and moderators; for anyone
-    else at most "Reply" and "Flag", whose HTML differs only by the card's id and author's name,
-    so it is rendered once a page per kind of card and those two are filled in."""
-    if actor.can_moderate or permissions.is_author(actor, reply) or "forum_card_thread" not in g:
+    else at most "Reply" and "Flag", whose HTML differs only by the card's id (and the author's
+    name, should a host's controls show it), so it is rendered once a page per kind of card and
+    those are filled in."""
+    actor = context.actor
+    if actor.can_moderate or not context.on_thread_page or permissions.is_author(actor, reply):
         return str(_viewer().tools_slot(reply))
     author = reply.author
     key = ("tools_slot", reply.is_deleted, reply.is_hidden, author is None)
-    memo = g.setdefault("forum_card_plain", {})
-    if key not in memo:  # a stand-in with what the controls read (author_id: not the viewer)
-        memo[key] = str(_viewer().tools_slot(SimpleNamespace(
+    found = context.memo.get(key)
+    if found is None:  # a stand-in with what the controls read (author_id: not the viewer)
+        html = str(_viewer().tools_slot(SimpleNamespace(
             id=PLACEHOLDER_ID, thread_id=reply.thread_id, author_id=reply.author_id,
             is_deleted=reply.is_deleted, is_hidden=reply.is_hidden, edited_at=reply.edited_at,
             hidden_reason=None, __tablename__=reply.__tablename__,
             author=None if author is None else SimpleNamespace(display_name=PLACEHOLDER_NAME))))
-    if author is None:
-        return memo[key]
-    return memo[key].replace(PLACEHOLDER_NAME, str(escape(author.display_name)))
+        found = context.memo[key] = (html, PLACEHOLDER_NAME in html)
+    html, named = found
+    if author is None or not named:
+        return html
+    return html.replace(PLACEHOLDER_NAME, str(escape(author.display_name)))
 
 
-def viewer_slots(reply, show_thread=False):
+PLACEHOLDER = str(PLACEHOLDER_ID)
+
+
+def viewer_slots(reply, show_thread=False, context=None):
     """This viewer's parts of the card: {slot name: html}.
 
     The rating form and the outcome widget are the same on every card with the same stars
     and answers: those are rendered once per page and only the id differs.
     """
-    context = _request_context()
+    context = context or _request_context()
     actor = context.actor
     if not actor.is_authenticated and not reply.is_deleted:
         # A visitor may do nothing to a card but follow "Log in to rate": the same parts on
         # every card (no id in them), made once per page.
         refusal = context.ratings.refusal("reply", reply)
-        rate = _plain("rate_slot", None, refusal).replace(str(PLACEHOLDER_ID), str(reply.id))
-        return {"tools": "", "mine": "", "outcomes": "", "rate": rate}
-    slots = {"tools": _tools_slot(actor, reply)}
+        rate = _plain("rate_slot", None, refusal, memo=context.memo)
+        return {"tools": "", "mine": "", "outcomes": "",
+                "rate": rate.replace(PLACEHOLDER, str(reply.id))}
+    slots = {"tools": _tools_slot(context, reply)}
     if not reply.is_deleted:
         ratings = context.ratings
         mine = ratings.mine("reply", reply)
-        slots["mine"] = " " + _("Your rating: %(stars)s.", stars=stars_text(mine)) if mine else ""
-        slots["rate"] = _plain("rate_slot", mine, ratings.refusal("reply", reply))
+        slots["mine"] = _mine_text(context, mine) if mine else ""
+        slots["rate"] = _plain("rate_slot", mine, ratings.refusal("reply", reply),
+                               memo=context.memo)
         if not show_thread:  # lists across threads show the figures only
-            slots["outcomes"] = _outcome_slot(actor, reply)
-    placeholder = str(PLACEHOLDER_ID)
-    return {name: html.replace(placeholder, str(reply.id)) for name, html in slots.items()}
+            slots["outcomes"] = _outcome_slot(context, reply)
+    reply_id = str(reply.id)
+    return {name: html.replace(PLACEHOLDER, reply_id) if html else html
+            for name, html in slots.items()}
+
+
+def _mine_text(context, stars):
+    """" Your rating: 4 stars." in the viewer's language, made once a page per number of stars
+    (a member who rated every card of a page would otherwise format it 200 times)."""
+    key = ("mine", stars)
+    text = context.memo.get(key)
+    if text is None:
+        text = context.memo[key] = " " + _("Your rating: %(stars)s.", stars=stars_text(stars))
+    return text
 
 
 @routes.template_global("forum_card")
 def card(reply, show_prompt=True, show_thread=False):
     """A contribution's whole card: its shared part with this viewer's parts in the slots."""
-    parts = _shared_parts(card_data(reply, show_prompt, show_thread))
-    slots = viewer_slots(reply, show_thread)
+    context = _request_context()
+    parts = _shared_parts(card_data(reply, show_prompt, show_thread, context=context), context)
+    slots = viewer_slots(reply, show_thread, context)
     out = [parts[0]]
     for index in range(1, len(parts), 2):
         out.append(str(slots.get(parts[index], "")))

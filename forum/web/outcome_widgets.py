@@ -38,12 +38,14 @@ class PageOutcomes:
 
     def mine(self, reply):
         """The viewer's own row (services.outcomes.Mine) for this contribution, or None."""
-        self.preload([reply])
+        if reply.id not in self._loaded:
+            self.preload([reply])
         return self._mine.get(reply.id)
 
     def notes(self, reply):
         """Members' newest notes on this contribution (none for visitors)."""
-        self.preload([reply])
+        if reply.id not in self._loaded:
+            self.preload([reply])
         return self._notes.get(reply.id, [])
 
     def refusal(self, reply):

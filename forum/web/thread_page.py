@@ -8,6 +8,7 @@ from forum.services import permissions
 from forum.services import ratings as rating_service
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
+from forum.services.reply_rows import list_reply_rows
 from forum.web.composer import replying_to, restore_draft
 from forum.web.context import current_actor
 from forum.web.discussion_common import prompt_choices
@@ -148,8 +149,8 @@ def render_thread(thread, form=None, status=200):
     view = request.args.get("view")
     view = view if view in THREAD_VIEWS else "order"
     sort = reply_service.reply_sort(thread, request.args.get("sort"))
-    replies = reply_service.list_replies(actor, thread, page=page_arg(), sort=sort,
-                                         by_prompt=view == "prompts", include_deleted=True)
+    replies = list_reply_rows(actor, thread, page=page_arg(), sort=sort,
+                              by_prompt=view == "prompts", include_deleted=True)
     g.forum_card_thread = thread  # what the cards' viewer parts read (card_cache)
     page_ratings().preload(thread)  # the viewer's ratings on the whole page: one query
     page_outcomes().preload(replies.items)  # members: their own outcomes, and notes

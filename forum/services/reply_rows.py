@@ -1,0 +1,94 @@
+"""A thread page's contributions as plain read-only rows, from one Core select and a second for
+their tags: building ORM objects for a 200-contribution page cost a third of its time.
+
+The rows answer what the page reads of a Reply (its columns, author, prompt, tags, answers,
+star counts); they are not in the session, so nothing can flush them. Writes load Reply
+objects as before (services.replies).
+"""
+from collections import namedtuple
+from types import SimpleNamespace
+
+from flask import current_app
+from sqlalchemy import select
+
+from forum.database import session
+from forum.models import Member, Prompt, Reply, ReplyTag, Tag
+from forum.services.paging import paginate
+from forum.services.replies import answer_ids_sql, reply_to_name_sql, thread_page_query
+
+REPLY_COLUMNS = tuple(Reply.__table__.c)
+FIELDS = tuple(column.key for column in REPLY_COLUMNS) + ("answer_ids", "reply_to_name")
+TAG_COLUMNS = ReplyTag.__table__.c
+TAG_BATCH = 500  # ids per IN list, as SQLAlchemy's selectin loading does
+TagRow = namedtuple("TagRow", "id name slug")
+
+
+class AuthorRow(SimpleNamespace):
+    """A contribution's author as the page shows them (name, verified credentials)."""
+
+    __tablename__ = Member.__tablename__
+    badges = Member.badges
+    __eq__ = object.__eq__
+    __hash__ = object.__hash__
+
+
+class ReplyRow(SimpleNamespace):
+    """A contribution as the thread page reads it (attribute names as on Reply)."""
+
+    __tablename__ = Reply.__tablename__
+    star_counts = Reply.star_counts
+    __eq__ = object.__eq__  # one object per contribution, like ORM rows (hashable, by identity)
+    __hash__ = object.__hash__
+
+
+def list_reply_rows(actor, thread, page=1, per_page=None, by_prompt=False, include_deleted=False,
+                    sort=None):
+    """services.replies.list_replies for the thread page, as ReplyRows: the same contributions
+    in the same order (sort as checked by replies.reply_sort), two queries in all."""
+    per_page = per_page or current_app.config["FORUM_REPLIES_PER_PAGE"]
+    query = select(*REPLY_COLUMNS, answer_ids_sql(actor).label("answer_ids"),
+                   reply_to_name_sql().label("reply_to_name"),
+                   Member.id.label("author_member_id"), Member.display_name.label("author_name"),
+                   Member.verified_credentials.label("author_credentials"),
+                   Prompt.position.label("prompt_position"), Prompt.label.label("prompt_label"),
+                   Prompt.text.label("prompt_text"))
+    query = thread_page_query(actor, thread, query, sort, by_prompt, include_deleted)
+    query = query.outerjoin(Member, Member.id == Reply.author_id)
+    result = paginate(query, page, per_page, entities=False)
+    prompts = {prompt.id: prompt for prompt in thread.prompts}
+    authors, rows, extra = {}, [], len(FIELDS)
+    for values in result.items:
+        row = ReplyRow(**dict(zip(FIELDS, values)))
+        member_id, name, credentials, position, label, text = values[extra:extra + 6]
+        if member_id is None:
+            row.author = None
+        else:  # one AuthorRow a member a page
+            row.author = authors.get(member_id) or authors.setdefault(member_id, AuthorRow(
+                id=member_id, display_name=name, verified_credentials=credentials))
+        if row.prompt_id is None or position is None:
+            row.prompt = None
+        else:  # the thread's own Prompt (loaded with it), as the ORM would give
+            row.prompt = prompts.get(row.prompt_id) or SimpleNamespace(
+                id=row.prompt_id, position=position, label=label, text=text)
+        row.tags = []
+        rows.append(row)
+    _load_tags(rows)
+    result.items = rows
+    return result
+
+
+def _load_tags(rows):
+    """Fill each row's tags, ordered by slug (one query a page; one TagRow a tag)."""
+    by_id = {row.id: row.tags for row in rows}
+    ids, tags = list(by_id), {}
+    for start in range(0, len(ids), TAG_BATCH):
+        for reply_id, tag_id, name, slug in session().connection().execute(
+                select(TAG_COLUMNS.reply_id, Tag.__table__.c.id, Tag.__table__.c.name,
+                       Tag.__table__.c.slug)
+                .join(Tag.__table__, Tag.__table__.c.id == TAG_COLUMNS.tag_id)
+                .where(TAG_COLUMNS.reply_id.in_(ids[start:start + TAG_BATCH]))
+                .order_by(Tag.__table__.c.slug)):
+            tag = tags.get(tag_id)
+            if tag is None:
+                tag = tags[tag_id] = TagRow(tag_id, name, slug)
+            by_id[reply_id].append(tag)
