@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from flask_login import FlaskLoginClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from forum import jobs
 from forum.models import Delivery, Notification, Reply, Thread, utcnow
@@ -196,6 +196,28 @@ def test_the_catch_up_announces_nothing_hidden_since(app, db, make_user, actor_f
     assert notifications.catch_up_fan_outs(now=utcnow() + LATER) == 0
     assert _notices(db) == before
     assert _pending_fan_outs(db) == [0, 0]  # marked done: restoring them later announces nothing
+
+
+def test_posting_writes_the_marker_in_its_insert_with_no_statement_more(
+        app, db, make_user, actor_for):
+    ana, ben = make_user("Ana"), make_user("Ben")
+    actor_for(ben).require_member()
+    statements = []
+
+    def record(_connection, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        thread = threads.start_thread(actor_for(ana), "How do you open a first session?",
+                                      prompts="Openings: What do you say?")
+        replies.add_reply(actor_for(ben), thread.id, "I ask what brought them here today.")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    marker = [statement.split(" (")[0] for statement in statements
+              if "fan_out_pending" in statement and not statement.startswith("SELECT")]
+    assert marker == ["INSERT INTO forum_thread", "INSERT INTO forum_reply"]  # no UPDATE
+    assert _pending_fan_outs(db) == [1, 1]
 
 
 def test_the_worker_explains_immediate_mode(database_url, smtp, tmp_path):
