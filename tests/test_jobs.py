@@ -8,15 +8,17 @@ import os
 import re
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from flask_login import FlaskLoginClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from forum import jobs
-from forum.models import Delivery, Notification
-from forum.services import email_settings, replies, threads
+from forum.models import Delivery, Notification, Reply, Thread, utcnow
+from forum.services import (
+    email_settings, member_follows, moderation, notifications, replies, threads,
+)
 from forum.web.context import actor_for_user
 from tests.host import create_host_app
 
@@ -72,13 +74,150 @@ def test_the_worker_registers_the_periodic_jobs(app):
     huey, _ = jobs.queue(app)
     names = {task.name.rsplit(".", 1)[-1] for task in huey.read_periodic(
         datetime(2026, 1, 5, 10, 7))}
-    assert {"send_digests", "deliver_batched_emails"} <= names
+    assert {"send_digests", "deliver_batched_emails", "catch_up_fan_outs_minutely"} <= names
     hourly = {task.name for task in huey.read_periodic(datetime(2026, 1, 5, 10, 8))}
     assert not any(name.endswith("send_digests") for name in hourly)
     # #19's "How did it go?" reminders: hourly, at minute 17 (the minute sweep emails them)
     assert not any(name.endswith("send_reminders_hourly") for name in hourly)
     at_17 = {task.name for task in huey.read_periodic(datetime(2026, 1, 5, 10, 17))}
     assert any(name.endswith("send_reminders_hourly") for name in at_17)
+
+
+LATER = timedelta(minutes=3)  # past notifications.FAN_OUT_GRACE
+
+
+def _notices(db):
+    """[(recipient name, kind, event key)] of every notice, sorted."""
+    return sorted(db.session.execute(select(Notification.recipient_id, Notification.kind,
+                                            Notification.event_key)).all())
+
+
+def _pending_fan_outs(db):
+    return [db.session.scalar(select(func.count()).where(model.fan_out_pending.is_(True)))
+            for model in (Thread, Reply)]
+
+
+def _post_and_lose_the_jobs(app, make_user, actor_for):
+    """Ana asks (Dee follows her), Ben answers naming @Cy; then the queue loses both fan-outs
+    (as Redis does when the worker holding them is killed). Returns (users, thread, reply)."""
+    huey, _ = jobs.queue(app)
+    ana, ben, cy, dee = (make_user(name) for name in ("Ana", "Ben", "Cy", "Dee"))
+    actor_for(cy).require_member()  # a member @Cy can name
+    member_follows.follow_member(actor_for(dee), actor_for(ana).require_member().id)
+    jobs.drain(app)
+    thread = threads.start_thread(actor_for(ana), "How do you restart a stalled client?",
+                                  prompts="Momentum: What do you try first?")
+    reply = replies.add_reply(actor_for(ben), thread.id, "Ask what changed. @Cy knows this one.")
+    assert huey.pending_count() == 2  # the two fan-outs...
+    huey.flush()  # ...lost
+    return (ana, ben, cy, dee), thread, reply
+
+
+def test_a_lost_fan_out_is_redone_by_the_catch_up_once_and_emailed(
+        app, db, make_user, actor_for, smtp):
+    (ana, ben, cy, dee), thread, reply = _post_and_lose_the_jobs(app, make_user, actor_for)
+    assert _pending_fan_outs(db) == [1, 1]
+    assert notifications.catch_up_fan_outs() == 0  # within the grace period: the job may run
+    assert _notices(db) == []
+    assert notifications.catch_up_fan_outs(now=utcnow() + LATER) == 2
+    ids = {user.name: actor_for(user).require_member().id for user in (ana, cy, dee)}
+    assert _notices(db) == sorted([
+        (ids["Ana"], "question_reply", f"reply:{reply.id}"),
+        (ids["Cy"], "mention", f"reply:{reply.id}"),
+        (ids["Dee"], "member_thread", f"thread:{thread.id}"),
+    ])  # each recipient once; Ben, the author, not at all
+    assert _pending_fan_outs(db) == [0, 0]
+    assert notifications.catch_up_fan_outs(now=utcnow() + LATER) == 0  # done: nothing to redo
+    assert jobs.drain(app) == 2  # the email sweep each redone fan-out queued
+    # per the default settings: a question's answer and a mention by email now, the rest in
+    # the digest
+    [to_ana] = smtp.inbox.to("ana@example.org")
+    assert "Ask what changed." in smtp.inbox.text(to_ana)
+    assert len(smtp.inbox.to("cy@example.org")) == 1
+    assert smtp.inbox.to("dee@example.org") == []
+    assert 'Notifications <span class="badge">1' in app.test_client(user=cy).get(
+        "/community/").text
+
+
+def test_the_catch_up_and_the_queued_job_together_notify_once(
+        app, db, make_user, actor_for, smtp):
+    huey, _ = jobs.queue(app)
+    ana, ben = make_user("Ana"), make_user("Ben")
+    thread = threads.start_thread(actor_for(ana), "How do you pace a first session?",
+                                  prompts="Pace: How fast?")
+    replies.add_reply(actor_for(ben), thread.id, "Slowly, with one question at a time.")
+    # the worker was down past the grace period: the catch-up and the queue both run them
+    assert notifications.catch_up_fan_outs(now=utcnow() + LATER) == 2
+    assert notifications.catch_up_fan_outs(now=utcnow() + LATER) == 0
+    assert huey.pending_count() == 4  # the two fan-outs, and the sweeps the catch-up queued
+    jobs.drain(app)
+    notices = _notices(db)
+    assert [kind for _recipient, kind, _key in notices] == ["question_reply"]
+    assert len(smtp.inbox.to("ana@example.org")) == 1
+
+
+def test_concurrent_runs_of_one_fan_out_write_each_notice_once(
+        app, db, make_user, actor_for):
+    ana, ben = make_user("Ana"), make_user("Ben")
+    thread = threads.start_thread(actor_for(ana), "How do you pace a second session?",
+                                  prompts="Pace: How fast?")
+    reply = replies.add_reply(actor_for(ben), thread.id, "Check in on the last homework.")
+    db.session.remove()
+    start, errors = threading.Barrier(3), []
+
+    def run():
+        with app.app_context():
+            try:
+                start.wait(10)
+                notifications.fan_out_reply(reply.id)
+            except Exception as error:  # noqa: BLE001 - reported below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    runners = [threading.Thread(target=run) for _ in range(3)]
+    for runner in runners:
+        runner.start()
+    for runner in runners:
+        runner.join(30)
+    assert errors == []
+    assert [kind for _recipient, kind, _key in _notices(db)] == ["question_reply"]
+    assert _pending_fan_outs(db) == [1, 0]  # the thread's own fan-out is still queued
+
+
+def test_the_catch_up_announces_nothing_hidden_since(app, db, make_user, actor_for):
+    (ana, ben, cy, dee), thread, reply = _post_and_lose_the_jobs(app, make_user, actor_for)
+    mod = make_user("Mo", staff=True)
+    moderation.hide_reply(actor_for(mod), reply.id, "Names a client")
+    moderation.hide_thread(actor_for(mod), thread.id, "Off topic")
+    jobs.drain(app)
+    before = _notices(db)  # the moderation notices to Ana and Ben
+    assert {kind for _recipient, kind, _key in before} == {"moderation"}
+    assert notifications.catch_up_fan_outs(now=utcnow() + LATER) == 0
+    assert _notices(db) == before
+    assert _pending_fan_outs(db) == [0, 0]  # marked done: restoring them later announces nothing
+
+
+def test_posting_writes_the_marker_in_its_insert_with_no_statement_more(
+        app, db, make_user, actor_for):
+    ana, ben = make_user("Ana"), make_user("Ben")
+    actor_for(ben).require_member()
+    statements = []
+
+    def record(_connection, _cursor, statement, *_args):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        thread = threads.start_thread(actor_for(ana), "How do you open a first session?",
+                                      prompts="Openings: What do you say?")
+        replies.add_reply(actor_for(ben), thread.id, "I ask what brought them here today.")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    marker = [statement.split(" (")[0] for statement in statements
+              if "fan_out_pending" in statement and not statement.startswith("SELECT")]
+    assert marker == ["INSERT INTO forum_thread", "INSERT INTO forum_reply"]  # no UPDATE
+    assert _pending_fan_outs(db) == [1, 1]
 
 
 def test_the_worker_explains_immediate_mode(database_url, smtp, tmp_path):

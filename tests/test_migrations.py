@@ -1,9 +1,12 @@
 """The forum's migrations: upgrade from empty, match the models, leave host tables alone."""
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from forum import migrate
-from forum.models import Base
+from forum.models import Base, Notification, utcnow
+from forum.services import notifications
 from tests.conftest import POSTGRES_URL, SKIP_POSTGRES
 from tests.host import create_host_app
 
@@ -72,4 +75,34 @@ def test_the_skeleton_migration_fills_existing_accounts(tmp_path):
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT name_skeleton FROM forum_account")
                                       ).scalar_one() == "coach ana"
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_the_fan_out_marker_counts_existing_content_as_notified(kind, tmp_path):
+    app, db, _ = create_host_app(fresh_database(kind, tmp_path))
+    with app.app_context():
+        migrate.upgrade("0018_languages")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO forum_thread (title, title_key, slug, lead, lead_html, "
+                "call_to_action, created_at, last_activity_at) VALUES ('Old question?', "
+                "'old question?', 'old-question', '', '', '', CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP)"))
+            connection.execute(text(
+                "INSERT INTO forum_reply (thread_id, body, html, created_at) SELECT id, "
+                "'An old answer naming @Ana', '<p>An old answer</p>', CURRENT_TIMESTAMP "
+                "FROM forum_thread"))
+        migrate.upgrade()
+        with db.engine.connect() as connection:
+            for table in ("forum_thread", "forum_reply"):
+                assert connection.execute(text(f"SELECT fan_out_pending FROM {table}")
+                                          ).all() == [(False,)]
+        # the worker's catch-up finds nothing to announce: history stays quiet
+        assert notifications.catch_up_fan_outs(now=utcnow() + timedelta(days=1)) == 0
+        assert db.session.query(Notification).count() == 0
+        db.session.remove()
+        migrate.downgrade("0018_languages")
+        assert "fan_out_pending" not in {column["name"] for column in
+                                         inspect(db.engine).get_columns("forum_reply")}
         db.engine.dispose()

@@ -22,6 +22,8 @@ class Thread(StarCounts, Base):
         Index("ix_forum_thread_title_key", "title_key"),
         Index("ix_forum_thread_field_tested", "field_tested_best"),
         Index("ix_forum_thread_language", "language"),
+        Index("ix_forum_thread_fan_out_pending", "created_at",
+              sqlite_where=text("fan_out_pending"), postgresql_where=text("fan_out_pending")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,6 +50,10 @@ class Thread(StarCounts, Base):
     # ISO 639-1 code (detected on posting, changeable), None when unknown: picks the search
     # configuration of the thread and its replies (services/languages.py).
     language: Mapped[str | None] = mapped_column(String(16))
+    # True from posting until its notification fan-out commits (services/notifications.py):
+    # the worker's catch-up redoes a fan-out whose queued job was lost. Imports: False.
+    fan_out_pending: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                  server_default=text("false"))
 
     author: Mapped[Member | None] = relationship(lazy="raise")
     prompts: Mapped[list["Prompt"]] = relationship(
@@ -84,7 +90,11 @@ class Reply(StarCounts, Base):
     """A contribution to a thread: Markdown source plus HTML rendered once, at write time."""
 
     __tablename__ = "forum_reply"
-    __table_args__ = (Index("ix_forum_reply_thread_created", "thread_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_forum_reply_thread_created", "thread_id", "created_at"),
+        Index("ix_forum_reply_fan_out_pending", "created_at",
+              sqlite_where=text("fan_out_pending"), postgresql_where=text("fan_out_pending")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     thread_id: Mapped[int] = mapped_column(ForeignKey("forum_thread.id", ondelete="CASCADE"))
@@ -115,6 +125,9 @@ class Reply(StarCounts, Base):
     outcome_worse: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     field_tested: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    # as on Thread: True from posting until its fan-out commits
+    fan_out_pending: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                  server_default=text("false"))
 
     author: Mapped[Member | None] = relationship(lazy="raise")
     prompt: Mapped[Prompt | None] = relationship(lazy="raise")

@@ -5,18 +5,26 @@ INSERT ... SELECT: the database picks the recipients (the question's author, the
 watchers, the followers of its tags), so posting costs the same whatever their number. Each
 notice is checked against the visibility rule again when it is shown or emailed: a contribution
 hidden or deleted after the fact never appears.
+
+A queue may lose a job (Redis drops one whose worker dies holding it), so posting marks the new
+thread or contribution fan_out_pending in its INSERT and the fan-out clears the mark in the
+transaction that writes the notices; each minute the worker's catch-up redoes the fan-outs still
+pending FAN_OUT_GRACE after posting. A rerun adds nobody twice: event_key is unique per
+recipient, and the INSERT skips a notice already there (even one a concurrent run just wrote).
 """
+import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import (
-    Integer, String, case, func, inspect, literal, select, union, union_all, update,
+    Integer, String, and_, case, func, inspect, literal, select, union, union_all, update,
 )
 from sqlalchemy.orm import contains_eager, joinedload
 
 from forum import jobs, markup
-from forum.database import atomic, on_commit, session, write_after_reading
+from forum.database import atomic, dialect_insert, on_commit, session, write_after_reading
 from forum.errors import ValidationError
 from forum.models import (
     Member, MemberFollow, Notification, Reply, ReplyTag, TagFollow, Thread, ThreadTag,
@@ -27,7 +35,9 @@ from forum.services.notification_kinds import notices_written
 from forum.services.actors import with_preference
 from forum.services.following import DEFAULT_LEVEL, watch_by_default, watch_level_query
 from forum.services.paging import slice_before
-from forum.services.visibility import mark_shown_content, visible_notices
+from forum.services.visibility import (
+    live_reply, live_thread, mark_shown_content, visible_notices,
+)
 from forum.i18n import gettext as _
 from forum.i18n import lazy_gettext as _lazy
 
@@ -50,6 +60,11 @@ POSTED = _lazy("%(name)s posted")
 IDS_MAX = 500
 MENTIONS_MAX = 10  # members one contribution can notify by @name
 EXCERPT = 160  # characters of a contribution's text a notice shows
+# A queued fan-out runs within seconds (its retries within 90): one still pending this long
+# after posting lost its job, and the catch-up redoes it (at most CATCH_UP_BATCH a kind a run).
+FAN_OUT_GRACE = timedelta(minutes=2)
+CATCH_UP_BATCH = 100
+log = logging.getLogger("forum.notifications")
 
 def _fan_out(candidates, thread_id, reply_id, author_id, event_key, now):
     """INSERT ... SELECT one notice per candidate member (rank -> kind, best rank wins), leaving
@@ -69,9 +84,17 @@ def _fan_out(candidates, thread_id, reply_id, author_id, event_key, now):
                pool.c.member_id.not_in(muted), pool.c.member_id.not_in(told))
         .group_by(pool.c.member_id)
     )
-    session().execute(Notification.__table__.insert().from_select(
+    session().execute(dialect_insert(Notification).from_select(
         ["recipient_id", "kind", "thread_id", "reply_id", "actor_id", "event_key", "group_key",
-         "created_at"], rows))
+         "created_at"], rows).on_conflict_do_nothing(
+        index_elements=[Notification.recipient_id, Notification.event_key]))
+
+
+def _fanned_out(model, item_id):
+    """Clear the thread's or contribution's fan_out_pending mark (in the fan-out's transaction)."""
+    session().execute(update(model).where(model.id == item_id, model.fan_out_pending.is_(True))
+                      .values(fan_out_pending=False)
+                      .execution_options(synchronize_session=False))
 
 
 def _ranked(column, kind):
@@ -103,6 +126,7 @@ def fan_out_reply(reply_id):
                 ThreadWatch.thread_id == reply.thread_id, ThreadWatch.level == "watching"),
             _ranked(TagFollow.member_id, "tag_reply").where(TagFollow.tag_id.in_(tags)),
         ], reply.thread_id, reply.id, reply.author_id, f"reply:{reply.id}", reply.created_at)
+        _fanned_out(Reply, reply.id)
         notices_written()
 
 
@@ -151,7 +175,47 @@ def fan_out_thread(thread_id):
             _ranked(TagFollow.member_id, "tag_thread").where(TagFollow.tag_id.in_(
                 select(ThreadTag.tag_id).where(ThreadTag.thread_id == thread.id))),
         ], thread.id, None, thread.author_id, f"thread:{thread.id}", thread.created_at)
+        _fanned_out(Thread, thread.id)
         notices_written()
+
+
+def catch_up_fan_outs(now=None, batch=CATCH_UP_BATCH):
+    """Redo the fan-outs still pending FAN_OUT_GRACE after posting (their queued job was lost),
+    oldest first, at most `batch` threads and `batch` contributions; an item hidden or deleted
+    since is marked done unannounced. Returns how many fan-outs ran."""
+    cutoff = (now or utcnow()) - FAN_OUT_GRACE
+    pending = [
+        (Thread, fan_out_thread, select(Thread.id, live_thread()).where(
+            Thread.fan_out_pending.is_(True), Thread.created_at < cutoff).order_by(Thread.id)),
+        (Reply, fan_out_reply, select(Reply.id, and_(live_reply(), live_thread())).join(
+            Thread, Reply.thread_id == Thread.id).where(
+            Reply.fan_out_pending.is_(True), Reply.created_at < cutoff).order_by(Reply.id)),
+    ]
+    ran = 0
+    for model, fan_out, query in pending:
+        rows = session().execute(query.limit(batch)).all()
+        write_after_reading()  # each fan-out below is a transaction of its own
+        for item_id, live in rows:
+            try:
+                if live:
+                    fan_out(item_id)
+                    ran += 1
+                else:
+                    with atomic():
+                        _fanned_out(model, item_id)
+            except Exception:  # one bad item must not stall the others; the next run retries
+                session().rollback()
+                log.exception("fan-out catch-up of %s %s failed", model.__name__, item_id)
+    if ran:
+        log.warning("fan-out catch-up: ran %s fan-out(s) still pending %s after posting", ran,
+                    FAN_OUT_GRACE)
+    return ran
+
+
+@jobs.periodic(jobs.crontab(minute="*"))
+def catch_up_fan_outs_minutely():
+    """Each minute, in `flask forum worker`: redo the fan-outs whose queued job was lost."""
+    catch_up_fan_outs()
 
 
 def _shown(actor, query, recipient_id=None):

@@ -145,7 +145,8 @@ def add_reply(actor, thread_id, body, prompt_position=None, tags=(), confirm_con
                            field="body")
         prompt_id = _prompt_id(db_session, thread_id, prompt_position)
         reply = insert_reply(thread_id, member.id, body, tag_names, prompt_id=prompt_id,
-                             reply_to_id=_reply_to_id(db_session, actor, thread_id, reply_to))
+                             reply_to_id=_reply_to_id(db_session, actor, thread_id, reply_to),
+                             fan_out_pending=True)
         adjust_thread_counters(thread_id, +1, newest=reply.created_at)
         discard_draft(member.id, thread_id)
         confidentiality.flag_posted(db_session, found, reply_id=reply.id)
@@ -154,14 +155,15 @@ def add_reply(actor, thread_id, body, prompt_position=None, tags=(), confirm_con
 
 
 def insert_reply(thread_id, author_id, body, tag_names, prompt_id=None, created_at=None,
-                 reply_to_id=None):
+                 reply_to_id=None, fan_out_pending=False):
     """Insert a validated contribution with its tags inside the caller's transaction (add_reply,
-    imports); the thread's counters are the caller's to adjust."""
+    imports); the thread's counters are the caller's to adjust. fan_out_pending: its fan-out
+    is queued (add_reply; imports notify nobody)."""
     db_session = session()
     reply = Reply(thread_id=thread_id, author_id=author_id, prompt_id=prompt_id,
                   reply_to_id=reply_to_id, body=body,
                   html=mentions.contribution_html(body, hashtag_linker(tag_names)),
-                  created_at=created_at or utcnow())
+                  created_at=created_at or utcnow(), fan_out_pending=fan_out_pending)
     db_session.add(reply)
     db_session.flush()
     for tag in get_or_create_tags(tag_names):

@@ -135,6 +135,7 @@ def start_thread(actor, title, lead="", prompts=(), call_to_action="", tags=(),
             title=title, title_key=title_key(title), slug=slug_for(title), lead=lead,
             lead_html=str(markup.render(lead)), call_to_action=call_to_action,
             author_id=member.id, created_at=now, last_activity_at=now, prompts=prompt_rows,
+            fan_out_pending=True,  # cleared by the fan-out job (services/notifications.py)
             language=detect_thread_language(
                 title, lead, call_to_action, *(f"{p.label} {p.text}" for p in prompt_rows)),
         )
