@@ -2,8 +2,9 @@
 working directory; docs/operations.md shows the full command and the systemd unit).
 
 The app is loaded once in the master before the workers fork (preload_app), so the workers share
-its imported code and templates instead of each holding its own copy; gc.freeze() keeps the
-collector from touching (and so copying) those shared objects. Database connections must never
+its imported code, compiled templates and confidentiality guard (forum.warm) instead of each
+holding its own copy; gc.freeze() keeps the collector from touching (and so copying) those
+shared objects. Database connections must never
 be shared across a fork, so each worker drops the pool it inherited and opens its own.
 """
 import gc
@@ -20,7 +21,11 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")  # ngin
 
 
 def when_ready(server):
-    """The app is loaded: freeze what exists now, so workers share it unchanged."""
+    """The app is loaded: compile its templates and build what its first post would (the
+    forum's warm_up), then freeze what exists now, so workers share it unchanged."""
+    from forum.warm import warm_up
+
+    warm_up(server.app.wsgi())
     gc.freeze()
 
 

@@ -101,3 +101,19 @@ def test_make_run_starts_the_worker_beside_the_server_and_stops_it_after(tmp_pat
     assert lines[:2] == ["start forum upgrade", "start forum load-demo --if-empty"]
     assert set(lines[2:4]) == {"start forum worker", "start run --host 127.0.0.1 --port 5999"}
     assert lines[4:] == ["server stopped", "worker stopped"]
+
+
+def test_warm_up_leaves_the_workers_nothing_to_build(site):
+    """What gunicorn's master runs before forking (gunicorn.conf.py): afterwards every forum
+    template is compiled and the first post's confidentiality check builds no guard, so the
+    workers share one copy of both."""
+    from forum import confidentiality
+    from forum.services import confidentiality as guard_service
+    from forum.warm import warm_up
+
+    warm_up(site)
+    compiled = {name for _, name in site.jinja_env.cache.keys()}
+    assert {"forum/thread.html", "forum/_layout.html", "forum/email/notice.html"} <= compiled
+    built = confidentiality.detector.cache_info().misses
+    assert guard_service.review({"body": "I called Sam Example on 020 7946 0000."})
+    assert confidentiality.detector.cache_info().misses == built
