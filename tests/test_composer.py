@@ -264,16 +264,16 @@ def test_n_replies_cost_no_query_however_many_answers(host_users, thread, client
                                                       actor_for, count_queries, db):
     """A page whose every card answers another counts the same queries as one with one card."""
     actor = actor_for(host_users["ana"])
-    parent = reply_service.add_reply(actor, thread.id, "The first contribution.")
+    parent_id = reply_service.add_reply(actor, thread.id, "The first contribution.").id
     client = client_for(host_users["ben"])
     url = f"{PREFIX}/threads/{thread.id}/{thread.slug}"
     client.get(url)
     db.session.remove()
     with count_queries() as few:
         client.get(url)
-    for number in range(12):
-        parent = reply_service.add_reply(actor, thread.id, f"Answer {number}.",
-                                         reply_to=parent.id)
+    for number in range(12):  # each answers the one before (ids: the session is removed)
+        parent_id = reply_service.add_reply(actor, thread.id, f"Answer {number}.",
+                                            reply_to=parent_id).id
     db.session.remove()
     with count_queries() as many:
         page = client.get(url).text
