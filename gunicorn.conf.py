@@ -4,8 +4,8 @@ working directory; docs/operations.md shows the full command and the systemd uni
 The app is loaded once in the master before the workers fork (preload_app), so the workers share
 its imported code, compiled templates and confidentiality guard (forum.warm) instead of each
 holding its own copy; gc.freeze() keeps the collector from touching (and so copying) those
-shared objects. Database connections must never
-be shared across a fork, so each worker drops the pool it inherited and opens its own.
+shared objects. Database connections must never be shared across a fork, so each worker drops
+the pool it inherited and opens its own.
 """
 import gc
 import os

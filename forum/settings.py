@@ -220,20 +220,34 @@ AT_LEAST_ONE = ("FORUM_THREADS_PER_PAGE", "FORUM_REPLIES_PER_PAGE", "FORUM_OUTCO
                 "FORUM_JOBS_WORKERS", "FORUM_DIGEST_ITEMS")
 
 
+def _number_problem(name, value):
+    """What is wrong with a numeric setting's value (an environment's "3 weeks", a bool, a value
+    below its least), or None."""
+    default = DEFAULTS[name]
+    least = 1 if name in AT_LEAST_ONE else 0
+    kinds, whole = (((int, float), "a number") if isinstance(default, float)
+                    else ((int,), "a whole number"))
+    if isinstance(value, bool) or not isinstance(value, kinds) or value < least:
+        return f"{name} must be {whole} >= {least} (e.g. {default}), not {value!r}"
+    return None
+
+
 def number_problems(config):
-    """One line for each numeric setting that is not a number of its kind at or above its least
-    value (an environment's "3 weeks" or a bool), so a bad value stops the app at start-up
-    instead of failing the first page that reads it."""
-    problems = []
-    for name, default in DEFAULTS.items():
-        if isinstance(default, bool) or not isinstance(default, (int, float)):
-            continue
-        value, least = config.get(name, default), 1 if name in AT_LEAST_ONE else 0
-        kinds = (int, float) if isinstance(default, float) else (int,)
-        whole = "a number" if isinstance(default, float) else "a whole number"
-        if isinstance(value, bool) or not isinstance(value, kinds) or value < least:
-            problems.append(f"{name} must be {whole} >= {least} (e.g. {default}), not {value!r}")
-    return problems
+    """One line for each numeric setting that is wrong, so a bad value stops the app at
+    start-up instead of failing the first page that reads it."""
+    numeric = [name for name, default in DEFAULTS.items()
+               if isinstance(default, (int, float)) and not isinstance(default, bool)]
+    problems = (_number_problem(name, config.get(name, DEFAULTS[name])) for name in numeric)
+    return [problem for problem in problems if problem]
+
+
+def number(config, name):
+    """A numeric setting's value, checked again where it is read (a host may change app.config
+    after start-up): a RuntimeError saying what it must be."""
+    problem = _number_problem(name, config[name])
+    if problem:
+        raise RuntimeError(problem)
+    return config[name]
 
 
 def url_prefix(config):

@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import Integer, String, bindparam, cast, delete, func, literal, select, update
 
-from forum import jobs, markup
+from forum import jobs, markup, settings
 from forum.database import atomic, dialect_insert, session
 from forum.errors import Conflict, NotFound, ValidationError
 from forum.models import (
@@ -54,10 +54,7 @@ def wilson_lower_bound(positive, total, z=Z):
 
 def min_reports():
     """FORUM_OUTCOME_MIN_REPORTS: reports needed before a card shows its figures."""
-    value = current_app.config["FORUM_OUTCOME_MIN_REPORTS"]
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise RuntimeError("FORUM_OUTCOME_MIN_REPORTS must be a whole number >= 1 (e.g. 3).")
-    return value
+    return settings.number(current_app.config, "FORUM_OUTCOME_MIN_REPORTS")
 
 
 @dataclass(frozen=True)

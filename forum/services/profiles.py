@@ -6,7 +6,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
-from forum import markup
+from forum import markup, settings
 from forum.database import atomic, get_or_not_found, session
 from forum.errors import ValidationError
 from forum.i18n import format_number
@@ -79,10 +79,7 @@ class Profile:
 
 def min_ratings():
     """FORUM_EXPERTISE_MIN_RATINGS: ratings under a tag before expertise in it is shown."""
-    value = current_app.config["FORUM_EXPERTISE_MIN_RATINGS"]
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise RuntimeError("FORUM_EXPERTISE_MIN_RATINGS must be a whole number >= 1 (e.g. 5).")
-    return value
+    return settings.number(current_app.config, "FORUM_EXPERTISE_MIN_RATINGS")
 
 
 def get_member(member_id):
