@@ -321,3 +321,28 @@ def test_a_host_overrides_one_part_of_the_thread_page(tmp_path, database_url):
     assert "What do you ask last?" in page and "contributions-title" in page
     assert "Post contribution" not in page
     dispose(app)
+
+
+def test_a_host_card_of_its_own_shows_for_every_contribution(tmp_path, database_url):
+    """A host's forum/_reply.html with only reply_card (no reply_cards) still gets its own
+    card for each contribution: the thread page falls back to one reply_card a card."""
+    from forum.services import replies
+
+    override = tmp_path / "templates" / "forum"
+    override.mkdir(parents=True)
+    (override / "_reply.html").write_text(
+        '{% macro reply_card(r, show_prompt=True, show_thread=False) %}'
+        '<li class="host-card">{{ r.author.display_name }}: {{ forum_card(r, show_prompt, '
+        'show_thread) }}</li>{% endmacro %}')
+    app, _, user, _ = host_with_tables(database_url)
+    app.jinja_loader.searchpath.insert(0, str(tmp_path / "templates"))
+    with app.test_request_context():
+        actor = actor_for_user(user)
+        thread_id = threads.start_thread(actor, "What do you ask last?").id
+        for body in ("First I ask what they want.", "Then I ask what stops them."):
+            replies.add_reply(actor, thread_id, body)
+    page = app.test_client(user=user).get(f"/community/threads/{thread_id}",
+                                          follow_redirects=True).text
+    assert page.count('<li class="host-card">') == 2
+    assert "First I ask what they want." in page and "Then I ask what stops them." in page
+    dispose(app)

@@ -116,11 +116,13 @@ class PromptOutcomes:
     worse: int
 
 
-def figures(reply):
-    """The OutcomeFigures of a loaded Reply from its stored columns."""
+def figures(reply, minimum=None):
+    """The OutcomeFigures of a loaded Reply from its stored columns (minimum: the setting,
+    when the caller read it once for many replies)."""
     return OutcomeFigures(reply.outcome_tried or 0, reply.outcome_reported or 0,
                           reply.outcome_better or 0, reply.outcome_worse or 0,
-                          reply.field_tested or 0.0, min_reports())
+                          reply.field_tested or 0.0,
+                          min_reports() if minimum is None else minimum)
 
 
 def parse_outcome(value):

@@ -106,7 +106,7 @@ def card_data(reply, show_prompt=True, show_thread=False, script_root=None, cont
         html="" if deleted else reply.html,
         tags=() if deleted else tuple(TagData(tag.slug, tag.name) for tag in chips(reply)),
         rating=(reply.rating_count or 0, reply.rating_sum or 0),
-        outcomes=None if deleted else outcome_service.figures(reply),
+        outcomes=None if deleted else outcome_service.figures(reply, context.min_reports),
         script_root=script_root,
         locale=context.locale, time_zone=context.time_zone,
     )
@@ -125,6 +125,7 @@ class RequestContext(NamedTuple):
     memo: dict  # viewer parts made once a request (g.forum_card_plain)
     on_thread_page: bool  # a thread page (g.forum_card_thread), not a list across threads
     report: str | None  # the page's ?report= argument
+    min_reports: int  # FORUM_OUTCOME_MIN_REPORTS, read once a page (each card's figures show it)
 
 
 def _request_context():
@@ -135,7 +136,7 @@ def _request_context():
             request.script_root, str(get_locale()), str(get_timezone()), _cache(),
             current_actor(), page_ratings(), page_outcomes(),
             g.setdefault("forum_card_plain", {}), "forum_card_thread" in g,
-            request.args.get(REPORT_ARG))
+            request.args.get(REPORT_ARG), outcome_service.min_reports())
     return context
 
 
@@ -217,18 +218,27 @@ def _render_shared(data):
 @routes.template_global("forum_prefetch_cards")
 def prefetch(replies, show_prompt=True, show_thread=False):
     """Fetch this page's cards missing from the worker's cache from Redis in one round trip
-    (pages call it before their list of cards; without it each card would be one trip)."""
-    store, cache = redis_store(), _cache()
+    (for pages that show their cards one reply_card at a time; forum_cards does it itself)."""
+    if redis_store() is not None and _cache() is not None:
+        context = _request_context()
+        _fetch_missing([card_data(reply, show_prompt, show_thread, context=context)
+                        for reply in replies], context.cache)
+    return ""
+
+
+def _fetch_missing(wanted, cache):
+    """Put the cards of these CardData that the worker lacks and no earlier call of this
+    request asked for into the worker's cache from Redis, in one MGET."""
+    store = redis_store()
     if store is None or cache is None:
-        return ""
-    wanted = [card_data(reply, show_prompt, show_thread) for reply in replies]
-    wanted = [data for data in wanted if cache.get(data) is None]
-    g.setdefault("forum_cards_asked", set()).update(wanted)
+        return
+    asked = g.setdefault("forum_cards_asked", set())
+    wanted = [data for data in wanted if data not in asked and cache.get(data) is None]
+    asked.update(wanted)
     found = (store.call("mget", [redis_key(data) for data in wanted]) or []) if wanted else []
     for data, html in zip(wanted, found):
         if html is not None:
             cache.put(data, split(html.decode()))
-    return ""
 
 
 def _from_redis(data, cache):
@@ -434,13 +444,31 @@ def _mine_text(context, stars):
 def card(reply, show_prompt=True, show_thread=False):
     """A contribution's whole card: its shared part with this viewer's parts in the slots."""
     context = _request_context()
-    parts = _shared_parts(card_data(reply, show_prompt, show_thread, context=context), context)
-    slots = viewer_slots(reply, show_thread, context)
-    out = [parts[0]]
-    for index in range(1, len(parts), 2):
-        out.append(str(slots.get(parts[index], "")))
-        out.append(parts[index + 1])
+    out = []
+    _fill(out, _shared_parts(card_data(reply, show_prompt, show_thread, context=context),
+                             context), viewer_slots(reply, show_thread, context))
     return Markup("".join(out))
+
+
+@routes.template_global("forum_cards")
+def cards(replies, show_prompt=True, show_thread=False):
+    """A list of cards in one call (card() for each, without a template macro call per card),
+    the shared parts this worker lacks fetched from Redis in one round trip."""
+    context = _request_context()
+    wanted = [card_data(reply, show_prompt, show_thread, context=context) for reply in replies]
+    _fetch_missing(wanted, context.cache)
+    out = []
+    for reply, data in zip(replies, wanted):
+        _fill(out, _shared_parts(data, context), viewer_slots(reply, show_thread, context))
+    return Markup("".join(out))
+
+
+def _fill(out, parts, slots):
+    """Append a card's shared parts to out with the viewer's parts in their slots."""
+    out.append(parts[0])
+    for index in range(1, len(parts), 2):
+        out.append(slots.get(parts[index], ""))
+        out.append(parts[index + 1])
 
 
 @routes.template_global("forum_card_figures")
