@@ -6,6 +6,7 @@ Run by gunicorn as `bench.app:create_app()`. Environment:
   BENCH_REFERENCE_THREAD=<id>  thread rendered by /_bench/render-only from objects in memory
 """
 import os
+from contextlib import contextmanager
 
 from flask import Blueprint, before_render_template, current_app, g, has_app_context
 from flask import render_template
@@ -27,8 +28,9 @@ def hello():
 @reference.get("/render-only")
 def render_only():
     """The thread template rendered from objects already in memory: no database at all."""
-    name, context = current_app.extensions["bench_reference"]
-    return render_template(name, **context)
+    name, context, replay = current_app.extensions["bench_reference"]
+    with replay.replaying():
+        return render_template(name, **context)
 
 
 def _count_query(*_args):
@@ -62,12 +64,15 @@ class Replay:
     render and stay: calls about any other object (every real page) reach the original function.
     Functions that take Jinja's context (the translation globals) are left alone: they answer
     from the context, not from the data, and a plain wrapper would lose their context argument.
+    Answers are replayed only while the reference renders: a real page's calls without
+    arguments (its PageRatings, the unread count) must not get the reference's answers.
     """
 
     def __init__(self, app):
         self.values = {}
         self.firsts = {}  # name -> ids of the first arguments recorded (a quick "not captured")
         self.recording = False
+        self.replay = False
         originals = {name: fn for name, fn in app.jinja_env.globals.items()
                      if callable(fn) and getattr(fn, "__module__", "").startswith("forum.")
                      and not hasattr(fn, "jinja_pass_arg")}
@@ -79,7 +84,7 @@ class Replay:
         firsts = self.firsts.setdefault(name, set())
 
         def wrapper(*args, **kwargs):
-            if not self.recording and args and id(args[0]) not in firsts:
+            if not (self.recording or self.replay and (not args or id(args[0]) in firsts)):
                 return function(*args, **kwargs)  # any real page: no key to build (hundreds)
             key = (name, tuple(id(arg) for arg in args), repr(sorted(kwargs.items())))
             if self.recording:
@@ -89,6 +94,15 @@ class Replay:
             found = self.values.get(key)
             return found if found is not None else function(*args, **kwargs)
         return wrapper
+
+    @contextmanager
+    def replaying(self):
+        """Answer from the recorded values while the reference renders (one request)."""
+        self.replay = True
+        try:
+            yield
+        finally:
+            self.replay = False
 
 
 def capture_reference(app, thread_id):
@@ -116,7 +130,7 @@ def capture_reference(app, thread_id):
                            f"(status {response.status_code})")
     processors = {"forum_actor", "forum_title", "forum_base_template", "forum_builtin_accounts"}
     context = {key: value for key, value in captured["context"].items() if key not in processors}
-    app.extensions["bench_reference"] = (captured["name"], context)
+    app.extensions["bench_reference"] = (captured["name"], context, replay)
 
 
 def create_app():

@@ -83,6 +83,7 @@ def test_bench_app_counts_queries_and_renders_without_database(generated, databa
     monkeypatch.setenv("SECRET_KEY", "bench-test-secret")
     monkeypatch.setenv("BENCH_COUNT_QUERIES", "1")
     monkeypatch.setenv("BENCH_REFERENCE_THREAD", str(summary.featured_thread_id))
+    monkeypatch.setenv("FORUM_PAGE_CACHE_BYTES", "0")
     from bench.app import create_app
 
     app = create_app()
@@ -93,8 +94,16 @@ def test_bench_app_counts_queries_and_renders_without_database(generated, databa
     assert reference.status_code == 200 and reference.headers[QUERY_HEADER] == "0"
     assert len(re.findall(r'id="reply-\d+"', reference.text)) == 200
     assert client.get("/_bench/hello").text == "Hello, World!"
-    with app.app_context():
-        app.extensions["sqlalchemy"].engine.dispose()
+    # a real page runs its own queries after the reference rendered (nothing replayed into it)
+    again = client.get(f"/threads/1/{summary.featured_slug}")
+    monkeypatch.delenv("BENCH_REFERENCE_THREAD")
+    plain = create_app()
+    alone = plain.test_client().get(f"/threads/1/{summary.featured_slug}")
+    assert again.headers[QUERY_HEADER] == alone.headers[QUERY_HEADER] == page.headers[QUERY_HEADER]
+    assert again.text == alone.text
+    for each in (app, plain):
+        with each.app_context():
+            each.extensions["sqlalchemy"].engine.dispose()
 
 
 def test_ratios_are_relative_to_render_only():

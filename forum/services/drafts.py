@@ -2,7 +2,7 @@
 "new" for a question), so it comes back on any device; posting discards it."""
 import json
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
 from forum.database import atomic, session
@@ -58,9 +58,13 @@ def get_draft(actor, thread_id=None):
     member_id = actor.member_id if actor.is_authenticated else None
     if member_id is None:
         return None
-    draft = session().scalar(select(Draft).where(Draft.member_id == member_id,
-                                                 Draft.scope == scope_for(thread_id)))
+    draft = session().scalar(_DRAFT_QUERY, {"member_id": member_id, "scope": scope_for(thread_id)})
     return dict(json.loads(draft.fields), updated_at=draft.updated_at) if draft else None
+
+
+# get_draft's statement, built once (a member's thread page reads it on every view)
+_DRAFT_QUERY = select(Draft).where(Draft.member_id == bindparam("member_id"),
+                                   Draft.scope == bindparam("scope"))
 
 
 def save_draft(actor, thread_id, fields):

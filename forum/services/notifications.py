@@ -19,7 +19,8 @@ from datetime import timedelta
 from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import (
-    Integer, String, and_, case, func, inspect, literal, select, union, union_all, update,
+    Integer, String, and_, bindparam, case, func, inspect, literal, select, union, union_all,
+    update,
 )
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -36,7 +37,7 @@ from forum.services.actors import with_preference
 from forum.services.following import DEFAULT_LEVEL, watch_by_default, watch_level_query
 from forum.services.paging import slice_before
 from forum.services.visibility import (
-    live_reply, live_thread, mark_shown_content, visible_notices,
+    live_reply, live_thread, mark_shown_content, rule_key, visible_notices,
 )
 from forum.i18n import gettext as _
 from forum.i18n import lazy_gettext as _lazy
@@ -268,13 +269,8 @@ class ThreadVisit:
 def visit_thread(actor, thread_id, last_activity_at=None):
     """The member's ThreadVisit for a thread page, in ONE query that also finds their Member
     row (as the page's ratings query does), so a member's page costs one query more."""
-    unread = Notification.read_at.is_(None)
-    total = _shown(actor, select(func.count(Notification.id)), Member.id).where(unread)
-    here = total.where(Notification.thread_id == thread_id)
-    row = session().execute(with_preference(
-        total.scalar_subquery(), here.scalar_subquery(),
-        watch_level_query(Member.id, thread_id), thread_visits.seen_at_query(Member.id, thread_id))
-        .where(Member.user_key == actor.user_key)).first()
+    row = session().execute(_visit_query(actor),
+                            {"user_key": actor.user_key, "thread_id": thread_id}).first()
     actor.remember_member(*(row[:2] if row else (None, None)))  # and the page's language
     if row is None:  # a member who never acted has no notices yet
         return ThreadVisit(thread_id, DEFAULT_LEVEL, 0, 0)
@@ -282,6 +278,26 @@ def visit_thread(actor, thread_id, last_activity_at=None):
     moved = seen_at is None or (last_activity_at is not None and last_activity_at > seen_at)
     return ThreadVisit(thread_id, level or DEFAULT_LEVEL, here_unread, total_unread - here_unread,
                        moved)
+
+
+def _visit_query(actor):
+    """visit_thread's statement for this actor's visibility rule, built once per rule (building
+    it cost more than running it); the member's key and the thread are bound per call."""
+    key = rule_key(actor)
+    if key not in _VISIT_QUERIES:
+        unread = Notification.read_at.is_(None)
+        thread_id = bindparam("thread_id")
+        total = _shown(actor, select(func.count(Notification.id)), Member.id).where(unread)
+        here = total.where(Notification.thread_id == thread_id)
+        _VISIT_QUERIES[key] = with_preference(
+            total.scalar_subquery(), here.scalar_subquery(),
+            watch_level_query(Member.id, thread_id),
+            thread_visits.seen_at_query(Member.id, thread_id),
+        ).where(Member.user_key == bindparam("user_key"))
+    return _VISIT_QUERIES[key]
+
+
+_VISIT_QUERIES = {}  # visibility rule key -> visit_thread's statement
 
 
 def finish_visit(actor, visit):

@@ -1,5 +1,6 @@
 """Star ratings: rate, change and remove, aggregates kept in step, Bayesian ranking, summaries."""
 from dataclasses import dataclass
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import Float, and_, bindparam, cast, delete, func, or_, select, update
@@ -134,11 +135,24 @@ def score_expression(rating_sum, rating_count, mean=None):
     """The Bayesian average as a SQL expression (m and C bound), so ORDER BY can paginate."""
     mean = site_mean() if mean is None else mean
     weight = prior_weight()
-    numerator = bindparam("rating_prior_mass", weight * mean, type_=Float) + rating_sum
+    return _score_sql(rating_sum, rating_count, weight * mean, weight, mean)
+
+
+def _score_sql(rating_sum, rating_count, mass=None, weight=None, mean=None):
+    """The Bayesian average in SQL with m*C, C and m bound to these values (or left for the
+    execution's parameters, in a statement built once: score_parameters)."""
+    numerator = bindparam("rating_prior_mass", mass, type_=Float) + rating_sum
     denominator = cast(bindparam("rating_prior_weight", weight, type_=Float) + rating_count,
                        Float)
     return func.coalesce(numerator / func.nullif(denominator, 0),
                          bindparam("rating_mean", mean, type_=Float))
+
+
+def score_parameters():
+    """The parameters of a statement built once with _score_sql's unbound m*C, C and m."""
+    mean, weight = site_mean(), prior_weight()
+    return {"rating_prior_mass": weight * mean, "rating_prior_weight": weight,
+            "rating_mean": mean}
 
 
 def best_first(model):
@@ -284,36 +298,54 @@ def viewer_ratings(actor, thread_id=None, reply_ids=None):
     if actor.user_key is None:
         return {}
     if reply_ids is not None:
-        wanted = Rating.reply_id.in_(list(reply_ids))
+        wanted = {"reply_ids": list(reply_ids)}
     else:
-        wanted = or_(Rating.thread_id == thread_id,
-                     Rating.reply_id.in_(select(Reply.id).where(Reply.thread_id == thread_id)))
-    rows = session().execute(
-        with_preference(Rating.thread_id, Rating.reply_id, Rating.stars)
-        .outerjoin(Rating, and_(Rating.member_id == Member.id, wanted))
-        .where(Member.user_key == actor.user_key)
-    ).all()
+        wanted = {"thread_id": thread_id}
+    rows = session().execute(_viewer_ratings_query(reply_ids is not None),
+                             {"user_key": actor.user_key, **wanted}).all()
     actor.remember_member(*(rows[0][:2] if rows else (None, None)))
     return {("thread", t) if t is not None else ("reply", r): stars
             for _member, _preference, t, r, stars in rows if stars is not None}
 
 
+@cache
+def _viewer_ratings_query(by_replies):
+    """viewer_ratings' statement, built once: on the contributions reply_ids, or on the thread
+    thread_id and its contributions; the member's key bound per call too."""
+    if by_replies:
+        wanted = Rating.reply_id.in_(bindparam("reply_ids", expanding=True))
+    else:
+        thread_id = bindparam("thread_id")
+        wanted = or_(Rating.thread_id == thread_id,
+                     Rating.reply_id.in_(select(Reply.id).where(Reply.thread_id == thread_id)))
+    return (with_preference(Rating.thread_id, Rating.reply_id, Rating.stars)
+            .outerjoin(Rating, and_(Rating.member_id == Member.id, wanted))
+            .where(Member.user_key == bindparam("user_key")))
+
+
 def top_contributors(thread_id, limit=5):
-    """Members whose visible contributions to a thread are rated best, in ONE query."""
-    count = func.sum(Reply.rating_count)
-    total = func.sum(Reply.rating_sum)
-    score = score_expression(total, count)
-    rows = session().execute(
-        select(Member.id, Member.display_name, func.count(Reply.id), count, total, score)
-        .join(Reply, Reply.author_id == Member.id)
-        .where(Reply.thread_id == thread_id, live_reply(), Reply.rating_count > 0)
-        .group_by(Member.id, Member.display_name)
-        .order_by(score.desc(), count.desc(), Member.id)
-        .limit(limit)
-    ).all()
+    """Members whose visible contributions to a thread are rated best, in ONE query (a
+    statement built once: building it cost four times what running it does)."""
+    rows = session().execute(_top_contributors_query(limit),
+                             {"thread_id": thread_id, **score_parameters()}).all()
     return [Contributor(member_id=mid, display_name=name, contributions=contributions,
                         count=int(n), average=float(s) / int(n), score=float(sc))
             for mid, name, contributions, n, s, sc in rows]
+
+
+@cache
+def _top_contributors_query(limit):
+    """The top contributors statement, thread and score parameters left to bind."""
+    count = func.sum(Reply.rating_count)
+    total = func.sum(Reply.rating_sum)
+    score = _score_sql(total, count)
+    return (select(Member.id, Member.display_name, func.count(Reply.id), count, total, score)
+            .join(Reply, Reply.author_id == Member.id)
+            .where(Reply.thread_id == bindparam("thread_id"), live_reply(),
+                   Reply.rating_count > 0)
+            .group_by(Member.id, Member.display_name)
+            .order_by(score.desc(), count.desc(), Member.id)
+            .limit(limit))
 
 
 def recount(target_kind, target_id):

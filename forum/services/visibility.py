@@ -39,6 +39,12 @@ def live_reply_sql(alias):
     return f"{alias}.is_hidden = :false AND {alias}.is_deleted = :false"
 
 
+def rule_key(actor):
+    """What the rules below depend on about the actor: a statement built with them once can be
+    kept under this key and reused for every actor with the same one."""
+    return actor.can_moderate
+
+
 def visible_threads(actor, query, thread=Thread):
     """The query restricted to threads the actor may see (moderators see hidden ones too)."""
     return query if actor.can_moderate else query.where(live_thread(thread))
