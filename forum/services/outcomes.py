@@ -4,6 +4,7 @@ import functools
 import math
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import Integer, String, bindparam, cast, delete, func, literal, select, update
@@ -57,11 +58,11 @@ def min_reports():
     return settings.number(current_app.config, "FORUM_OUTCOME_MIN_REPORTS")
 
 
-@dataclass(frozen=True)
-class OutcomeFigures:
+class OutcomeFigures(NamedTuple):
     """What a card or the API shows about one contribution's outcomes. `minimum` is the
     FORUM_OUTCOME_MIN_REPORTS it was made under: a field, so a cached card (whose key these
-    figures are part of) never outlives a change of the setting."""
+    figures are part of) never outlives a change of the setting. A tuple, so hashing and
+    comparing it as part of a card's key cost no Python call (200 cards a page)."""
 
     tried: int
     reported: int

@@ -1,7 +1,7 @@
 """Pagination for list pages: one query returns a page of rows and the total together."""
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, literal, select, tuple_
+from sqlalchemy import ColumnElement, bindparam, func, literal, select, tuple_
 
 from forum.database import session
 
@@ -71,6 +71,32 @@ def paginate(query, page, per_page, count_apart=False, counted=True, entities=Tr
         total = _count(query)
     return Page(items=[row[0] for row in rows] if entities else rows, page=page,
                 per_page=per_page, total=total)
+
+
+def counted_page_statement(query):
+    """A Core select with paginate's window total and its LIMIT and OFFSET left to bind: a
+    statement to build once and run with run_counted_page (building one per request cost more
+    than running it)."""
+    return (query.add_columns(func.count().over().label("forum_total"))
+            .limit(bindparam("page_limit")).offset(bindparam("page_offset")))
+
+
+def run_counted_page(statement, query, params, page, per_page):
+    """paginate(entities=False) for a counted_page_statement: one page of Core rows and the
+    total; query is the statement's select before paging, counted only for a page past the
+    end; params bind both."""
+    page = max(1, int(page or 1))
+    rows = session().connection().execute(
+        statement, {**params, "page_limit": per_page, "page_offset": (page - 1) * per_page}
+    ).all()
+    if rows:
+        total = rows[0][-1]
+    elif page == 1:
+        total = 0
+    else:
+        total = session().scalar(
+            select(func.count()).select_from(query.order_by(None).subquery()), params)
+    return Page(items=rows, page=page, per_page=per_page, total=total)
 
 
 @dataclass
