@@ -109,12 +109,16 @@ def _load_tags(rows):
     ids, tags = list(by_id), {}
     for start in range(0, len(ids), TAG_BATCH):
         for reply_id, tag_id, name, slug in session().connection().execute(
-                select(TAG_COLUMNS.reply_id, Tag.__table__.c.id, Tag.__table__.c.name,
-                       Tag.__table__.c.slug)
-                .join(Tag.__table__, Tag.__table__.c.id == TAG_COLUMNS.tag_id)
-                .where(TAG_COLUMNS.reply_id.in_(ids[start:start + TAG_BATCH]))
-                .order_by(Tag.__table__.c.slug)):
+                TAGS_OF_REPLIES, {"reply_ids": ids[start:start + TAG_BATCH]}).all():
             tag = tags.get(tag_id)
             if tag is None:
                 tag = tags[tag_id] = TagRow(tag_id, name, slug)
             by_id[reply_id].append(tag)
+
+
+TAG_TABLE = Tag.__table__
+TAGS_OF_REPLIES = (  # built once: (reply id, tag id, name, slug) of the replies reply_ids
+    select(TAG_COLUMNS.reply_id, TAG_TABLE.c.id, TAG_TABLE.c.name, TAG_TABLE.c.slug)
+    .join(TAG_TABLE, TAG_TABLE.c.id == TAG_COLUMNS.tag_id)
+    .where(TAG_COLUMNS.reply_id.in_(bindparam("reply_ids", expanding=True)))
+    .order_by(TAG_TABLE.c.slug))
