@@ -220,3 +220,28 @@ def test_members_controls_name_each_card_and_its_author(app, db, host_users, mak
         assert f'href="?reply_to={reply.id}#reply-title" data-reply-to={reply.id}>' in card_html
         assert f"<a href=/community/replies/{reply.id}/flag>" in card_html
         assert "987654321987654321" not in card_html and "placeholder" not in card_html
+
+
+def test_whether_a_member_may_rate_and_try_is_decided_for_each_card(host_users, actor_for,
+                                                                     client_for):
+    """The rating and "I'll try this" refusals are asked once a page per kind of card: on one
+    page the viewer's own cards refuse both, everyone else's offer both, and a moderator's
+    hidden card says it is not public."""
+    ana, ben = actor_for(host_users["ana"]), actor_for(host_users["ben"])
+    thread = thread_service.start_thread(ana, "What do you ask to open a session?")
+    written = [reply_service.add_reply(author, thread.id, f"I ask what they noticed, take {n}.")
+               for n, author in enumerate([ana, ben, ana, ben, ben])]
+    moderation.hide_reply(actor_for(host_users["mo"]), written[4].id, reason="Off topic")
+    path = f"{PREFIX}/threads/{thread.id}/{thread.slug}"
+
+    def cards(viewer):
+        page = client_for(host_users[viewer]).get(path).text
+        return [re.search(rf'id="reply-{reply.id}">.*?</article>', page, re.S) for reply in written]
+
+    for found, own in zip(cards("ana"), [True, False, True, False]):
+        text = found.group(0)
+        assert ("You cannot rate your own contribution." in text) is own
+        assert ('title="Rate 4 stars"' in text) is not own
+        assert ("I'll try this" in text) is not own
+    moderator = cards("mo")
+    assert "not public" in moderator[4].group(0) and 'title="Rate 4 stars"' in moderator[1].group(0)

@@ -31,6 +31,7 @@ class Actor:
     _looked_up: bool = field(default=False, repr=False)
     _preference: Preference | None = field(default=None, repr=False)
     _preference_known: bool = field(default=False, repr=False)
+    _member_id: int | None = field(default=None, repr=False, compare=False)  # member_id, kept
 
     @property
     def is_authenticated(self):
@@ -61,7 +62,7 @@ class Actor:
 
     def remember_member(self, member, preference=...):
         """Keep the Member row (or None), and its MemberPreference row if the query brought it."""
-        self._member, self._looked_up = member, True
+        self._member, self._looked_up, self._member_id = member, True, None
         if member is None or preference is not ...:
             self.remember_preference(preference if member is not None else None)
 
@@ -72,9 +73,12 @@ class Actor:
 
     @property
     def member_id(self):
-        """The Member id, or None for anonymous users and members who never acted."""
-        member = self.existing_member()
-        return member.id if member else None
+        """The Member id, or None for anonymous users and members who never acted (kept once
+        known: a page asks it several times a contribution)."""
+        if self._member_id is None:
+            member = self.existing_member()
+            self._member_id = member.id if member else None
+        return self._member_id
 
     def require_member(self):
         """The Member row for a signed-in user, created on first use; 401 for anonymous."""
@@ -83,7 +87,7 @@ class Actor:
         member = self.existing_member()
         if member is None:
             member = create_member(self.user_key, self.display_name)
-            self._member = member
+            self._member, self._member_id = member, None
         elif self.display_name and not member.name_chosen:
             rename_member(member, self.display_name)
         if member.is_banned:

@@ -330,7 +330,8 @@ def _outcome_slot(context, reply):
     if not context.actor.is_authenticated:
         return ""
     page = context.outcomes
-    if page.is_author(reply) or page.refusal(reply) or page.mine(reply) or page.draft(reply):
+    if (page.is_author(reply) or _refusals(context, reply)[1] or page.mine(reply)
+            or page.draft(reply)):
         return str(_viewer().outcomes_slot(reply))
     notes = str(_viewer().notes_slot(reply)) if page.notes(reply) else ""
     if context.report == str(reply.id):
@@ -421,13 +422,32 @@ def viewer_slots(reply, show_thread=False, context=None):
         ratings = context.ratings
         mine = ratings.mine("reply", reply)
         slots["mine"] = _mine_text(context, mine) if mine else ""
-        slots["rate"] = _plain("rate_slot", mine, ratings.refusal("reply", reply),
+        slots["rate"] = _plain("rate_slot", mine, _refusals(context, reply)[0],
                                memo=context.memo)
         if not show_thread:  # lists across threads show the figures only
             slots["outcomes"] = _outcome_slot(context, reply)
     reply_id = str(reply.id)
     return {name: html.replace(PLACEHOLDER, reply_id) if html else html
             for name, html in slots.items()}
+
+
+def _refusals(context, reply):
+    """Why the viewer may not rate, and may not try, this card (messages, or None), asked once
+    a page per kind of card: of a stand-in with only what those rules read (its thread, whether
+    it is live, whether the viewer wrote it), so a rule that starts reading more fails loudly
+    instead of answering for the wrong card."""
+    author_id = reply.author_id
+    if author_id is not None and author_id != context.actor.member_id:
+        author_id = -1  # someone else's
+    key = ("refusals", reply.thread_id, reply.is_hidden, reply.is_deleted, author_id)
+    found = context.memo.get(key)
+    if found is None:
+        probe = SimpleNamespace(id=PLACEHOLDER_ID, thread_id=reply.thread_id,
+                                author_id=author_id, is_hidden=reply.is_hidden,
+                                is_deleted=reply.is_deleted, __tablename__=reply.__tablename__)
+        found = context.memo[key] = (context.ratings.refusal("reply", probe),
+                                     context.outcomes.refusal(probe))
+    return found
 
 
 def _mine_text(context, stars):
