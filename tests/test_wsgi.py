@@ -117,3 +117,38 @@ def test_warm_up_leaves_the_workers_nothing_to_build(site):
     built = confidentiality.detector.cache_info().misses
     assert guard_service.review({"body": "I called Sam Example on 020 7946 0000."})
     assert confidentiality.detector.cache_info().misses == built
+
+
+
+def gunicorn_settings():
+    """gunicorn.conf.py read the way gunicorn reads it (a file of names, not a package module)."""
+    import runpy
+
+    return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+
+
+def test_master_collects_garbage_before_freezing_what_workers_share(site):
+    """gunicorn.conf's when_ready collects before gc.freeze(): garbage frozen with the shared
+    objects would never be freed and would sit in every worker."""
+    import gc
+    import weakref
+    from types import SimpleNamespace
+
+    class Node:
+        pass
+
+    node = Node()
+    node.cycle = node  # garbage only the collector frees
+    gone = weakref.ref(node)
+    del node
+    server = SimpleNamespace(app=SimpleNamespace(wsgi=lambda: site))
+    was_enabled = gc.isenabled()
+    gc.disable()  # no collection by the thresholds during the warm-up: only when_ready's own
+    try:
+        gunicorn_settings()["when_ready"](server)
+        assert gone() is None
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        if was_enabled:
+            gc.enable()
