@@ -106,7 +106,17 @@ def number(value, digits=None):
 
 @routes.template_global("forum_js_messages")
 def js_messages():
-    """The sentences the forum's scripts show, in the reader's language (read from the page)."""
+    """The sentences the forum's scripts show, in the reader's language (read from the page):
+    the same on every page in a language, so made once per catalogue."""
+    translations = i18n.forum_domain.get_translations()
+    made = translations.__dict__.get("forum_js_messages")
+    if made is None:
+        made = translations.__dict__["forum_js_messages"] = _js_messages()
+    return dict(made)
+
+
+def _js_messages():
+    """js_messages' sentences, translated."""
     return {
         "confidential_title": i18n.gettext(
             "This may identify a client (you can replace it when you post):"),
