@@ -27,15 +27,22 @@ SOURCE_LANGUAGE = "en"
 class CatalogueDomain(Domain):
     """A Flask-Babel domain whose catalogues are .po files, compiled in memory on first use."""
 
+    last = (None, None)  # (locale, its catalogue): a page asks hundreds of times in a row
+
     def get_translations(self):
         """The catalogue of the request's locale (its language's when the region has none)."""
         locale = get_locale()
         if locale is None:
             return NullTranslations()
+        last_locale, translations = self.last
+        if locale is last_locale:  # the same Locale object: no str() and lookup (3 µs) again
+            return translations
         key = str(locale)
         if key not in self.cache:
             self.cache[key] = load_catalogue(self.translation_directories, locale, self.domain[0])
-        return self.cache[key]
+        translations = self.cache[key]
+        self.last = (locale, translations)  # one assignment: threads see old or new, whole
+        return translations
 
 
 def load_catalogue(directories, locale, domain):
@@ -198,14 +205,39 @@ def _newstyle(rv, context, variables):
     return rv % variables if context.environment.newstyle_gettext else rv
 
 
+PLAIN_TEXTS_MAX = 4096
+
+
 def _forum_gettext(context, string, /, **variables):
-    return _newstyle(forum_domain.get_translations().ugettext(string), context, variables)
+    translations = forum_domain.get_translations()
+    if variables or not (context.eval_ctx.autoescape and context.environment.newstyle_gettext):
+        return _newstyle(translations.ugettext(string), context, variables)
+    # A sentence without variables reads the same on every page in a language: made once per
+    # catalogue (Markup, then "%" as Jinja's gettext does: "%%" becomes "%").
+    made = translations.__dict__.setdefault("forum_plain_texts", {})
+    text = made.get(string)
+    if text is None:
+        text = Markup(translations.ugettext(string)) % {}
+        if len(made) < PLAIN_TEXTS_MAX:  # bounded, should a host's template pass any text
+            made[string] = text
+    return text
 
 
 def _forum_ngettext(context, singular, plural, num, /, **variables):
-    variables.setdefault("num", num)
-    rv = forum_domain.get_translations().ungettext(singular, plural, num)
-    return _newstyle(rv, context, variables)
+    translations = forum_domain.get_translations()
+    if (variables or type(num) is not int
+            or not (context.eval_ctx.autoescape and context.environment.newstyle_gettext)):
+        variables.setdefault("num", num)
+        return _newstyle(translations.ungettext(singular, plural, num), context, variables)
+    # "Rate 3 stars": with only its count, the same on every page in a language (made once).
+    made = translations.__dict__.setdefault("forum_plain_plurals", {})
+    key = (singular, plural, num)
+    text = made.get(key)
+    if text is None:
+        text = Markup(translations.ungettext(singular, plural, num)) % {"num": num}
+        if len(made) < PLAIN_TEXTS_MAX:
+            made[key] = text
+    return text
 
 
 def _forum_pgettext(context, msgctxt, string, /, **variables):

@@ -346,3 +346,19 @@ def test_a_host_card_of_its_own_shows_for_every_contribution(tmp_path, database_
     assert page.count('<li class="host-card">') == 2
     assert "First I ask what they want." in page and "Then I ask what stops them." in page
     dispose(app)
+
+
+def test_login_links_are_made_per_request_and_next_url(app):
+    """A page asks for its log-in link several times: made once a request per next URL, never
+    carried to another request (whose script root may differ)."""
+    from forum.web.context import forum_login_url
+
+    app.config["FORUM_LOGIN_URL"] = next(rule.endpoint for rule in app.url_map.iter_rules()
+                                         if rule.rule == "/community/search")
+    with app.test_request_context("/community/"):
+        first = forum_login_url("/community/a")
+        assert forum_login_url("/community/a") == first
+        assert first.endswith("next=%2Fcommunity%2Fa")
+        assert forum_login_url("/community/b").endswith("next=%2Fcommunity%2Fb")
+    with app.test_request_context("/community/", base_url="http://localhost/mounted/"):
+        assert forum_login_url("/community/a").startswith("/mounted/community/search?next=")

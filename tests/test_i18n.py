@@ -221,3 +221,22 @@ def test_cached_pages_and_cards_follow_the_readers_language(app, german_thread):
         assert 'aria-label="Contribution by Ana"' in english and "Beitrag von" not in english
     for german in pages[1::2]:
         assert 'aria-label="Beitrag von Ana"' in german and "Contribution by" not in german
+
+
+def test_sentences_made_once_per_language_follow_each_request(app, german_thread):
+    """The texts kept per catalogue (plain sentences, plurals with only their count, the
+    scripts' messages) never leak from one request's language into the next one's."""
+    visitor, url = app.test_client(), f"/community/threads/{german_thread.id}"
+    expected = {"en": ("Skip to content", "Could not save.", "Rate 3 stars"),
+                "de": ("Zum Inhalt springen", "Konnte nicht speichern.", "Mit 3 Sternen bewerten"),
+                "es": ("Ir al contenido", "No se pudo guardar.", "Valorar con 3 estrellas")}
+    template = app.jinja_env.from_string(
+        "{{ _('Skip to content') }}|{{ ngettext('Rate %(num)s star', 'Rate %(num)s stars', 3) }}")
+    template.name = "forum/sentences.html"  # the forum's domain, as in its own templates
+    for language in ("en", "de", "es", "en", "es", "de"):
+        skip, save, rate = expected[language]
+        page = visitor.get(url, headers={"Accept-Language": language},
+                           follow_redirects=True).text
+        assert f'href="#forum-main">{skip}</a>' in page and f'"not_saved": "{save}"' in page
+        with app.test_request_context("/community/", headers={"Accept-Language": language}):
+            assert template.render() == f"{skip}|{rate}"
