@@ -20,6 +20,14 @@ max_requests_jitter = 500
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")  # nginx on this machine
 
 
+# The collector's thresholds in workers: a young collection after 10,000 new objects, not 700.
+# A 200-contribution page holds thousands of objects while it renders, so at 700 the collector
+# ran about four times a page over the page's own live objects (1.6-2.2 ms of a member's or
+# visitor's page; 0.8 ms at 10,000). The middle collection runs at every second young one, so
+# the cycles a page leaves (~1,500 objects) never wait long (docs/performance.md, "Memory").
+GC_THRESHOLDS = (10_000, 1, 10)
+
+
 def when_ready(server):
     """The app is loaded: compile its templates and build what its first post would (the
     forum's warm_up), then freeze what exists now, so workers share it unchanged.
@@ -29,13 +37,14 @@ def when_ready(server):
     master's count (all objects, then frozen), a worker's first full collection waited for a
     quarter of that many to pile up: 0 or 1 in 60 members' pages, each of which leaves ~1,500
     objects in reference cycles; reset, 1 or 2 ran (40-44 MiB of unique memory after 120
-    pages, 38-39 with it; docs/performance.md, "Memory")."""
+    pages, 38-39 with it; docs/performance.md, "Memory"). Then GC_THRESHOLDS, for the workers."""
     from forum.warm import warm_up
 
     warm_up(server.app.wsgi())
     gc.collect()
     gc.freeze()
     gc.collect()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def post_fork(server, worker):

@@ -145,10 +145,13 @@ def test_master_collects_garbage_before_freezing_what_workers_share(site):
     was_enabled = gc.isenabled()
     gc.disable()  # no collection by the thresholds during the warm-up: only when_ready's own
     try:
+        thresholds = gc.get_threshold()
         gunicorn_settings()["when_ready"](server)
         assert gone() is None
         assert gc.get_freeze_count() > 0
+        assert gc.get_threshold() == (10_000, 1, 10)  # workers inherit the master's
     finally:
+        gc.set_threshold(*thresholds)
         gc.unfreeze()
         if was_enabled:
             gc.enable()
