@@ -209,3 +209,19 @@ def test_thread_list_and_tag_page_query_counts_are_fixed(ana, actor_for, client,
         assert tag_page.text.count(f'rel="nofollow ugc noopener">#batch{n}</a>') >= n
         counts.append((list_queries[0], tag_queries[0]))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.parametrize("sort", ["best", "oldest"])
+def test_a_thread_page_past_the_end_still_counts_the_contributions(ana, actor_for, client, app,
+                                                                   db, sort):
+    """A page past the last one (an old link after deletions) shows no card but the thread's
+    real count: the count query runs with the page statement's bound thread and prior."""
+    app.config["FORUM_REPLIES_PER_PAGE"] = 5
+    thread = _big_thread(db, ana, actor_for, 7)
+    url = f"{PREFIX}/threads/{thread.id}/{thread.slug}"
+    cards = re.compile(r'<li class="reply[^"]*" id="reply-\d+">')
+    last = client.get(f"{url}?page=2&sort={sort}").text
+    assert len(cards.findall(last)) == 2 and "7 contributions" in last
+    past = client.get(f"{url}?page=9&sort={sort}")
+    assert past.status_code == 200
+    assert not cards.findall(past.text) and "7 contributions" in past.text

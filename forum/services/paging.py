@@ -33,7 +33,7 @@ class Page:
         return self.page > 1
 
 
-def paginate(query, page, per_page, count_apart=False, counted=True, entities=True):
+def paginate(query, page, per_page, count_apart=False, counted=True):
     """Run an ORM select for one page; the total comes from a window count in the same query.
 
     `query` selects one entity (with its loader options and ORDER BY). Only a page past the end
@@ -44,9 +44,7 @@ def paginate(query, page, per_page, count_apart=False, counted=True, entities=Tr
     counted=False: no total at all, one row more tells whether a next page exists. Over a big
     table even the separate COUNT reads every visible row: 8 ms for 100,000 threads and 13-22 ms
     for one tag's 4,000 on PostgreSQL, more than the page query and its rendering together.
-    entities=False (counted, not count_apart): the items are the Row tuples of a Core select,
-    the total as their last column, run on the session's connection (the ORM's result
-    machinery cost more than the query for a page of 200 rows).
+    Core rows (the thread page's contributions): counted_page_statement and run_counted_page.
     """
     page = max(1, int(page or 1))
     if not counted:
@@ -59,18 +57,10 @@ def paginate(query, page, per_page, count_apart=False, counted=True, entities=Tr
         items = session().execute(
             query.limit(per_page).offset((page - 1) * per_page)).unique().scalars().all()
         return Page(items=items, page=page, per_page=per_page, total=total)
-    run = session().execute if entities else session().connection().execute
-    result = run(query.add_columns(func.count().over().label("forum_total"))
-                 .limit(per_page).offset((page - 1) * per_page))
-    rows = result.unique().all() if entities else result.all()
-    if rows:
-        total = rows[0][-1]
-    elif page == 1:
-        total = 0
-    else:
-        total = _count(query)
-    return Page(items=[row[0] for row in rows] if entities else rows, page=page,
-                per_page=per_page, total=total)
+    rows = session().execute(query.add_columns(func.count().over().label("forum_total"))
+                             .limit(per_page).offset((page - 1) * per_page)).unique().all()
+    return Page(items=[row[0] for row in rows], page=page, per_page=per_page,
+                total=_total(rows, page, query))
 
 
 def counted_page_statement(query):
@@ -82,21 +72,22 @@ def counted_page_statement(query):
 
 
 def run_counted_page(statement, query, params, page, per_page):
-    """paginate(entities=False) for a counted_page_statement: one page of Core rows and the
+    """paginate for a counted_page_statement: one page of Core rows and the
     total; query is the statement's select before paging, counted only for a page past the
     end; params bind both."""
     page = max(1, int(page or 1))
     rows = session().connection().execute(
         statement, {**params, "page_limit": per_page, "page_offset": (page - 1) * per_page}
     ).all()
+    return Page(items=rows, page=page, per_page=per_page, total=_total(rows, page, query, params))
+
+
+def _total(rows, page, query, params=None):
+    """The total of a counted page: its rows' window count, else 0 on page 1, else (a page past
+    the end) a COUNT of the query."""
     if rows:
-        total = rows[0][-1]
-    elif page == 1:
-        total = 0
-    else:
-        total = session().scalar(
-            select(func.count()).select_from(query.order_by(None).subquery()), params)
-    return Page(items=rows, page=page, per_page=per_page, total=total)
+        return rows[0][-1]
+    return 0 if page == 1 else _count(query, params)
 
 
 @dataclass
@@ -150,6 +141,7 @@ def keyset_page(query, key_columns, cursor, page, per_page, make_cursor, entitie
                 next_after=make_cursor(rows[per_page - 1]) if more else None)
 
 
-def _count(query):
-    """Rows the query would return, without its ORDER BY."""
-    return session().scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+def _count(query, params=None):
+    """Rows the query would return, without its ORDER BY (params: its bound values)."""
+    return session().scalar(
+        select(func.count()).select_from(query.order_by(None).subquery()), params)
