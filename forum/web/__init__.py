@@ -3,6 +3,7 @@ from forum.security import headers_for_unmatched
 from forum.settings import url_prefix
 from forum.web import (
     card_cache,
+    card_viewer,
     community_page,
     confidentiality,
     context,
@@ -33,8 +34,8 @@ from forum.web.blueprint import bp
 
 PAGES = (context, health, page_cache, login_pages, feeds, importing, language_pages,
          log_sentences, moderation, notification_pages, email_pages, member_pages, profile,
-         profile_pages, outcome_widgets, thread_page, card_cache, ratings, outcomes, related,
-         search, reply_pages, tag_pages, threads, confidentiality, community_page)
+         profile_pages, outcome_widgets, thread_page, card_viewer, card_cache, ratings, outcomes,
+         related, search, reply_pages, tag_pages, threads, confidentiality, community_page)
 
 for _module in PAGES:
     _module.routes.register(bp)

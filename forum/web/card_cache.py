@@ -2,10 +2,9 @@
 
 A card has a shared part (author, date, prompt, body, tags, rating figures), rendered from a
 CardData by forum/_reply_shared.html, and viewer parts (the viewer's own stars, rating buttons,
-edit/hide/flag controls), rendered per request by forum/_reply_viewer.html into the shared
-part's slots. The shared part is kept in a byte-bounded LRU per worker
-(FORUM_FRAGMENT_CACHE_BYTES) and, when FORUM_CACHE_URL names a Redis, shared by every worker
-and instance.
+edit/hide/flag controls), rendered per request into the shared part's slots (web.card_viewer).
+The shared part is kept in a byte-bounded LRU per worker (FORUM_FRAGMENT_CACHE_BYTES) and, when
+FORUM_CACHE_URL names a Redis, shared by every worker and instance.
 
 The rule that keeps cards fresh: the shared template sees nothing but its CardData, and the
 CardData is the cache key. An edit, a rating, hiding, a tag change or a new display name changes
@@ -19,27 +18,25 @@ import threading
 from collections import OrderedDict
 from types import SimpleNamespace
 from typing import NamedTuple
-from urllib.parse import urlencode
 
-from flask import current_app, g, request, url_for
+from flask import current_app, g, request
 from flask_babel import get_locale, get_timezone
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from forum.redis_store import redis_store
 from forum.services import outcomes as outcome_service
-from forum.services import permissions
 from forum.services import ratings as rating_service
 from forum.services import replies as reply_service
+from forum.web.card_viewer import REPORT_ARG, viewer_slots
 from forum.web.context import current_actor
 from forum.web.outcome_widgets import page_outcomes
 from forum.web.routes import Routes
-from forum.web.thread_page import chips, page_ratings, rating_text, stars_text
+from forum.web.thread_page import chips, page_ratings, rating_text
 from forum.i18n import gettext as _
 
 routes = Routes()
 
 SHARED_TEMPLATE = "forum/_reply_shared.html"
-VIEWER_TEMPLATE = "forum/_reply_viewer.html"
 SLOT = re.compile(r"<!--forum-slot:(\w+)-->")
 ENTRY_OVERHEAD = 512  # bytes counted per card beyond its text (key tuple, strings' headers)
 REDIS_PREFIX = "forum:card:"
@@ -296,176 +293,13 @@ def forget_viewer_parts():
     g.pop("forum_card_context", None)
 
 
-def _viewer():
-    """The viewer template's macros, bound to this request's template context (once a request)."""
-    if "forum_card_viewer" not in g:
-        context = {}
-        if "forum_card_thread" in g:  # the page's thread, as the page's own templates see it
-            context["thread"] = g.forum_card_thread
-        current_app.update_template_context(context)
-        template = current_app.jinja_env.get_template(VIEWER_TEMPLATE)
-        g.forum_card_viewer = template.make_module(context)
-    return g.forum_card_viewer
-
-
-PLACEHOLDER_ID = 987654321987654321  # stands for the card's id in a plain viewer part
-REPORT_ARG = "report"  # a thread page's ?report=<id>: that card's report form, open (no script)
-
-
-def _plain(macro, *values, memo=None):
-    """A plain viewer part rendered once per request for these values, with a placeholder id."""
-    memo = g.setdefault("forum_card_plain", {}) if memo is None else memo
-    key = (macro, *values)
-    found = memo.get(key)
-    if found is None:
-        found = memo[key] = str(getattr(_viewer(), macro)(PLACEHOLDER_ID, *values))
-    return found
-
-
-def _outcome_slot(context, reply):
-    """Members' notes and the viewer's try/report widget: the common one is a button of the
-    page's one "try" form and a link to the report form (outcomes.js swaps in the whole widget,
-    the page's template of it); the card named by ?report= gets the whole widget, open."""
-    if not context.actor.is_authenticated:
-        return ""
-    page = context.outcomes
-    if (page.is_author(reply) or _refusals(context, reply)[1] or page.mine(reply)
-            or page.draft(reply)):
-        return str(_viewer().outcomes_slot(reply))
-    notes = str(_viewer().notes_slot(reply)) if page.notes(reply) else ""
-    if context.report == str(reply.id):
-        return notes + str(_viewer().outcome_widget_slot(reply.id, None, None, True))
-    if "try" not in context.memo:  # the page's forms bring the template of the whole widget
-        context.memo["try"] = g.forum_card_try = True
-    return notes + _plain("try_slot", _report_url(context, reply.thread_id), memo=context.memo)
-
-
-def _report_url(context, thread_id):
-    """Where a card's "Report how it went" leads: this page of its thread with the report form
-    open (with a placeholder id, like the rest of a plain part), made once a request."""
-    key = ("report_url", thread_id)
-    url = context.memo.get(key)
-    if url is None:
-        args = {key: value for key, value in request.args.items() if key != REPORT_ARG}
-        url = thread_link(thread_id, **args, report=PLACEHOLDER_ID)
-        url = context.memo[key] = f"{url}#outcomes-{PLACEHOLDER_ID}"
-    return url
-
-
-@routes.template_global("forum_thread_link")
-def thread_link(thread_id, **args):
-    """A link to a thread page with these query arguments: on that page itself (a GET) only
-    the "?query" part, which the browser completes (a card's links, hundreds a page, stay
-    short), else the whole URL."""
-    if (request.method == "GET" and request.endpoint == "forum.thread"
-            and (request.view_args or {}).get("thread_id") == thread_id):
-        return "?" + urlencode(args)
-    thread = g.get("forum_card_thread")
-    slug = thread.slug if thread is not None and thread.id == thread_id else None
-    return url_for("forum.thread", thread_id=thread_id, slug=slug, **args)
-
-
-@routes.template_global("forum_card_forms")
-def page_forms():
-    """The forms and templates a page's cards use, once (after the cards: members only)."""
-    return Markup(_viewer().page_forms(PLACEHOLDER_ID, g.get("forum_card_try", False)))
-
-
-PLACEHOLDER_NAME = "forum-placeholder-author-6f1d"  # stands for the author's name likewise
-
-
-def _tools_slot(context, reply):
-    """Reply, edit, hide and flag controls: per card for its author and moderators; for anyone
-    else at most "Reply" and "Flag", whose HTML differs only by the card's id (and the author's
-    name, should a host's controls show it), so it is rendered once a page per kind of card and
-    those are filled in."""
-    actor = context.actor
-    if actor.can_moderate or not context.on_thread_page or permissions.is_author(actor, reply):
-        return str(_viewer().tools_slot(reply))
-    author = reply.author
-    key = ("tools_slot", reply.is_deleted, reply.is_hidden, author is None)
-    found = context.memo.get(key)
-    if found is None:  # a stand-in with what the controls read (author_id: not the viewer)
-        html = str(_viewer().tools_slot(SimpleNamespace(
-            id=PLACEHOLDER_ID, thread_id=reply.thread_id, author_id=reply.author_id,
-            is_deleted=reply.is_deleted, is_hidden=reply.is_hidden, edited_at=reply.edited_at,
-            hidden_reason=None, __tablename__=reply.__tablename__,
-            author=None if author is None else SimpleNamespace(display_name=PLACEHOLDER_NAME))))
-        found = context.memo[key] = (html, PLACEHOLDER_NAME in html)
-    html, named = found
-    if author is None or not named:
-        return html
-    return html.replace(PLACEHOLDER_NAME, str(escape(author.display_name)))
-
-
-PLACEHOLDER = str(PLACEHOLDER_ID)
-
-
-def viewer_slots(reply, show_thread=False, context=None):
-    """This viewer's parts of the card: {slot name: html}.
-
-    The rating form and the outcome widget are the same on every card with the same stars
-    and answers: those are rendered once per page and only the id differs.
-    """
-    context = context or _request_context()
-    actor = context.actor
-    if not actor.is_authenticated and not reply.is_deleted:
-        # A visitor may do nothing to a card but follow "Log in to rate": the same parts on
-        # every card (no id in them), made once per page.
-        refusal = context.ratings.refusal("reply", reply)
-        rate = _plain("rate_slot", None, refusal, memo=context.memo)
-        return {"tools": "", "mine": "", "outcomes": "",
-                "rate": rate.replace(PLACEHOLDER, str(reply.id))}
-    slots = {"tools": _tools_slot(context, reply)}
-    if not reply.is_deleted:
-        ratings = context.ratings
-        mine = ratings.mine("reply", reply)
-        slots["mine"] = _mine_text(context, mine) if mine else ""
-        slots["rate"] = _plain("rate_slot", mine, _refusals(context, reply)[0],
-                               memo=context.memo)
-        if not show_thread:  # lists across threads show the figures only
-            slots["outcomes"] = _outcome_slot(context, reply)
-    reply_id = str(reply.id)
-    return {name: html.replace(PLACEHOLDER, reply_id) if html else html
-            for name, html in slots.items()}
-
-
-def _refusals(context, reply):
-    """Why the viewer may not rate, and may not try, this card (messages, or None), asked once
-    a page per kind of card: of a stand-in with only what those rules read (its thread, whether
-    it is live, whether the viewer wrote it), so a rule that starts reading more fails loudly
-    instead of answering for the wrong card."""
-    author_id = reply.author_id
-    if author_id is not None and author_id != context.actor.member_id:
-        author_id = -1  # someone else's
-    key = ("refusals", reply.thread_id, reply.is_hidden, reply.is_deleted, author_id)
-    found = context.memo.get(key)
-    if found is None:
-        probe = SimpleNamespace(id=PLACEHOLDER_ID, thread_id=reply.thread_id,
-                                author_id=author_id, is_hidden=reply.is_hidden,
-                                is_deleted=reply.is_deleted, __tablename__=reply.__tablename__)
-        found = context.memo[key] = (context.ratings.refusal("reply", probe),
-                                     context.outcomes.refusal(probe))
-    return found
-
-
-def _mine_text(context, stars):
-    """" Your rating: 4 stars." in the viewer's language, made once a page per number of stars
-    (a member who rated every card of a page would otherwise format it 200 times)."""
-    key = ("mine", stars)
-    text = context.memo.get(key)
-    if text is None:
-        text = context.memo[key] = " " + _("Your rating: %(stars)s.", stars=stars_text(stars))
-    return text
-
-
 @routes.template_global("forum_card")
 def card(reply, show_prompt=True, show_thread=False):
     """A contribution's whole card: its shared part with this viewer's parts in the slots."""
     context = _request_context()
     out = []
     _fill(out, _shared_parts(card_data(reply, show_prompt, show_thread, context=context),
-                             context), viewer_slots(reply, show_thread, context))
+                             context), viewer_slots(reply, context, show_thread))
     return Markup("".join(out))
 
 
@@ -479,7 +313,7 @@ def cards(replies, show_prompt=True, show_thread=False):
     out = []
     append = out.append
     for reply, data in zip(replies, wanted):  # _fill, inlined: 200 cards a page
-        parts, slots = _shared_parts(data, context), viewer_slots(reply, show_thread, context)
+        parts, slots = _shared_parts(data, context), viewer_slots(reply, context, show_thread)
         append(parts[0])
         for index in range(1, len(parts), 2):
             append(slots.get(parts[index], ""))
