@@ -311,13 +311,8 @@ def cards(replies, show_prompt=True, show_thread=False):
     wanted = [card_data(reply, show_prompt, show_thread, context=context) for reply in replies]
     _fetch_missing(wanted, context.cache)
     out = []
-    append = out.append
-    for reply, data in zip(replies, wanted):  # _fill, inlined: 200 cards a page
-        parts, slots = _shared_parts(data, context), viewer_slots(reply, context, show_thread)
-        append(parts[0])
-        for index in range(1, len(parts), 2):
-            append(slots.get(parts[index], ""))
-            append(parts[index + 1])
+    for reply, data in zip(replies, wanted):
+        _fill(out, _shared_parts(data, context), viewer_slots(reply, context, show_thread))
     return SafeText("".join(out))
 
 
