@@ -36,6 +36,7 @@ class ForumState:
     synced_names: dict = field(default_factory=dict)  # user_key: display name last stored
     page_cache: object = None  # web.page_cache.PageCache, made on first use
     card_cache: object = None  # web.card_cache.CardCache, made on first use
+    list_cache: object = None  # web.list_cache's VersionCache of thread pages' rows
     redis: object = None  # redis_store.RedisStore for FORUM_CACHE_URL, made on first use
     fitted: set = field(default_factory=set)  # host extensions already fitted (late_fit)
     user_email: Callable | None = None  # host hook: user -> email address (or None)

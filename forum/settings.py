@@ -49,6 +49,13 @@ SETTINGS = {
         "everything it shows, so any edit, rating, moderation or tag change makes a new one. "
         "0 turns it off.",
     ),
+    "FORUM_LIST_CACHE_BYTES": (
+        4 * 1024 * 1024,
+        "Bytes of thread pages' contribution lists (the rows read from the database, and their "
+        "cards) each worker keeps for members and visitors alike until any content changes "
+        "(the version the page cache follows), so a view that follows no write reads and "
+        "renders only what is the viewer's own. 0 turns it off.",
+    ),
     "FORUM_CACHE_URL": (
         None,
         "A Redis URL (`redis://host:6379/0`) where every instance of the site shares rendered "

@@ -2,7 +2,8 @@
 their tags: building ORM objects for a 200-contribution page cost a third of its time.
 
 The rows answer what the page reads of a Reply (its columns but the Markdown source, author,
-prompt, tags, answers, star counts); they are not in the session, so nothing can flush them. Writes load Reply
+prompt, tags, answers, star counts); they are not in the session, so nothing can flush or
+expire them, and a page's rows can be kept for later requests (web.list_cache). Writes load Reply
 objects as before (services.replies).
 """
 from collections import namedtuple
@@ -27,6 +28,7 @@ FIELDS = tuple(column.key for column in REPLY_COLUMNS) + ("answer_ids", "reply_t
 TAG_COLUMNS = ReplyTag.__table__.c
 TAG_BATCH = 500  # ids per IN list, as SQLAlchemy's selectin loading does
 TagRow = namedtuple("TagRow", "id name slug")
+PromptRow = namedtuple("PromptRow", "id position label text")
 
 
 class AuthorRow(SimpleNamespace):
@@ -56,8 +58,7 @@ def list_reply_rows(actor, thread, page=1, per_page=None, by_prompt=False, inclu
     query, statement = _page_statements(rule_key(actor), sort, by_prompt, include_deleted)
     params = {"page_thread_id": thread.id, **(score_parameters() if sort == "best" else {})}
     result = run_counted_page(statement, query, params, page, per_page)
-    prompts = {prompt.id: prompt for prompt in thread.prompts}
-    authors, rows, extra = {}, [], len(FIELDS)
+    authors, prompts, rows, extra = {}, {}, [], len(FIELDS)
     for values in result.items:
         row = ReplyRow(**dict(zip(FIELDS, values)))
         member_id, name, credentials, position, label, text = values[extra:extra + 6]
@@ -68,9 +69,9 @@ def list_reply_rows(actor, thread, page=1, per_page=None, by_prompt=False, inclu
                 id=member_id, display_name=name, verified_credentials=credentials))
         if row.prompt_id is None or position is None:
             row.prompt = None
-        else:  # the thread's own Prompt (loaded with it), as the ORM would give
-            row.prompt = prompts.get(row.prompt_id) or SimpleNamespace(
-                id=row.prompt_id, position=position, label=label, text=text)
+        else:  # one PromptRow a prompt a page (plain, so a page's rows outlive its session)
+            row.prompt = prompts.get(row.prompt_id) or prompts.setdefault(
+                row.prompt_id, PromptRow(row.prompt_id, position, label, text))
         row.tags = []
         rows.append(row)
     _load_tags(rows)

@@ -7,13 +7,11 @@ who are not logged in and send no session or remember-me cookie and no Authoriza
 stored only from 200 text/html responses that set no cookie. Off unless FORUM_PAGE_CACHE_BYTES
 is above 0 (the standalone site turns it on).
 """
-import threading
-
-from cachetools import LRUCache
 from flask import current_app, g, request, session
 from flask_babel import get_locale
 
 from forum.services.content_version import content_version
+from forum.services.version_cache import VersionCache, app_cache
 from forum.web.context import current_actor
 from forum.web.routes import Routes
 
@@ -23,46 +21,20 @@ HEADER = "X-Forum-Cache"
 ENTRY_OVERHEAD = 256  # bytes counted per entry beyond its body (key, tuple, content type)
 
 
-class PageCache:
-    """Bodies by request key for one content version, at most max_bytes (least recent go first)."""
+class PageCache(VersionCache):
+    """Rendered pages as (body, content type) by request key, at most max_bytes."""
 
     def __init__(self, max_bytes):
-        self.max_bytes = max_bytes
-        self._version = None
-        self._entries = LRUCache(maxsize=max_bytes,
-                                 getsizeof=lambda entry: len(entry[0]) + ENTRY_OVERHEAD)
-        self._lock = threading.Lock()  # gthread workers share one cache between threads
-
-    def _move_to(self, version):
-        """Forget every page of an older version (none of them can be served again)."""
-        if version != self._version:
-            self._entries.clear()
-            self._version = version
-
-    def get(self, version, key):
-        """(body, content type) stored for this version and key, or None."""
-        with self._lock:
-            self._move_to(version)
-            return self._entries.get(key)
+        super().__init__(max_bytes, lambda entry: len(entry[0]) + ENTRY_OVERHEAD)
 
     def put(self, version, key, body, content_type):
-        """Keep a page rendered at `version` (dropped at once if a newer version is known)."""
-        if len(body) + ENTRY_OVERHEAD > self.max_bytes:
-            return
-        with self._lock:
-            if self._version is not None and version < self._version:
-                return
-            self._move_to(version)
-            self._entries[key] = (body, content_type)
+        """Keep a page rendered at `version`."""
+        super().put(version, key, (body, content_type))
 
 
 def _cache():
-    """This app's PageCache (rebuilt when the size setting changes)."""
-    state = current_app.extensions["forum"]
-    size = current_app.config["FORUM_PAGE_CACHE_BYTES"]
-    if state.page_cache is None or state.page_cache.max_bytes != size:
-        state.page_cache = PageCache(size)
-    return state.page_cache
+    """This app's PageCache (made again when the size setting changes)."""
+    return app_cache("page_cache", "FORUM_PAGE_CACHE_BYTES", PageCache)
 
 
 def _request_key():

@@ -1,6 +1,6 @@
 """Public profile pages, editing one's own profile and credentials, and moderators verifying
 credentials."""
-from flask import flash, redirect, render_template, request
+from flask import flash, redirect, request
 
 from forum.errors import ForumError
 from forum.limits import limit
@@ -8,6 +8,7 @@ from forum.services import credentials as credential_service
 from forum.services import profiles as profile_service
 from forum.urls import url_for
 from forum.web import profile as settings_page
+from forum.web.byte_pages import render_page
 from forum.web.context import current_actor
 from forum.web.discussion_common import login_required
 from forum.web.forms import AboutForm, ActionForm, CredentialForm, attach_error
@@ -33,8 +34,8 @@ def member(member_id):
     threads = profile_service.member_threads(member_id, page_arg_named("threads_page"))
     replies = profile_service.member_replies(member_id, page_arg())
     page_ratings().preload_replies(replies.items)  # the viewer's stars on them: one query
-    return render_template("forum/member.html", profile=profile, member=profile.member,
-                           threads=threads, replies=replies, action_form=ActionForm())
+    return render_page("forum/member.html", profile=profile, member=profile.member,
+                       threads=threads, replies=replies, action_form=ActionForm())
 
 
 def page_arg_named(name):

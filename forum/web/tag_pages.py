@@ -6,6 +6,7 @@ from forum.services import replies as reply_service
 from forum.services import tags as tag_service
 from forum.services import threads as thread_service
 from forum.urls import url_for
+from forum.web.byte_pages import render_page
 from forum.web.context import current_actor
 from forum.web.discussion_common import login_required, query_args
 from forum.web.discussion_forms import MergeTagForm
@@ -27,7 +28,7 @@ def render_tag(tag, merge_form=None, status=200):
     replies = reply_service.list_tagged_replies(
         actor, tag, before=id_arg("replies_before"))
     page_ratings().preload_replies(replies.items)  # the viewer's stars on them: one query
-    return render_template(
+    return render_page(
         "forum/tag.html", tag=tag, threads=threads, replies=replies,
         last_by=thread_service.last_contributors(threads.items),
         synonyms=tag_service.synonyms(tag) if actor.can_moderate else [],

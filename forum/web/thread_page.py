@@ -2,17 +2,18 @@
 with the per-request caches its rating widgets read: below the routes, imported by them."""
 from itertools import groupby
 
-from flask import g, render_template, request
+from flask import g, request
 
 from forum.services import permissions
 from forum.services import ratings as rating_service
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
-from forum.services.reply_rows import list_reply_rows
+from forum.web.byte_pages import render_page
 from forum.web.composer import replying_to, restore_draft
 from forum.web.context import current_actor
 from forum.web.discussion_common import prompt_choices
 from forum.web.forms import ReplyForm
+from forum.web.list_cache import thread_rows
 from forum.web.outcome_widgets import page_outcomes
 from forum.web.pages import page_arg
 from forum.web.routes import Routes
@@ -149,15 +150,15 @@ def render_thread(thread, form=None, status=200):
     view = request.args.get("view")
     view = view if view in THREAD_VIEWS else "order"
     sort = reply_service.reply_sort(thread, request.args.get("sort"))
-    replies = list_reply_rows(actor, thread, page=page_arg(), sort=sort,
-                              by_prompt=view == "prompts", include_deleted=True)
+    replies = thread_rows(actor, thread, page_arg(), sort, by_prompt=view == "prompts",
+                          include_deleted=True)
     g.forum_card_thread = thread  # what the cards' viewer parts read (card_cache)
     page_ratings().preload(thread)  # the viewer's ratings on the whole page: one query
     page_outcomes().preload(replies.items)  # members: their own outcomes, and notes
     groups = [(group[0].prompt, group) for group in (
         list(items) for _, items in groupby(replies.items, key=lambda r: r.prompt_id))]
     reply_form = _reply_form(actor, form, thread)
-    return render_template(
+    return render_page(
         "forum/thread.html", thread=thread, replies=replies, view=view, groups=groups,
         reply_sort=sort, reply_form=reply_form,
         replying_to=replying_to(reply_form, thread) if reply_form else None), status

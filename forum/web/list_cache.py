@@ -1,0 +1,58 @@
+"""A thread page's contributions kept in each worker until any content changes: the rows its
+queries read and, on each row, its card's shared parts (web.card_cache), so a page view that
+follows no write reads and renders only what is the viewer's own (members and visitors alike).
+
+Kept under the content version read before the rows (services.version_cache: every write moves
+it on, so the next view reads afresh) and keyed by everything else the rows depend on: the
+visibility rule, the thread, the page, its size, the sort and the grouping. Only GET and HEAD
+requests use it: a form re-shown after a failed post reads afresh. The rows are plain objects
+outside the session (services.reply_rows), so they outlive the request that read them; nothing
+may change them. Off when FORUM_LIST_CACHE_BYTES is 0.
+"""
+from flask import current_app, g, request
+
+from forum.services.content_version import content_version
+from forum.services.ratings import prior_weight
+from forum.services.reply_rows import list_reply_rows
+from forum.services.version_cache import VersionCache, app_cache
+from forum.services.visibility import rule_key
+
+ROW_OVERHEAD = 1536  # bytes counted per row beyond its html: the row, its author and tags, and
+# its card's parts (about the html again, counted twice below)
+PAGE_OVERHEAD = 512
+
+
+def _size(page):
+    """Bytes a kept page of rows is counted for."""
+    return PAGE_OVERHEAD + sum(2 * len(row.html or "") + ROW_OVERHEAD for row in page.items)
+
+
+def _cache():
+    """This app's VersionCache of pages of rows, or None when FORUM_LIST_CACHE_BYTES is 0."""
+    return app_cache("list_cache", "FORUM_LIST_CACHE_BYTES", lambda size: VersionCache(size, _size))
+
+
+def _version():
+    """The content version, read once a request (the page cache may have read it already)."""
+    slot = g.get("forum_page_cache_slot")
+    return slot[0] if slot is not None else content_version()
+
+
+def thread_rows(actor, thread, page, sort, by_prompt, include_deleted):
+    """services.reply_rows.list_reply_rows for the thread page, kept until the next write; each
+    kept row carries a card_parts dict where web.card_cache keeps its card's shared parts."""
+    cache = _cache()
+    version = _version() if cache is not None and request.method in ("GET", "HEAD") else None
+    if version is None:
+        return list_reply_rows(actor, thread, page=page, sort=sort, by_prompt=by_prompt,
+                               include_deleted=include_deleted)
+    key = (rule_key(actor), thread.id, page, current_app.config["FORUM_REPLIES_PER_PAGE"], sort,
+           by_prompt, include_deleted, prior_weight() if sort == "best" else None)
+    rows = cache.get(version, key)
+    if rows is None:
+        rows = list_reply_rows(actor, thread, page=page, sort=sort, by_prompt=by_prompt,
+                               include_deleted=include_deleted)
+        for row in rows.items:
+            row.card_parts = {}
+        cache.put(version, key, rows)
+    return rows

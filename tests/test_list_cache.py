@@ -1,0 +1,91 @@
+"""A thread page's contributions are read once per content version and kept (web.list_cache),
+and pages of cards are joined as UTF-8 bytes (web.byte_pages): yet every write shows at once,
+each visibility rule gets its own list, and every character arrives as written."""
+from types import SimpleNamespace
+
+import pytest
+from flask import render_template_string
+from sqlalchemy import event
+
+from forum.services import moderation
+from forum.services import replies as reply_service
+from forum.services import threads as thread_service
+
+from tests.discussion_fixtures import PREFIX
+
+UNICODE = "Zoë’s “small step” ★ 日本語 🙂"
+
+
+@pytest.fixture
+def page(app, host_users, actor_for, client_for):
+    """Ana's thread with two of Ben's contributions; clients for a visitor, Ana and Mo."""
+    actors = {name: actor_for(user) for name, user in host_users.items()}
+    thread = thread_service.start_thread(actors["ana"], "How do you restart momentum?")
+    first = reply_service.add_reply(actors["ben"], thread.id, "I ask what changed.")
+    second = reply_service.add_reply(actors["ben"], thread.id, f"I write it down: {UNICODE}")
+    viewers = {"visitor": app.test_client(), "ana": client_for(host_users["ana"]),
+               "mo": client_for(host_users["mo"])}
+    return SimpleNamespace(actors=actors, thread=thread, first=first, second=second,
+                           viewers=viewers, path=f"{PREFIX}/threads/{thread.id}/{thread.slug}")
+
+
+def _view(page, name, db):
+    """(page text, the statements of its request that read contributions' tags)."""
+    seen = []
+
+    def before(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    try:
+        response = page.viewers[name].get(page.path)
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+    assert response.status_code == 200
+    return response.text, [statement for statement in seen
+                           if "forum_reply_tag.reply_id IN" in statement]
+
+
+def test_a_second_view_reads_no_contributions_until_a_write(page, db):
+    page.viewers["mo"].get(page.path)  # Mo's first forum page makes his member row: a write
+    reads = [bool(_view(page, name, db)[1]) for name in ("visitor", "visitor", "ana", "mo", "mo")]
+    assert reads == [True, False, False, True, False]  # members and visitors share one list,
+    # moderators (who see hidden contributions) have their own
+    reply_service.add_reply(page.actors["ben"], page.thread.id, "A third way: silence.")
+    for name in ("visitor", "ana", "mo"):
+        text, tags = _view(page, name, db)
+        assert "A third way: silence." in text  # the write shows at once to everyone
+        assert bool(tags) == (name != "ana")  # read afresh once per rule
+
+
+def test_removed_and_hidden_contributions_leave_the_kept_list_at_once(page, db):
+    for name in ("visitor", "ana", "mo"):
+        _view(page, name, db)
+    moderation.hide_reply(page.actors["mo"], page.first.id, reason="Names a client")
+    texts = {name: _view(page, name, db)[0] for name in ("visitor", "ana", "mo")}
+    assert "I ask what changed." not in texts["visitor"] + texts["ana"]
+    assert "I ask what changed." in texts["mo"] and "Names a client" in texts["mo"]
+    reply_service.delete_reply(page.actors["ben"], page.second.id)
+    texts = {name: _view(page, name, db)[0] for name in ("visitor", "ana")}
+    assert all("I write it down" not in text for text in texts.values())
+
+
+def test_the_list_cache_can_be_turned_off(app, page, db):
+    app.config.update(FORUM_LIST_CACHE_BYTES=0)
+    _view(page, "ana", db)
+    assert _view(page, "ana", db)[1]  # read again on every view
+
+
+def test_every_character_arrives_as_written(page):
+    for name in ("visitor", "ana", "mo", "ana"):  # the second "ana": from the kept list
+        response = page.viewers[name].get(page.path)
+        assert response.content_type == "text/html; charset=utf-8"
+        assert UNICODE in response.get_data().decode("utf-8")
+        assert "<!--forum-cards-" not in response.text  # every list was put in its place
+
+
+def test_a_hosts_own_view_gets_the_cards_as_text(app, page):
+    with app.test_request_context(page.path):
+        rows = reply_service.list_replies(page.actors["ana"], page.thread).items
+        html = render_template_string("<ol>{{ forum_cards(rows) }}</ol>", rows=rows)
+    assert "<!--forum-cards-" not in html and UNICODE in html and "I ask what changed." in html
