@@ -29,7 +29,7 @@ from forum.services import ratings as rating_service
 from forum.services import replies as reply_service
 from forum.services.version_cache import app_cache
 from forum.web.byte_pages import cards_output
-from forum.web.card_viewer import REPORT_ARG, viewer_slots
+from forum.web.card_viewer import REPORT_ARG, list_slots, viewer_slots
 from forum.web.context import current_actor
 from forum.web.outcome_widgets import page_outcomes
 from forum.web.routes import Routes
@@ -298,7 +298,8 @@ def card(reply, show_prompt=True, show_thread=False):
     context = _request_context()
     out = []
     _fill(out, _shared_parts(card_data(reply, show_prompt, show_thread, context=context),
-                             context), viewer_slots(reply, context, show_thread))
+                             context),
+          {name: html.encode() for name, html in viewer_slots(reply, context, show_thread).items()})
     return Markup(b"".join(out).decode())
 
 
@@ -307,8 +308,9 @@ def cards(replies, show_prompt=True, show_thread=False):
     """A list of cards in one call (card() for each, without a template macro call per card)."""
     context = _request_context()
     out = []
-    for reply, parts in zip(replies, _list_parts(replies, show_prompt, show_thread, context)):
-        _fill(out, parts, viewer_slots(reply, context, show_thread))
+    for parts, slots in zip(_list_parts(replies, show_prompt, show_thread, context),
+                            list_slots(replies, context, show_thread)):
+        _fill(out, parts, slots)
     return cards_output(b"".join(out))
 
 
@@ -336,7 +338,7 @@ def _fill(out, parts, slots):
     """Append a card's shared parts to out with the viewer's parts in their slots (UTF-8)."""
     out.append(parts[0])
     for index in range(1, len(parts), 2):
-        out.append(slots.get(parts[index], "").encode())
+        out.append(slots.get(parts[index], b""))
         out.append(parts[index + 1])
 
 

@@ -108,6 +108,16 @@ def _tools_slot(context, reply):
     actor = context.actor
     if actor.can_moderate or not context.on_thread_page or permissions.is_author(actor, reply):
         return str(_viewer().tools_slot(reply))
+    html, named = _tools_template(context, reply)
+    author = reply.author
+    if author is None or not named:
+        return html
+    return html.replace(PLACEHOLDER_NAME, str(escape(author.display_name)))
+
+
+def _tools_template(context, reply):
+    """(controls of someone else's card with placeholders for its id and author's name, whether
+    the name shows), made once a page per kind of card."""
     author = reply.author
     key = ("tools_slot", reply.is_deleted, reply.is_hidden, author is None)
     found = context.memo.get(key)
@@ -118,10 +128,7 @@ def _tools_slot(context, reply):
             hidden_reason=None, __tablename__=reply.__tablename__,
             author=None if author is None else SimpleNamespace(display_name=PLACEHOLDER_NAME))))
         found = context.memo[key] = (html, PLACEHOLDER_NAME in html)
-    html, named = found
-    if author is None or not named:
-        return html
-    return html.replace(PLACEHOLDER_NAME, str(escape(author.display_name)))
+    return found
 
 
 PLACEHOLDER = str(PLACEHOLDER_ID)
@@ -133,14 +140,80 @@ def viewer_slots(reply, context, show_thread=False):
     The rating form and the outcome widget are the same on every card with the same stars
     and answers: those are rendered once per page and only the id differs.
     """
+    reply_id = str(reply.id)
+    return {name: html.replace(PLACEHOLDER, reply_id) if html else html
+            for name, html in _slot_templates(reply, context, show_thread).items()}
+
+
+def list_slots(replies, context, show_thread=False):
+    """viewer_slots of each card of a list, as UTF-8. Cards whose parts differ only by their
+    id (a visitor's view of live cards; a member's of others' live cards on which they have no
+    outcome row, notes, refusal or open report form) share one set of parts per kind of card,
+    made once a page, which each card's id fills in."""
+    actor = context.actor
+    if actor.is_authenticated and (actor.can_moderate or show_thread
+                                   or not context.on_thread_page):
+        return [_encoded(viewer_slots(reply, context, show_thread)) for reply in replies]
+    kind_of = _member_kinds(replies, context) if actor.is_authenticated else _visitor_kind
+    kinds, result = {}, []
+    for reply in replies:
+        key = kind_of(reply)
+        if key is None:
+            result.append(_encoded(viewer_slots(reply, context, show_thread)))
+            continue
+        kind = kinds.get(key)
+        if kind is None:
+            kind = kinds[key] = tuple(
+                (name, tuple(piece.encode() for piece in html.split(PLACEHOLDER)))
+                for name, html in _slot_templates(reply, context, show_thread).items())
+        reply_id = str(reply.id).encode()
+        result.append({name: pieces[0] if len(pieces) == 1 else reply_id.join(pieces)
+                       for name, pieces in kind})
+    return result
+
+
+def _encoded(slots):
+    """A card's viewer parts as UTF-8 (the shared parts are kept so)."""
+    return {name: html.encode() for name, html in slots.items()}
+
+
+def _visitor_kind(reply):
+    """The kind of card for a visitor: every live card has the same parts but its id."""
+    return None if reply.is_deleted else ()
+
+
+def _member_kinds(replies, context):
+    """kind(reply) for a member who does not moderate: what a card's parts depend on beyond its
+    id, or None when they are its own (their own card, their outcome row or notes, a refusal to
+    try it, controls that name its author, the report form open on it)."""
+    member_id, outcomes = context.actor.member_id, context.outcomes
+    outcomes.preload(replies)
+    own = outcomes.ids_with_own_parts() | {int(context.report)} if (
+        context.report or "").isdigit() else outcomes.ids_with_own_parts()
+    shared, mine = {}, context.ratings.mine
+
+    def kind(reply):
+        if reply.is_deleted or reply.id in own or (
+                reply.author_id is not None and reply.author_id == member_id):
+            return None
+        base = (reply.thread_id, reply.is_hidden, reply.author_id is None, reply.author is None)
+        shareable = shared.get(base)
+        if shareable is None:
+            shareable = shared[base] = not (_refusals(context, reply)[1]
+                                            or _tools_template(context, reply)[1])
+        return (*base, mine("reply", reply)) if shareable else None
+    return kind
+
+
+def _slot_templates(reply, context, show_thread):
+    """viewer_slots before the card's id goes in (PLACEHOLDER where it goes)."""
     actor = context.actor
     if not actor.is_authenticated and not reply.is_deleted:
         # A visitor may do nothing to a card but follow "Log in to rate": the same parts on
-        # every card (no id in them), made once per page.
+        # every card, made once per page.
         refusal = context.ratings.refusal("reply", reply)
-        rate = _plain("rate_slot", None, refusal, memo=context.memo)
         return {"tools": "", "mine": "", "outcomes": "",
-                "rate": rate.replace(PLACEHOLDER, str(reply.id))}
+                "rate": _plain("rate_slot", None, refusal, memo=context.memo)}
     slots = {"tools": _tools_slot(context, reply)}
     if not reply.is_deleted:
         ratings = context.ratings
@@ -150,9 +223,7 @@ def viewer_slots(reply, context, show_thread=False):
                                memo=context.memo)
         if not show_thread:  # lists across threads show the figures only
             slots["outcomes"] = _outcome_slot(context, reply)
-    reply_id = str(reply.id)
-    return {name: html.replace(PLACEHOLDER, reply_id) if html else html
-            for name, html in slots.items()}
+    return slots
 
 
 def _refusals(context, reply):

@@ -48,6 +48,13 @@ class PageOutcomes:
             self.preload([reply])
         return self._notes.get(reply.id, [])
 
+    def ids_with_own_parts(self):
+        """Ids of the loaded contributions whose widget is the viewer's own: their outcome row,
+        members' notes, or the failed report form being re-shown (then all of them)."""
+        if self.error is not None and request.method == "POST":
+            return self._loaded
+        return self._mine.keys() | self._notes.keys()
+
     def refusal(self, reply):
         """Why the viewer may not try or report on this contribution (message), or None."""
         refusal = permissions.outcome_refusal(self.actor, reply)
