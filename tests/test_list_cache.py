@@ -7,7 +7,7 @@ import pytest
 from flask import render_template_string
 from sqlalchemy import event
 
-from forum.services import moderation
+from forum.services import moderation, ratings
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 
@@ -89,3 +89,12 @@ def test_a_hosts_own_view_gets_the_cards_as_text(app, page):
         rows = reply_service.list_replies(page.actors["ana"], page.thread).items
         html = render_template_string("<ol>{{ forum_cards(rows) }}</ol>", rows=rows)
     assert "<!--forum-cards-" not in html and UNICODE in html and "I ask what changed." in html
+
+
+def test_top_contributors_follow_a_new_rating_at_once(page, db):
+    def block(name):
+        text = _view(page, name, db)[0]
+        return text[text.index("Top contributors"):] if "Top contributors" in text else ""
+    assert "Ben" not in block("visitor") and "Ben" not in block("ana")
+    ratings.rate(page.actors["ana"], "reply", page.first.id, 5)
+    assert "Ben" in block("visitor") and "Ben" in block("ana")

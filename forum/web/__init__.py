@@ -12,6 +12,7 @@ from forum.web import (
     health,
     importing,
     language_pages,
+    list_cache,
     log_sentences,
     login_pages,
     member_pages,
@@ -32,7 +33,7 @@ from forum.web import (
 )
 from forum.web.blueprint import bp
 
-PAGES = (context, health, page_cache, login_pages, feeds, importing, language_pages,
+PAGES = (context, health, page_cache, list_cache, login_pages, feeds, importing, language_pages,
          log_sentences, moderation, notification_pages, email_pages, member_pages, profile,
          profile_pages, outcome_widgets, thread_page, card_viewer, card_cache, ratings, outcomes,
          related, search, reply_pages, tag_pages, threads, confidentiality, community_page)

@@ -12,19 +12,28 @@ may change them. Off when FORUM_LIST_CACHE_BYTES is 0.
 from flask import current_app, g, request
 
 from forum.services.content_version import content_version
+from forum.services.paging import Page
 from forum.services.ratings import prior_weight
 from forum.services.reply_rows import list_reply_rows
 from forum.services.version_cache import VersionCache, app_cache
 from forum.services.visibility import rule_key
+from forum.web.routes import Routes
+
+routes = Routes()
 
 ROW_OVERHEAD = 1536  # bytes counted per row beyond its html: the row, its author and tags, and
 # its card's parts (about the html again, counted twice below)
 PAGE_OVERHEAD = 512
 
 
-def _size(page):
-    """Bytes a kept page of rows is counted for."""
-    return PAGE_OVERHEAD + sum(2 * len(row.html or "") + ROW_OVERHEAD for row in page.items)
+SMALL_ENTRY = 2048  # bytes counted for a kept value that is not a page of rows
+
+
+def _size(value):
+    """Bytes a kept page of rows, or a small value, is counted for."""
+    if not isinstance(value, Page):
+        return SMALL_ENTRY
+    return PAGE_OVERHEAD + sum(2 * len(row.html or "") + ROW_OVERHEAD for row in value.items)
 
 
 def _cache():
@@ -34,25 +43,41 @@ def _cache():
 
 def _version():
     """The content version, read once a request (the page cache may have read it already)."""
-    slot = g.get("forum_page_cache_slot")
-    return slot[0] if slot is not None else content_version()
+    if "forum_list_version" not in g:
+        slot = g.get("forum_page_cache_slot")
+        g.forum_list_version = slot[0] if slot is not None else content_version()
+    return g.forum_list_version
+
+
+@routes.hook("before_request")
+def forget_version():
+    """Never reuse the version an earlier request that shared this app context read."""
+    g.pop("forum_list_version", None)
+
+
+def until_next_write(key, build):
+    """build(), kept under `key` (a tuple naming what it is) until the next write, on GET and
+    HEAD requests: for small read-only values a page reads of its thread (top contributors)."""
+    cache = _cache()
+    version = _version() if cache is not None and request.method in ("GET", "HEAD") else None
+    if version is None:
+        return build()
+    value = cache.get(version, key)
+    if value is None:
+        value = build()
+        cache.put(version, key, value)
+    return value
 
 
 def thread_rows(actor, thread, page, sort, by_prompt, include_deleted):
     """services.reply_rows.list_reply_rows for the thread page, kept until the next write; each
     kept row carries a card_parts dict where web.card_cache keeps its card's shared parts."""
-    cache = _cache()
-    version = _version() if cache is not None and request.method in ("GET", "HEAD") else None
-    if version is None:
-        return list_reply_rows(actor, thread, page=page, sort=sort, by_prompt=by_prompt,
-                               include_deleted=include_deleted)
-    key = (rule_key(actor), thread.id, page, current_app.config["FORUM_REPLIES_PER_PAGE"], sort,
-           by_prompt, include_deleted, prior_weight() if sort == "best" else None)
-    rows = cache.get(version, key)
-    if rows is None:
+    def read():
         rows = list_reply_rows(actor, thread, page=page, sort=sort, by_prompt=by_prompt,
                                include_deleted=include_deleted)
         for row in rows.items:
             row.card_parts = {}
-        cache.put(version, key, rows)
-    return rows
+        return rows
+    return until_next_write(
+        ("rows", rule_key(actor), thread.id, page, current_app.config["FORUM_REPLIES_PER_PAGE"],
+         sort, by_prompt, include_deleted, prior_weight() if sort == "best" else None), read)

@@ -13,7 +13,7 @@ from forum.web.composer import replying_to, restore_draft
 from forum.web.context import current_actor
 from forum.web.discussion_common import prompt_choices
 from forum.web.forms import ReplyForm
-from forum.web.list_cache import thread_rows
+from forum.web.list_cache import thread_rows, until_next_write
 from forum.web.outcome_widgets import page_outcomes
 from forum.web.pages import page_arg
 from forum.web.routes import Routes
@@ -80,9 +80,11 @@ class PageRatings:
         return refusal.message if refusal else None
 
     def top_contributors(self, thread):
-        """The thread's best-rated contributors (one query per thread per request)."""
+        """The thread's best-rated contributors (one query per thread until the next write)."""
         if thread.id not in self._top:
-            self._top[thread.id] = rating_service.top_contributors(thread.id)
+            self._top[thread.id] = until_next_write(
+                ("top_contributors", thread.id, rating_service.prior_weight()),
+                lambda: rating_service.top_contributors(thread.id))
         return self._top[thread.id]
 
 
