@@ -1,13 +1,14 @@
 """A thread page's contributions are read once per content version and kept (web.list_cache),
 and pages of cards are joined as UTF-8 bytes (web.byte_pages): yet every write shows at once,
 each visibility rule gets its own list, and every character arrives as written."""
+import re
 from types import SimpleNamespace
 
 import pytest
-from flask import render_template_string
+from flask import g, render_template_string
 from sqlalchemy import event
 
-from forum.services import moderation, ratings
+from forum.services import drafts, moderation, ratings
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 
@@ -98,3 +99,39 @@ def test_top_contributors_follow_a_new_rating_at_once(page, db):
     assert "Ben" not in block("visitor") and "Ben" not in block("ana")
     ratings.rate(page.actors["ana"], "reply", page.first.id, 5)
     assert "Ben" in block("visitor") and "Ben" in block("ana")
+
+
+def _reply_form(text):
+    """The page's reply form and the CSRF token it carries."""
+    form = re.search(r'<form method="post" action="[^"]*/replies" class="reply-form".*?</form>',
+                     text, re.S).group(0)
+    return form, re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+
+
+def _fresh_get(client, path):
+    """GET as in production, where no request shares another's app context (the test's one
+    would keep the first request's signed CSRF token in g for the next)."""
+    g.pop("csrf_token", None)
+    return client.get(path)
+
+
+def test_the_kept_reply_form_carries_each_members_own_token_and_draft(app, page, host_users,
+                                                                      client_for, db):
+    app.config["WTF_CSRF_ENABLED"] = True
+    ben = client_for(host_users["ben"])
+    forms = {name: _reply_form(_fresh_get(client, page.path).text)
+             for name, client in (("ana", page.viewers["ana"]), ("ben", ben))}
+    assert forms["ana"][1] != forms["ben"][1]  # each session's own token ...
+    assert forms["ana"][0].replace(forms["ana"][1], "") == forms["ben"][0].replace(
+        forms["ben"][1], "")  # ... in the one kept form
+    g.pop("csrf_token", None)
+    posted = ben.post(f"{PREFIX}/threads/{page.thread.id}/replies",
+                      data={"body": "Posted with the kept form's token.", "prompt": "",
+                            "tags": "", "csrf_token": forms["ben"][1]})
+    assert posted.status_code in (302, 303)
+    assert "Posted with the kept form's token." in _fresh_get(ben, page.path).text
+    drafts.save_draft(page.actors["ana"], page.thread.id,
+                      {"body": "My half-written answer", "tags": "", "prompt": ""})
+    mine, _ = _reply_form(_fresh_get(page.viewers["ana"], page.path).text)
+    assert "My half-written answer" in mine  # a form with a draft is the member's own
+    assert "My half-written answer" not in _reply_form(_fresh_get(ben, page.path).text)[0]

@@ -11,6 +11,7 @@ from forum.web import (
     feeds,
     health,
     importing,
+    kept_forms,
     language_pages,
     list_cache,
     log_sentences,
@@ -35,8 +36,9 @@ from forum.web.blueprint import bp
 
 PAGES = (context, health, page_cache, list_cache, login_pages, feeds, importing, language_pages,
          log_sentences, moderation, notification_pages, email_pages, member_pages, profile,
-         profile_pages, outcome_widgets, thread_page, card_viewer, card_cache, ratings, outcomes,
-         related, search, reply_pages, tag_pages, threads, confidentiality, community_page)
+         profile_pages, outcome_widgets, kept_forms, thread_page, card_viewer, card_cache,
+         ratings, outcomes, related, search, reply_pages, tag_pages, threads, confidentiality,
+         community_page)
 
 for _module in PAGES:
     _module.routes.register(bp)
