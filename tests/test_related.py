@@ -166,11 +166,11 @@ def test_reading_list_queries_do_not_grow_with_entries(users_and_actors, thread,
     targets = [threads.start_thread(actors["ana"], f"Another practice question {n}?",
                                     tags="motivation") for n in range(9)]
     related.add_link(actors["mo"], thread.id, "Cat", "One?", url="https://a.example")
-    related.add_link(actors["mo"], thread.id, "Cat", "T?", target_thread_id=targets[0].id)
     db.session.expire_all()
     mo.get(url)  # a member's first page in an app also stores their display name: not counted
+    related.add_link(actors["mo"], thread.id, "Cat", "T?", target_thread_id=targets[0].id)
     db.session.expire_all()
-    with count_queries() as few:
+    with count_queries() as few:  # both counted views are the first after a write (list_cache)
         assert mo.get(url).status_code == 200
     for target in targets[1:7]:
         related.add_link(actors["mo"], thread.id, "Cat", f"T{target.id}?",
