@@ -135,3 +135,24 @@ def test_the_kept_reply_form_carries_each_members_own_token_and_draft(app, page,
     mine, _ = _reply_form(_fresh_get(page.viewers["ana"], page.path).text)
     assert "My half-written answer" in mine  # a form with a draft is the member's own
     assert "My half-written answer" not in _reply_form(_fresh_get(ben, page.path).text)[0]
+
+
+def test_a_kept_thread_is_asked_per_viewer_and_follows_each_write(page, db):
+    for name in ("visitor", "ana", "mo"):
+        assert page.viewers[name].get(page.path).status_code == 200  # the thread is kept now
+    moderation.lock_thread(page.actors["mo"], page.thread.id)
+    assert "This thread is locked" in page.viewers["ana"].get(page.path).text
+    moderation.hide_thread(page.actors["mo"], page.thread.id, reason="Names a client")
+    assert page.viewers["visitor"].get(page.path).status_code == 404
+    assert page.viewers["ana"].get(page.path).status_code == 404
+    assert page.viewers["mo"].get(page.path).status_code == 200  # moderators see hidden ones
+    moderation.restore_thread(page.actors["mo"], page.thread.id)
+    moderation.unlock_thread(page.actors["mo"], page.thread.id)
+    thread_service.set_thread_tags(page.actors["ana"], page.thread.id, "silence")
+    shown = page.viewers["visitor"].get(page.path).text
+    assert 'href="/community/tags/silence"' in shown
+    posted = page.viewers["ana"].post(f"{PREFIX}/threads/{page.thread.id}/replies",
+                                      data={"body": "After the kept thread.", "prompt": "",
+                                            "tags": ""})
+    assert posted.status_code == 302
+    assert "After the kept thread." in page.viewers["mo"].get(page.path).text

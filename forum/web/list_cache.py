@@ -10,13 +10,16 @@ outside the session (services.reply_rows), so they outlive the request that read
 may change them. Off when FORUM_LIST_CACHE_BYTES is 0.
 """
 from flask import current_app, g, request
+from sqlalchemy.orm import Session
 
+from forum.database import session
+from forum.services import threads as thread_service
 from forum.services.content_version import content_version
 from forum.services.paging import Page
-from forum.services.ratings import prior_weight
+from forum.services.ratings import keep_site_total, prior_weight
 from forum.services.reply_rows import list_reply_rows
 from forum.services.version_cache import VersionCache, app_cache
-from forum.services.visibility import rule_key
+from forum.services.visibility import rule_key, visible_thread
 from forum.web.routes import Routes
 
 routes = Routes()
@@ -67,6 +70,32 @@ def until_next_write(key, build):
         value = build()
         cache.put(version, key, value)
     return value
+
+
+def kept_thread(actor, thread_id):
+    """threads.get_thread for a thread page: the thread with what its page shows, and the site's
+    rating total, read once until the next write and put into each request's session without a
+    query (SQLAlchemy's merge without load, as its caching recipe does). The kept copies belong
+    to no session, so no commit expires them; each request gets its own."""
+    if _cache() is None or request.method not in ("GET", "HEAD"):
+        return thread_service.get_thread(actor, thread_id)
+    thread, total = until_next_write(("thread", thread_id), lambda: _detached(
+        *thread_service.thread_page_rows(thread_id)))
+    if thread is None:
+        return visible_thread(actor, None)
+    current = session()
+    thread = current.merge(thread, load=False)
+    keep_site_total(None if total is None else current.merge(total, load=False))
+    return visible_thread(actor, thread)
+
+
+def _detached(*objects):
+    """Copies of loaded ORM objects (and what they loaded) that belong to no session."""
+    spare = Session()
+    try:
+        return tuple(None if item is None else spare.merge(item, load=False) for item in objects)
+    finally:
+        spare.close()
 
 
 def thread_rows(actor, thread, page, sort, by_prompt, include_deleted):

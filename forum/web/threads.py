@@ -12,6 +12,7 @@ from forum.web.context import current_actor
 from forum.web.discussion_common import login_required, query_args, reply_url, thread_url
 from forum.web.forms import ReplyForm, ThreadForm, attach_error, form_status
 from forum.web.notification_pages import visiting
+from forum.web.list_cache import kept_thread
 from forum.web.pages import page_arg
 from forum.web.routes import Routes
 from forum.web.thread_page import render_thread
@@ -76,7 +77,7 @@ def new_thread():
 @routes.get("/threads/<int:thread_id>/<slug>")
 def thread(thread_id, slug=None):
     """A thread page (?view=prompts groups replies by prompt); redirects to the slug URL."""
-    thread = thread_service.get_thread(current_actor(), thread_id)
+    thread = kept_thread(current_actor(), thread_id)
     if slug != thread.slug:
         return redirect(url_for("forum.thread", thread_id=thread_id, slug=thread.slug,
                                 **query_args("thread_id", "slug")), 301)
