@@ -7,10 +7,12 @@ where each request puts its member's CSRF token. A form holds something of its m
 it has data, errors, a reply-to, or any attribute a fresh form lacks (a restored draft, a
 preview, the confidentiality panel); such a form, and any form outside a GET, renders afresh.
 """
-from flask import request
+from flask import current_app, request
 from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from forum.web.composer import LazyForm
 from forum.web.list_cache import until_next_write
 from forum.web.routes import Routes
 
@@ -25,7 +27,7 @@ def kept_form(form, thread, replying=None, caller=None):
     """What the call block renders for this form, kept when the form is fresh."""
     if replying is not None or request.method != "GET" or not _fresh(form):
         return caller()
-    token = getattr(getattr(form, "csrf_token", None), "current_token", None)
+    token = generate_csrf() if current_app.config.get("WTF_CSRF_ENABLED", True) else None
 
     def render():
         html = str(caller())
@@ -37,6 +39,10 @@ def kept_form(form, thread, replying=None, caller=None):
 
 def _fresh(form):
     """Whether the form holds nothing but what a fresh one does (its CSRF token aside)."""
+    if isinstance(form, LazyForm):
+        if form.made is None:
+            return True
+        form = form.made
     kind = type(form)
     keys = _FRESH_KEYS.get(kind)
     if keys is None:

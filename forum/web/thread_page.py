@@ -9,7 +9,7 @@ from forum.services import ratings as rating_service
 from forum.services import replies as reply_service
 from forum.services import threads as thread_service
 from forum.web.byte_pages import render_page
-from forum.web.composer import replying_to, restore_draft
+from forum.web.composer import LazyForm, draft_or_lazy, replying_to
 from forum.web.context import current_actor
 from forum.web.discussion_common import prompt_choices
 from forum.web.forms import ReplyForm
@@ -163,7 +163,8 @@ def render_thread(thread, form=None, status=200):
     return render_page(
         "forum/thread.html", thread=thread, replies=replies, view=view, groups=groups,
         reply_sort=sort, reply_form=reply_form,
-        replying_to=replying_to(reply_form, thread) if reply_form else None), status
+        replying_to=None if reply_form is None or isinstance(reply_form, LazyForm)
+        else replying_to(reply_form, thread)), status
 
 
 def _reply_form(actor, form, thread):
@@ -173,5 +174,5 @@ def _reply_form(actor, form, thread):
     if form is None and not actor.is_authenticated:
         return None
     if form is None:
-        form = restore_draft(ReplyForm(), thread.id)
+        return draft_or_lazy(lambda: prompt_choices(ReplyForm(), thread.prompts), thread.id)
     return prompt_choices(form, thread.prompts)
