@@ -43,6 +43,11 @@ class Actor:
         """Moderators and admins may moderate."""
         return self.is_moderator or self.is_admin
 
+    @property
+    def member_known(self):
+        """Whether this request looked the Member row up already (then queries need not)."""
+        return self._looked_up and self._preference_known
+
     def existing_member(self):
         """The Member row if it exists already (one query per request at most), else None."""
         if not self._looked_up and self.user_key is not None:

@@ -301,6 +301,10 @@ def viewer_ratings(actor, thread_id=None, reply_ids=None):
         wanted = {"reply_ids": list(reply_ids)}
     else:
         wanted = {"thread_id": thread_id}
+    if actor.member_known:  # the ratings alone: an ORM Member on each of 200 rows cost 2 ms
+        rows = session().execute(_ratings_only_query(reply_ids is not None),
+                                 {"user_key": actor.user_key, **wanted}).all()
+        return {("thread", t) if t is not None else ("reply", r): stars for t, r, stars in rows}
     rows = session().execute(_viewer_ratings_query(reply_ids is not None),
                              {"user_key": actor.user_key, **wanted}).all()
     actor.remember_member(*(rows[0][:2] if rows else (None, None)))
@@ -308,19 +312,31 @@ def viewer_ratings(actor, thread_id=None, reply_ids=None):
             for _member, _preference, t, r, stars in rows if stars is not None}
 
 
+def _wanted_ratings(by_replies):
+    """Which of the member's ratings a page wants: on the contributions reply_ids, or on the
+    thread thread_id and its contributions."""
+    if by_replies:
+        return Rating.reply_id.in_(bindparam("reply_ids", expanding=True))
+    thread_id = bindparam("thread_id")
+    return or_(Rating.thread_id == thread_id,
+               Rating.reply_id.in_(select(Reply.id).where(Reply.thread_id == thread_id)))
+
+
 @cache
 def _viewer_ratings_query(by_replies):
-    """viewer_ratings' statement, built once: on the contributions reply_ids, or on the thread
-    thread_id and its contributions; the member's key bound per call too."""
-    if by_replies:
-        wanted = Rating.reply_id.in_(bindparam("reply_ids", expanding=True))
-    else:
-        thread_id = bindparam("thread_id")
-        wanted = or_(Rating.thread_id == thread_id,
-                     Rating.reply_id.in_(select(Reply.id).where(Reply.thread_id == thread_id)))
+    """viewer_ratings' statement, built once, with the member's Member and preference rows; the
+    member's key and what is wanted bound per call."""
     return (with_preference(Rating.thread_id, Rating.reply_id, Rating.stars)
-            .outerjoin(Rating, and_(Rating.member_id == Member.id, wanted))
+            .outerjoin(Rating, and_(Rating.member_id == Member.id, _wanted_ratings(by_replies)))
             .where(Member.user_key == bindparam("user_key")))
+
+
+@cache
+def _ratings_only_query(by_replies):
+    """viewer_ratings' statement when the request knows the member's rows already."""
+    return (select(Rating.thread_id, Rating.reply_id, Rating.stars)
+            .join(Member, Member.id == Rating.member_id)
+            .where(Member.user_key == bindparam("user_key"), _wanted_ratings(by_replies)))
 
 
 def top_contributors(thread_id, limit=5):
