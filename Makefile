@@ -25,11 +25,11 @@ run: $(STAMP)
 	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-# Three workers (pytest-xdist), each with its own PostgreSQL database and Redis db
-# (tests/workers.py): with two, a quiet .ci/run on 2 cores took 16 min 13 s using 1.4 cores on
-# average (tests wait on processes, servers and sockets); a test file stays on one worker
-# (dealt out one by one, tests ran slower: 65% at 12 min). TEST_WORKERS=0 runs in this process.
-TEST_WORKERS ?= 3
+# Two workers (pytest-xdist), each with its own PostgreSQL database and Redis db (tests/workers.py);
+# a test file stays on one worker (dealt out one by one, tests ran slower: 65% at 12 min).
+# Three saved 47 s of 886 (2026-11-30) and made a timing test of the job queue fail.
+# TEST_WORKERS=0 runs in this process.
+TEST_WORKERS ?= 2
 test: $(STAMP)
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 

@@ -51,6 +51,23 @@ def production_password_hashing(request, monkeypatch):
     return hasher
 
 
+# Files whose tests run long (processes, servers, browsers; `--durations` on 2026-11-30),
+# collected first, so `--dist loadfile` hands them out while other files can still fill the
+# other worker: last in alphabetical order, one of them kept a worker busy for two minutes
+# after the other had finished.
+LONG_FILES = ("test_ratings_concurrency.py", "test_scale_out.py", "test_openapi.py",
+              "test_outcomes_concurrency.py", "test_worker_processes.py", "test_reliability.py",
+              "test_security_secret_key.py", "test_wsgi.py", "test_visibility.py",
+              "test_limits.py", "test_jobs.py")
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The long files first, longest first, each file's tests in their own order (a stable
+    sort)."""
+    rank = {name: number for number, name in enumerate(LONG_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONG_FILES)))
+
+
 def pytest_collection_finish(session):
     """The heap imports and collection built stays for the whole run: keep it out of every
     garbage collection."""

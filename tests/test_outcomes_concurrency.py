@@ -14,7 +14,7 @@ from tests.concurrency import seed as seed_thread
 
 MEMBERS = 40
 RAPID_OPS = 40
-PROCESS_MEMBERS = 24  # the SQLite test's members, over 4 processes (35 s with 40 in CI)
+PROCESS_MEMBERS = 16  # the SQLite test's members, over 4 processes (35 s with 40 in CI, 19 s with 24)
 
 
 def seed(app, db, user_model, members=MEMBERS):

@@ -15,7 +15,7 @@ from tests.concurrency import seed as seed_thread
 
 MEMBERS = 50
 RAPID_OPS = 40
-PROCESS_MEMBERS = 30  # the SQLite test's members, over 5 processes (47 s with 50 in CI)
+PROCESS_MEMBERS = 20  # the SQLite test's members, over 5 processes (47 s with 50 in CI, 36 s with 30)
 
 
 def seed(app, db, user_model, members=MEMBERS):

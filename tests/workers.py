@@ -1,5 +1,5 @@
 """Under pytest-xdist each worker gets its own PostgreSQL database and Redis db number, so
-workers never empty or read each other's tables and keys (`make test` runs three workers)."""
+workers never empty or read each other's tables and keys (`make test` runs two workers)."""
 import os
 from urllib.parse import urlsplit
 
