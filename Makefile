@@ -25,15 +25,13 @@ run: $(STAMP)
 	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
-# Two workers (pytest-xdist), each with its own PostgreSQL database and Redis db (tests/workers.py).
-# --dist worksteal: each worker takes half the files in order and, when done, takes over the end
-# of the other's share. With loadfile (one file to one worker) a quiet .ci/run took 15 min 37 s
-# on 2026-11-30, 21 min 59 s of CPU on 2 cores: one worker sat idle for the last minutes.
-# Three workers saved 47 s of 886 and made a timing test of the job queue fail.
+# Two workers (pytest-xdist), each with its own PostgreSQL database and Redis db (tests/workers.py);
+# a test file stays on one worker (dealt out one by one, tests ran slower: 65% at 12 min).
+# Three saved 47 s of 886 (2026-11-30) and made a timing test of the job queue fail.
 # TEST_WORKERS=0 runs in this process.
 TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Only the browser tests (Debian's Chromium; axe-core is fetched from npm on first use).
 e2e: $(STAMP)

@@ -51,8 +51,10 @@ def production_password_hashing(request, monkeypatch):
     return hasher
 
 
-# Files whose tests run long (processes, servers; `--durations` on 2026-11-30), collected
-# first, so the workers start on them and the short tests that fill the end can be shared.
+# Files whose tests run long (processes, servers, browsers; `--durations` on 2026-11-30),
+# collected first, so `--dist loadfile` hands them out while other files can still fill the
+# other worker: last in alphabetical order, one of them kept a worker busy for two minutes
+# after the other had finished.
 LONG_FILES = ("test_ratings_concurrency.py", "test_scale_out.py", "test_openapi.py",
               "test_outcomes_concurrency.py", "test_worker_processes.py", "test_reliability.py",
               "test_security_secret_key.py", "test_wsgi.py", "test_visibility.py",
