@@ -29,7 +29,7 @@ from forum.services import ratings as rating_service
 from forum.services import replies as reply_service
 from forum.services.version_cache import app_cache
 from forum.web.byte_pages import cards_output
-from forum.web.card_viewer import REPORT_ARG, list_slots, viewer_slots
+from forum.web.card_viewer import REPORT_ARG, encoded_slots, list_slots
 from forum.web.context import current_actor
 from forum.web.outcome_widgets import page_outcomes
 from forum.web.routes import Routes
@@ -298,8 +298,7 @@ def card(reply, show_prompt=True, show_thread=False):
     context = _request_context()
     out = []
     _fill(out, _shared_parts(card_data(reply, show_prompt, show_thread, context=context),
-                             context),
-          {name: html.encode() for name, html in viewer_slots(reply, context, show_thread).items()})
+                             context), encoded_slots(reply, context, show_thread))
     return Markup(b"".join(out).decode())
 
 

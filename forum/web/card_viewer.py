@@ -153,13 +153,13 @@ def list_slots(replies, context, show_thread=False):
     actor = context.actor
     if actor.is_authenticated and (actor.can_moderate or show_thread
                                    or not context.on_thread_page):
-        return [_encoded(viewer_slots(reply, context, show_thread)) for reply in replies]
+        return [encoded_slots(reply, context, show_thread) for reply in replies]
     kind_of = _member_kinds(replies, context) if actor.is_authenticated else _visitor_kind
     kinds, result = {}, []
     for reply in replies:
         key = kind_of(reply)
         if key is None:
-            result.append(_encoded(viewer_slots(reply, context, show_thread)))
+            result.append(encoded_slots(reply, context, show_thread))
             continue
         kind = kinds.get(key)
         if kind is None:
@@ -172,9 +172,10 @@ def list_slots(replies, context, show_thread=False):
     return result
 
 
-def _encoded(slots):
-    """A card's viewer parts as UTF-8 (the shared parts are kept so)."""
-    return {name: html.encode() for name, html in slots.items()}
+def encoded_slots(reply, context, show_thread=False):
+    """viewer_slots as UTF-8 (the shared parts are kept so)."""
+    return {name: html.encode()
+            for name, html in viewer_slots(reply, context, show_thread).items()}
 
 
 def _visitor_kind(reply):
