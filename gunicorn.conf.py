@@ -37,11 +37,19 @@ def when_ready(server):
     master's count (all objects, then frozen), a worker's first full collection waited for a
     quarter of that many to pile up: 0 or 1 in 60 members' pages, each of which leaves ~1,500
     objects in reference cycles; reset, 1 or 2 ran (40-44 MiB of unique memory after 120
-    pages, 38-39 with it; docs/performance.md, "Memory"). Then GC_THRESHOLDS, for the workers."""
+    pages, 38-39 with it; docs/performance.md, "Memory"). Then GC_THRESHOLDS, for the workers.
+
+    Between the two, on Python 3.12 and newer, every object the master holds is marked immortal
+    (forum.immortal_heap), so the workers' reference counting no longer copies the pages they
+    share: 36-38 MiB of unique memory per worker after the bench's members' pages, 18-20 with
+    it (docs/performance.md, "Memory")."""
+    from forum.immortal_heap import immortalize_heap
     from forum.warm import warm_up
 
     warm_up(server.app.wsgi())
     gc.collect()
+    marked = immortalize_heap()
+    server.log.info("%s objects of the master marked immortal (forum/immortal_heap.py)", marked)
     gc.freeze()
     gc.collect()
     gc.set_threshold(*GC_THRESHOLDS)

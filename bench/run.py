@@ -6,6 +6,7 @@
 """
 import argparse
 import os
+import platform
 import sys
 import time
 import urllib.parse
@@ -185,7 +186,8 @@ def main(argv=None):
     log = lambda message: print(message, flush=True)  # noqa: E731
     scale = SCALES[args.scale]
     log(f"bench: {args.db}, scale {scale.name} ({scale.threads:,} threads, "
-        f"{scale.replies:,} replies + a 200-contribution thread)")
+        f"{scale.replies:,} replies + a 200-contribution thread), "
+        f"Python {platform.python_version()}")
     if args.reuse:
         generated = Generated.describe(scale)
         upgrade(url)

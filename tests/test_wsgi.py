@@ -127,12 +127,15 @@ def gunicorn_settings():
     return runpy.run_path(str(ROOT / "gunicorn.conf.py"))
 
 
-def test_master_collects_garbage_before_freezing_what_workers_share(site):
+def test_master_collects_garbage_before_freezing_what_workers_share(site, monkeypatch):
     """gunicorn.conf's when_ready collects before gc.freeze(): garbage frozen with the shared
-    objects would never be freed and would sit in every worker."""
+    objects would never be freed and would sit in every worker. It marks the heap immortal in
+    between (forum.immortal_heap; here a stand-in, this test process must stay mortal)."""
     import gc
     import weakref
     from types import SimpleNamespace
+
+    from forum import immortal_heap
 
     class Node:
         pass
@@ -141,14 +144,20 @@ def test_master_collects_garbage_before_freezing_what_workers_share(site):
     node.cycle = node  # garbage only the collector frees
     gone = weakref.ref(node)
     del node
-    server = SimpleNamespace(app=SimpleNamespace(wsgi=lambda: site))
+    marking = []  # (garbage freed yet, objects frozen yet) when the heap is marked
+    monkeypatch.setattr(immortal_heap, "immortalize_heap",
+                        lambda: marking.append((gone() is None, gc.get_freeze_count())) or 0)
+    server = SimpleNamespace(app=SimpleNamespace(wsgi=lambda: site),
+                             log=SimpleNamespace(info=lambda *args: None))
     was_enabled = gc.isenabled()
     gc.disable()  # no collection by the thresholds during the warm-up: only when_ready's own
     try:
         thresholds = gc.get_threshold()
+        frozen_before = gc.get_freeze_count()  # the suite's own (tests/conftest.py)
         gunicorn_settings()["when_ready"](server)
         assert gone() is None
-        assert gc.get_freeze_count() > 0
+        assert marking == [(True, frozen_before)]  # after the collection, before the freeze
+        assert gc.get_freeze_count() > frozen_before
         assert gc.get_threshold() == (10_000, 1, 10)  # workers inherit the master's
     finally:
         gc.set_threshold(*thresholds)
