@@ -13,8 +13,8 @@ from forum import immortal_heap
 
 MODULE = Path(immortal_heap.__file__)
 
-# Builds 400,000 objects (about 40 MB) in a master, optionally marks the heap immortal, forks,
-# and has the child use every object once: prints the child's new unique memory in MiB.
+# Builds 400,000 objects (about 40 MB) in a master, marks the heap immortal or not (argv[2]),
+# forks, and has the child use every object once: prints the child's new unique memory in MiB.
 FORK_SCRIPT = r"""
 import gc, importlib.util, json, os, sys
 spec = importlib.util.spec_from_file_location("immortal_heap", sys.argv[1])
@@ -27,7 +27,9 @@ def unique_kib():
 
 data = [("reply %d" % number, [number, float(number)]) for number in range(400_000)]
 gc.collect()
-marked = module.immortalize_heap() if sys.argv[2] == "mark" else 0
+if sys.argv[2] == "freeze, then mark":
+    gc.freeze()  # as a host's own start-up might have done
+marked = module.immortalize_heap() if sys.argv[2] != "plain" else 0
 gc.freeze()
 read, write = os.pipe()
 child = os.fork()
@@ -44,6 +46,9 @@ print(json.dumps({"marked": marked, "copied_mib": float(os.read(read, 100))}))
 """
 
 
+NEW_ENOUGH = "import sys; print(sys.version_info >= (3, 12))"
+
+
 def newer_python():
     """A Python 3.12+ on this machine (this one, one on PATH, or pyenv's), or None."""
     candidates = [sys.executable, "python3.14", "python3.13", "python3.12",
@@ -51,8 +56,8 @@ def newer_python():
                           reverse=True)]
     for candidate in candidates:
         try:
-            answer = subprocess.run([candidate, "-c", "import sys; print(sys.version_info >= (3, 12))"],
-                                    capture_output=True, text=True, timeout=30)
+            answer = subprocess.run([candidate, "-c", NEW_ENOUGH], capture_output=True,
+                                    text=True, timeout=30)
         except (OSError, subprocess.TimeoutExpired):
             continue
         if answer.returncode == 0 and answer.stdout.strip() == "True":
@@ -78,6 +83,9 @@ def test_a_child_using_the_masters_objects_shares_them_once_they_are_immortal():
     assert counted["copied_mib"] > 20, counted  # counting references copies their pages
     assert marked["marked"] > 1_200_000, marked  # every tuple, list, string, int and float
     assert marked["copied_mib"] < counted["copied_mib"] / 5, (counted, marked)
+    frozen_first = fork_and_use(python, "freeze, then mark")
+    assert frozen_first["marked"] > 1_200_000, frozen_first  # frozen objects are marked too
+    assert frozen_first["copied_mib"] < counted["copied_mib"] / 5, (counted, frozen_first)
 
 
 def test_an_interpreter_without_immortal_objects_is_left_alone():
