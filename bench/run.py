@@ -152,14 +152,19 @@ def measure(server, endpoint, credentials, args, log):
     return row
 
 
+def server_env(url, generated):
+    """The settings every bench server gets on top of the standalone site's (SERVERS adds)."""
+    return {"DATABASE_URL": url, "SECRET_KEY": "bench-secret-key-not-for-production",
+            "FORUM_RATELIMIT_ENABLED": "false", "BENCH_COUNT_QUERIES": "1",
+            "FORUM_SECURE_COOKIES": "false",  # plain HTTP on the loopback
+            "BENCH_REFERENCE_THREAD": str(generated.featured_thread_id)}
+
+
 def serve_and_measure(url, generated, args, log):
     """Both server configurations (default page size; 200 per page), same gunicorn settings."""
     chosen = set(args.only.split(",")) if args.only else None
     todo = [e for e in endpoints(generated) if chosen is None or e.name in chosen]
-    env = {"DATABASE_URL": url, "SECRET_KEY": "bench-secret-key-not-for-production",
-           "FORUM_RATELIMIT_ENABLED": "false", "BENCH_COUNT_QUERIES": "1",
-           "FORUM_SECURE_COOKIES": "false",  # plain HTTP on the loopback
-           "BENCH_REFERENCE_THREAD": str(generated.featured_thread_id)}
+    env = server_env(url, generated)
     log_path = ROOT / "instance" / "bench-gunicorn.log"
     bearer = writer_token(url)
     rows, memory = {}, {}

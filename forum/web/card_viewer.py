@@ -189,8 +189,9 @@ def _member_kinds(replies, context):
     try it, controls that name its author, the report form open on it)."""
     member_id, outcomes = context.actor.member_id, context.outcomes
     outcomes.preload(replies)
-    own = outcomes.ids_with_own_parts() | {int(context.report)} if (
-        context.report or "").isdigit() else outcomes.ids_with_own_parts()
+    own = outcomes.ids_with_own_parts()
+    if (context.report or "").isdigit():
+        own = own | {int(context.report)}
     shared, mine = {}, context.ratings.mine
 
     def kind(reply):

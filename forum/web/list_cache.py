@@ -24,11 +24,9 @@ from forum.web.routes import Routes
 
 routes = Routes()
 
-ROW_OVERHEAD = 1536  # bytes counted per row beyond its html: the row, its author and tags, and
-# its card's parts (about the html again, counted twice below)
+# Bytes counted for a kept page: each row's html twice (the row's and its card's parts), and
+ROW_OVERHEAD = 1536  # per row beyond that: the row, its author and tags
 PAGE_OVERHEAD = 512
-
-
 SMALL_ENTRY = 2048  # bytes counted for a kept value that is not a page of rows
 
 

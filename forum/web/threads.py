@@ -11,8 +11,8 @@ from forum.web.confidentiality import replace_step
 from forum.web.context import current_actor
 from forum.web.discussion_common import login_required, query_args, reply_url, thread_url
 from forum.web.forms import ReplyForm, ThreadForm, attach_error, form_status
-from forum.web.notification_pages import visiting
 from forum.web.list_cache import kept_thread
+from forum.web.notification_pages import visiting
 from forum.web.pages import page_arg
 from forum.web.routes import Routes
 from forum.web.thread_page import render_thread
